@@ -1,0 +1,49 @@
+# make run   sets everything up and starts the web app and the reminder scheduler
+# make test  sets everything up and runs lint and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+INSTALLED := $(VENV)/.installed
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard cohort/translations/*/LC_MESSAGES/messages.po))
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format install migrate translations clean
+
+run: install migrate
+	@echo "Cohort: http://$(HOST):$(PORT)  (Ctrl-C stops the web app and the scheduler)"
+	@$(FLASK) scheduler run & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+install: $(INSTALLED) $(CATALOGS)
+
+migrate: install
+	$(FLASK) db upgrade
+
+translations: install
+	$(FLASK) translate update
+
+# The virtualenv is rebuilt only when the dependencies change.
+$(INSTALLED): pyproject.toml constraints.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $@
+
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel -q compile -i $< -o $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Accounts and password-reset tokens."""
+
+import hmac
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # always case-folded
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    bio: Mapped[str] = mapped_column(Text, default="")
+    bio_html: Mapped[str] = mapped_column(Text, default="")
+    # Part of the Flask-Login id: rotating it ends every other session and remember-me cookie.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The personal calendar feed URL's secret, stored only as a hash; None: no feed.
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # When the user last opened a page (to the hour): the pre-session digest goes only to
+    # members who have not been here since the last one.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the id must carry the user's current session token."""
+    raw_id, _, token = user_id.partition(":")
+    if not raw_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(raw_id))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+class PasswordResetToken(db.Model):
+    __tablename__ = "password_reset_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # Only the SHA-256 of the token is stored; the token itself exists only in the email.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

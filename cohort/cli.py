@@ -1,0 +1,90 @@
+"""Flask commands: ``scheduler``, ``users``, ``translate``."""
+
+from pathlib import Path
+
+import click
+from babel.messages.frontend import CommandLineInterface
+from flask import current_app
+from flask.cli import AppGroup
+
+from .errors import DomainError
+from .extensions import db
+
+scheduler_cli = AppGroup("scheduler", help="The reminder scheduler process.")
+users_cli = AppGroup("users", help="Manage accounts.")
+translate_cli = AppGroup("translate", help="Update and compile the translation catalogs.")
+
+TRANSLATIONS = Path(__file__).parent / "translations"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@scheduler_cli.command("run")
+def scheduler_run() -> None:
+    """Run the scheduler in the foreground until interrupted."""
+    from .scheduler import JOBS, build_scheduler
+
+    scheduler = build_scheduler(current_app._get_current_object())
+    click.echo(f"Scheduler running {len(JOBS)} job(s): {', '.join(job.id for job in JOBS)}")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        click.echo("Scheduler stopped.")
+
+
+@scheduler_cli.command("tick")
+@click.argument("job_id")
+def scheduler_tick(job_id: str) -> None:
+    """Run one job once, now."""
+    from .scheduler import JOBS, job_by_id, run_job
+
+    try:
+        job = job_by_id(job_id)
+    except KeyError:
+        known = ", ".join(job.id for job in JOBS)
+        raise click.BadParameter(f"unknown job {job_id!r}; known jobs: {known}") from None
+    run_job(current_app._get_current_object(), job)
+    click.echo(f"Ran {job.id}.")
+
+
+@users_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", "display_name", help="Display name for a new account.")
+@click.option("--password", help="Password for a new account (asked for when omitted).")
+def create_admin(email: str, display_name: str | None, password: str | None) -> None:
+    """Make EMAIL a site administrator, creating the account if it does not exist."""
+    from .auth.services import find_user_by_email, make_admin
+
+    if find_user_by_email(email) is None and not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = make_admin(email, display_name, password)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"{user.email} is a site administrator.")
+
+
+def _pybabel(*args: str) -> None:
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@translate_cli.command("update")
+def translate_update() -> None:
+    """Extract messages from code and templates and merge them into every catalog."""
+    pot = TRANSLATIONS / "messages.pot"
+    _pybabel(
+        "extract",
+        "-F", str(TRANSLATIONS / "babel.cfg"),
+        "-k", "_l", "-k", "lazy_gettext",
+        "--no-location", "--sort-output",
+        "-o", str(pot),
+        str(PROJECT_ROOT),
+    )  # fmt: skip
+    _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    click.echo("Catalogs updated; translate the new entries in cohort/translations/*/.")
+
+
+@translate_cli.command("compile")
+def translate_compile() -> None:
+    """Compile the catalogs into the .mo files the app reads."""
+    _pybabel("compile", "-d", str(TRANSLATIONS))

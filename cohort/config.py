@@ -1,0 +1,113 @@
+"""Configuration: defaults here, then ``COHORT_*`` environment variables, then an optional
+instance file (``instance/cohort.cfg``). Tests pass their overrides to ``create_app``."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask
+
+
+class DefaultConfig:
+    # Set COHORT_PRODUCTION=true in production: secure cookies, HSTS, required settings.
+    PRODUCTION = False
+    SECRET_KEY: str | None = None
+    # The public address used for every link in emails, e.g. https://cohort.example.org
+    BASE_URL = "http://127.0.0.1:5000"
+    # Flask 3.1 rejects requests whose Host is not listed (None: any host).
+    TRUSTED_HOSTS: list[str] | None = None
+    # Number of proxies in front of the app that set X-Forwarded-* (0: none).
+    PROXY_COUNT = 0
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite under instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    # Long reflections are text, never files: 1 MiB covers any honest form.
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    WTF_CSRF_TIME_LIMIT = 3600 * 4
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("ja", "en")
+
+    # argon2id; the memory cost is in KiB (64 MiB by default).
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_COST = 65536
+    PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
+
+    RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"  # noqa: S105 (a limit)
+    RATELIMIT_JOIN = "30 per minute;200 per hour"
+
+    # The default writes each message under instance/mail/ and to the console; "smtp" in production.
+    MAIL_BACKEND = "cohort.emails"
+    MAIL_DEFAULT_SENDER = "Cohort <cohort@localhost>"
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+
+    SCHEDULER_TICK_SECONDS = 60
+    SCHEDULER_HEARTBEAT_MAX_AGE = timedelta(minutes=3)
+
+
+def load_config(app: Flask, overrides: dict | None = None) -> None:
+    """Fill ``app.config`` in order: defaults, environment, instance file, explicit overrides."""
+    app.config.from_object(DefaultConfig)
+    # Values are parsed as JSON when they can be (true, 5, ["a.org"]), else kept as strings.
+    app.config.from_prefixed_env(prefix="COHORT")
+    if "DATABASE_URL" in app.config:
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config.pop("DATABASE_URL")
+    app.config.from_pyfile("cohort.cfg", silent=True)
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'cohort.sqlite3'}"
+    app.config.setdefault("MAIL_FILE_PATH", str(instance / "mail"))
+
+    if app.config["PRODUCTION"]:
+        _apply_production(app)
+    elif not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _development_secret_key(instance)
+
+
+def _apply_production(app: Flask) -> None:
+    missing = [key for key in ("SECRET_KEY", "BASE_URL") if not app.config.get(key)]
+    if missing or app.config["BASE_URL"] == DefaultConfig.BASE_URL:
+        raise RuntimeError(
+            "Production needs COHORT_SECRET_KEY and COHORT_BASE_URL (the public https address)."
+        )
+    app.config.update(
+        SESSION_COOKIE_SECURE=True,
+        REMEMBER_COOKIE_SECURE=True,
+        PREFERRED_URL_SCHEME="https",
+    )
+
+
+def _development_secret_key(instance: Path) -> str:
+    """A random key kept under instance/, so development sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    os.chmod(path, 0o600)
+    return key

@@ -1,0 +1,51 @@
+"""Domain errors and the friendly error pages."""
+
+from flask import Flask, current_app, render_template, request
+from flask.globals import request_ctx
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import Forbidden, HTTPException, NotFound
+from werkzeug.http import HTTP_STATUS_CODES
+
+
+class DomainError(Exception):
+    """A use case refused, with a translatable message to show the person."""
+
+    def __init__(self, message, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
+
+
+def init_app(app: Flask) -> None:
+    from .permissions import NotAllowed
+
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(NotAllowed, handle_not_allowed)
+    for code in ERROR_PAGES:
+        app.register_error_handler(code, render_error_page)
+
+
+def render_error_page(error: HTTPException | Exception):
+    code = error.code if isinstance(error, HTTPException) else 500
+    if request.path.startswith("/healthz"):
+        return {"error": code}, code
+    if request_ctx.url_adapter is None:  # an untrusted Host header: no page can link anywhere
+        return f"{code} {HTTP_STATUS_CODES[code]}", code, {"Content-Type": "text/plain"}
+    return render_template("errors/error.html", code=code), code
+
+
+def handle_csrf_error(error: CSRFError):
+    view = current_app.view_functions.get(request.endpoint)
+    if view is not None and getattr(view, "keeps_text_on_csrf_failure", False):
+        # The view validates its FlaskForm, which fails on the same token and re-renders the
+        # form with everything the member typed and a fresh token.
+        return view(**(request.view_args or {}))
+    return render_template("errors/error.html", code=400, csrf_failed=True), 400
+
+
+def handle_not_allowed(error):
+    """A service refused: 404 when the user may not even see the object, else 403."""
+    return render_error_page(Forbidden() if error.status_code == 403 else NotFound())

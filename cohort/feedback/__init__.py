@@ -1,0 +1,1 @@
+"""Structured peer feedback on shared inventories, with rotating assignments."""

@@ -1,0 +1,296 @@
+"""What the pages show of feedback, each in a bounded number of queries: the inventory's
+feedback, "what I owe" and "what I received", the organizers' coverage, the blind-spot map."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import exists, select
+
+from ..auth.models import User
+from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..database import utcnow
+from ..extensions import db
+from ..inventories.models import Inventory, InventoryStatus
+from ..meetings.models import Meeting, MeetingStatus
+from ..permissions import Action, active_membership, can, visible_feedback
+from .models import Feedback, FeedbackAssignment
+from .services import is_open
+from .traits import TRAITS
+
+RECEIVED_PER_PAGE = 10
+RECENTLY_GIVEN = 10
+
+
+# The inventory page -------------------------------------------------------------------------
+
+
+@dataclass
+class FeedbackPanel:
+    """The feedback part of an inventory page, as one viewer sees it."""
+
+    pieces: list[Feedback]
+    mine: Feedback | None
+    is_recipient: bool
+    may_give: bool  # allowed and still open
+    is_assigned: bool
+    due_at: datetime
+    is_open: bool
+
+
+def inventory_feedback_context(user: User, inventory: Inventory) -> dict:
+    """Context for templates/feedback/_on_inventory.html (nothing on drafts)."""
+    if not inventory.is_shared:
+        return {"feedback_panel": None}
+    pieces = db.session.scalars(
+        visible_feedback(user)
+        .where(Feedback.inventory_id == inventory.id)
+        .order_by(Feedback.created_at, Feedback.id)
+    ).all()
+    mine = next((piece for piece in pieces if piece.giver_id == user.id), None)
+    allowed = can(user, Action.GIVE_FEEDBACK, inventory)
+    is_assigned = (
+        allowed
+        and db.session.scalar(
+            select(FeedbackAssignment.id).where(
+                FeedbackAssignment.inventory_id == inventory.id,
+                FeedbackAssignment.giver_id == user.id,
+            )
+        )
+        is not None
+    )
+    still_open = is_open(inventory.meeting)
+    panel = FeedbackPanel(
+        pieces=list(pieces),
+        mine=mine,
+        is_recipient=inventory.user_id == user.id,
+        may_give=allowed and still_open,
+        is_assigned=is_assigned,
+        due_at=inventory.meeting.feedback_due_at,
+        is_open=still_open,
+    )
+    return {"feedback_panel": panel, "trait_labels": TRAITS}
+
+
+# The member's feedback page -----------------------------------------------------------------
+
+
+def owed_feedback(
+    user: User, cohort: Cohort, now: datetime
+) -> list[tuple[FeedbackAssignment, Meeting]]:
+    """The user's assignments in the cohort still open and not yet given, soonest due first."""
+    given = exists().where(
+        Feedback.inventory_id == FeedbackAssignment.inventory_id,
+        Feedback.giver_id == FeedbackAssignment.giver_id,
+    )
+    rows = db.session.execute(
+        select(FeedbackAssignment, Meeting)
+        .join(Meeting, FeedbackAssignment.meeting_id == Meeting.id)
+        .where(
+            FeedbackAssignment.giver_id == user.id,
+            FeedbackAssignment.cohort_id == cohort.id,
+            Meeting.feedback_due_at > now,
+            ~given,
+        )
+        .order_by(Meeting.feedback_due_at, FeedbackAssignment.id)
+    )
+    return [(assignment, meeting) for assignment, meeting in rows]
+
+
+def inbox_context(user: User, cohort: Cohort, page: int) -> dict:
+    """What the user owes, what they received (paginated) and what they gave lately."""
+    received = db.paginate(
+        visible_feedback(user)
+        .where(Feedback.recipient_id == user.id, Feedback.cohort_id == cohort.id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc()),
+        page=page,
+        per_page=RECEIVED_PER_PAGE,
+        error_out=False,
+    )
+    given = db.session.scalars(
+        select(Feedback)
+        .where(Feedback.giver_id == user.id, Feedback.cohort_id == cohort.id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(RECENTLY_GIVEN)
+    ).all()
+    return {
+        "owed": owed_feedback(user, cohort, utcnow()),
+        "received": received,
+        "given": given,
+        "trait_labels": TRAITS,
+    }
+
+
+# Organizers' coverage -----------------------------------------------------------------------
+
+
+@dataclass
+class InventoryCoverage:
+    inventory: Inventory
+    assignments: list[FeedbackAssignment] = field(default_factory=list)
+    givers: set[int] = field(default_factory=set)  # who has given feedback on it
+
+    @property
+    def received(self) -> int:
+        return len(self.givers)
+
+
+@dataclass
+class GiverCoverage:
+    membership: Membership
+    assigned: int = 0
+    given: int = 0
+    owed: int = 0  # assigned and not given yet
+
+
+@dataclass
+class Coverage:
+    inventories: list[InventoryCoverage]
+    givers: list[GiverCoverage]
+    paused: list[Membership]
+    assignment_count: int
+
+
+def coverage(meeting: Meeting) -> Coverage:
+    """Per shared inventory its reviewers and pieces received; per giver what they owe and
+    gave (four queries)."""
+    inventories = db.session.scalars(
+        select(Inventory).where(Inventory.meeting_id == meeting.id).order_by(Inventory.shared_at)
+    ).all()
+    assignments = db.session.scalars(
+        select(FeedbackAssignment)
+        .where(FeedbackAssignment.meeting_id == meeting.id)
+        .order_by(FeedbackAssignment.id)
+    ).all()
+    given = db.session.execute(
+        select(Feedback.inventory_id, Feedback.giver_id).where(Feedback.meeting_id == meeting.id)
+    ).all()
+    members = db.session.scalars(
+        select(Membership)
+        .where(
+            Membership.cohort_id == meeting.cohort_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()
+    paused_ids = {i.user_id for i in inventories if i.status == InventoryStatus.PAUSED}
+    by_inventory = {
+        i.id: InventoryCoverage(i) for i in inventories if i.status == InventoryStatus.SHARED
+    }
+    for inventory_id, giver_id in given:
+        if inventory_id in by_inventory:
+            by_inventory[inventory_id].givers.add(giver_id)
+    by_giver = {m.user_id: GiverCoverage(m) for m in members if m.user_id not in paused_ids}
+    done = set(given)
+    for assignment in assignments:
+        if assignment.inventory_id in by_inventory:
+            by_inventory[assignment.inventory_id].assignments.append(assignment)
+        row = by_giver.get(assignment.giver_id)
+        if row is not None:
+            row.assigned += 1
+            row.owed += (assignment.inventory_id, assignment.giver_id) not in done
+    for _inventory_id, giver_id in given:
+        if giver_id in by_giver:
+            by_giver[giver_id].given += 1
+    return Coverage(
+        inventories=list(by_inventory.values()),
+        givers=list(by_giver.values()),
+        paused=[m for m in members if m.user_id in paused_ids],
+        assignment_count=len(assignments),
+    )
+
+
+# The blind-spot map -------------------------------------------------------------------------
+
+
+@dataclass
+class Quadrants:
+    """Traits known to both, seen only by peers (blind spots), seen only by the member. Each
+    entry is (trait key, how often peers picked it, in how many months the member did)."""
+
+    both: list[tuple[str, int, int]]
+    peers_only: list[tuple[str, int, int]]
+    self_only: list[tuple[str, int, int]]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.both or self.peers_only or self.self_only)
+
+
+def quadrants(self_counts: Counter, peer_counts: Counter) -> Quadrants:
+    def entries(keys) -> list[tuple[str, int, int]]:
+        ordered = sorted(keys, key=lambda k: (-peer_counts[k], -self_counts[k], _order(k)))
+        return [(key, peer_counts[key], self_counts[key]) for key in ordered]
+
+    mine, theirs = set(+self_counts), set(+peer_counts)
+    return Quadrants(entries(mine & theirs), entries(theirs - mine), entries(mine - theirs))
+
+
+def _order(key: str) -> int:
+    keys = list(TRAITS)
+    return keys.index(key) if key in TRAITS else len(keys)
+
+
+@dataclass
+class BlindSpotMap:
+    latest: Quadrants
+    latest_title: str
+    over_time: Quadrants
+    months: int
+    is_partial: bool  # built from only the feedback this viewer may read
+
+
+def blind_spot_context(viewer: User, cohort: Cohort, membership: Membership) -> dict:
+    """Context for templates/feedback/_blind_spot_map.html on the member page."""
+    if membership.role == Role.MENTOR:
+        return {"blind_spots": None}
+    months = db.session.execute(
+        select(Inventory.id, Inventory.self_traits, Meeting.title)
+        .join(Meeting, Inventory.meeting_id == Meeting.id)
+        .where(
+            Inventory.cohort_id == cohort.id,
+            Inventory.user_id == membership.user_id,
+            Inventory.status == InventoryStatus.SHARED,
+        )
+        .order_by(Meeting.starts_at)
+    ).all()
+    peer_rows = db.session.execute(
+        visible_feedback(viewer)
+        .where(Feedback.recipient_id == membership.user_id, Feedback.cohort_id == cohort.id)
+        .with_only_columns(Feedback.inventory_id, Feedback.traits)
+    ).all()
+    peers: dict[int, Counter] = {}
+    for inventory_id, traits in peer_rows:
+        peers.setdefault(inventory_id, Counter()).update(traits or [])
+    all_self, all_peers = Counter(), Counter()
+    latest, latest_title = quadrants(Counter(), Counter()), ""
+    for inventory_id, self_traits, title in months:
+        mine = Counter(set(self_traits or []))
+        theirs = peers.get(inventory_id, Counter())
+        all_self.update(mine)
+        all_peers.update(theirs)
+        if mine or theirs:
+            latest, latest_title = quadrants(mine, theirs), title
+    organizer = active_membership(viewer, cohort)
+    is_partial = viewer.id != membership.user_id and not (organizer and organizer.is_organizer)
+    spots = BlindSpotMap(
+        latest=latest,
+        latest_title=latest_title,
+        over_time=quadrants(all_self, all_peers),
+        months=len(months),
+        is_partial=is_partial,
+    )
+    return {"blind_spots": spots, "trait_labels": TRAITS}
+
+
+def current_feedback_meeting(cohort: Cohort, now: datetime) -> Meeting | None:
+    """The session whose feedback is open now (the earliest), else the latest one."""
+    meetings = select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(Meeting.starts_at)
+    open_now = db.session.scalar(
+        meetings.where(
+            Meeting.feedback_due_at > now, Meeting.status == MeetingStatus.SCHEDULED
+        ).limit(1)
+    )
+    if open_now is not None:
+        return open_now
+    return db.session.scalar(meetings.order_by(None).order_by(Meeting.starts_at.desc()).limit(1))

@@ -1,0 +1,176 @@
+"""Giving feedback, the member's feedback page, and the recipient's reply, "helpful" and share."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..actions import run_and_flash
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from ..i18n import datetime_filter
+from ..inventories import goals as goal_services
+from ..inventories.models import Inventory
+from ..inventories.sections import AREA_LABELS, resolve_sections
+from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
+from ..security import keeps_text_on_csrf_failure
+from ..urls import safe_next_url
+from . import services
+from .forms import FeedbackForm, ReplyForm, ToggleForm
+from .models import PARTS, Feedback
+from .reading import inbox_context
+
+bp = Blueprint("feedback", __name__)
+
+
+def _inventory_url(inventory_id: int, anchor: str = "feedback") -> str:
+    slug = request.view_args["slug"]
+    return url_for("inventories.show", slug=slug, inventory_id=inventory_id, _anchor=anchor)
+
+
+def _form_input(form: FeedbackForm) -> services.FeedbackInput:
+    return services.FeedbackInput(
+        **{part: form[part].data or "" for part in PARTS}, traits=list(form.traits.data or [])
+    )
+
+
+def _show_problems(form: FeedbackForm, error: services.InvalidFeedback) -> None:
+    form.form_errors.append(error.message)
+    for part, message in error.problems.items():
+        form[part].errors = [*form[part].errors, message]
+
+
+@bp.route("/c/<slug>/inventories/<int:inventory_id>/feedback", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def give(slug: str, inventory_id: int):
+    """The feedback form beside the inventory: send once, edit until the due time."""
+    cohort = cohort_or_404(current_user, slug)
+    inventory = in_cohort_or_404(Inventory, inventory_id, cohort)
+    require(current_user, Action.GIVE_FEEDBACK, inventory)
+    meeting = inventory.meeting
+    if not services.is_open(meeting):
+        flash(
+            _(
+                "Feedback for this session closed on %(due)s.",
+                due=datetime_filter(meeting.feedback_due_at),
+            ),
+            "info",
+        )
+        return redirect(_inventory_url(inventory.id))
+    mine = services.find_feedback(current_user, inventory)
+    form = FeedbackForm(obj=mine) if request.method == "GET" else FeedbackForm()
+    if form.validate_on_submit():
+        try:
+            services.give_feedback(current_user, inventory, _form_input(form))
+        except services.InvalidFeedback as error:
+            db.session.rollback()
+            _show_problems(form, error)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Your feedback is with %(name)s. You can edit it until %(due)s.",
+                    name=inventory.user.display_name,
+                    due=datetime_filter(meeting.feedback_due_at),
+                ),
+                "success",
+            )
+            return redirect(_inventory_url(inventory.id))
+    return render_template(
+        "feedback/give.html",
+        cohort=cohort,
+        inventory=inventory,
+        meeting=meeting,
+        form=form,
+        mine=mine,
+        asks=services.asks_for_feedback(inventory),
+        sections=[s for s in resolve_sections(inventory.template.sections) if not s.hidden],
+        area_labels=AREA_LABELS,
+        progress=goal_services.goal_progress(inventory),
+        min_lengths=services.MIN_LENGTHS,
+    )
+
+
+@bp.get("/c/<slug>/feedback")
+@login_required
+def inbox(slug: str):
+    """What I owe, with due times; what I received, to reply, mark helpful or share."""
+    cohort = cohort_or_404(current_user, slug)
+    return render_template(
+        "feedback/inbox.html",
+        cohort=cohort,
+        **inbox_context(current_user, cohort, request.args.get("page", 1, type=int)),
+    )
+
+
+def _feedback_in(cohort, feedback_id: int) -> Feedback:
+    """A piece of feedback of this cohort that the user may read (else 404); 403 when they
+    may read it but not answer it."""
+    feedback = in_cohort_or_404(Feedback, feedback_id, cohort)
+    if not can(current_user, Action.VIEW, feedback):
+        abort(404)
+    require(current_user, Action.RESPOND, feedback)
+    return feedback
+
+
+def _back(feedback: Feedback):
+    default = _inventory_url(feedback.inventory_id, anchor=f"feedback-{feedback.id}")
+    target = request.form.get("next")
+    return redirect(safe_next_url(target) if target else default)
+
+
+@bp.post("/c/<slug>/feedback/<int:feedback_id>/reply")
+@login_required
+def reply(slug: str, feedback_id: int):
+    feedback = _feedback_in(cohort_or_404(current_user, slug), feedback_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: services.reply_to_feedback(current_user, feedback, form.reply.data),
+            _("Your reply is sent to %(name)s.", name=feedback.giver.display_name),
+        )
+    else:
+        flash(_("Keep the reply under 2000 characters."), "error")
+    return _back(feedback)
+
+
+@bp.post("/c/<slug>/feedback/<int:feedback_id>/helpful")
+@login_required
+def helpful(slug: str, feedback_id: int):
+    feedback = _feedback_in(cohort_or_404(current_user, slug), feedback_id)
+    form = ToggleForm()
+    if form.validate_on_submit():
+        on = form.is_on
+        run_and_flash(
+            lambda: services.mark_helpful(current_user, feedback, on),
+            _(
+                "Marked as helpful. %(name)s will be glad to hear it.",
+                name=feedback.giver.display_name,
+            )
+            if on
+            else _("No longer marked as helpful."),
+        )
+    return _back(feedback)
+
+
+@bp.post("/c/<slug>/feedback/<int:feedback_id>/share")
+@login_required
+def share(slug: str, feedback_id: int):
+    feedback = _feedback_in(cohort_or_404(current_user, slug), feedback_id)
+    form = ToggleForm()
+    if form.validate_on_submit():
+        on = form.is_on
+        run_and_flash(
+            lambda: services.share_feedback(current_user, feedback, on),
+            _("Shared with the whole cohort.")
+            if on
+            else _(
+                "Only you, %(name)s and the organizers see it now.",
+                name=feedback.giver.display_name,
+            ),
+        )
+    return _back(feedback)

@@ -1,0 +1,104 @@
+"""Language and time zone of the viewer, and how dates read in each language."""
+
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, lazy_gettext
+from flask_login import current_user
+
+__all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
+
+# Each language named in itself, so a visitor finds theirs whatever the page's language.
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
+
+# "12月13日(土) 10:00" / "Sat 13 Dec, 10:00"
+DATETIME_FORMATS = {"ja": "M月d日(E) HH:mm", "en": "EEE d MMM, HH:mm"}
+DATE_FORMATS = {"ja": "y年M月d日(E)", "en": "EEE d MMM y"}
+
+
+def select_locale() -> str:
+    """The user's setting, else the visitor's choice, else the browser's preference."""
+    if not has_request_context():
+        return None  # commands and jobs pass the recipient's language explicitly
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def select_timezone() -> str | None:
+    if not has_request_context():
+        return None
+    if current_user and current_user.is_authenticated:
+        return current_user.timezone
+    return None
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    """Every IANA zone a person can live in, sorted (no legacy aliases like "US/Pacific")."""
+    legacy = ("Etc/", "SystemV/", "US/", "posix/", "right/")
+    zones = sorted(
+        name for name in available_timezones() if "/" in name and not name.startswith(legacy)
+    )
+    return (*zones, "UTC")
+
+
+def is_valid_timezone(name: str) -> bool:
+    return name in timezone_names()
+
+
+def datetime_filter(value: datetime | None) -> str:
+    """A UTC datetime shown in the viewer's zone and language."""
+    if value is None:
+        return ""
+    return format_datetime(value, DATETIME_FORMATS[str(get_locale().language)])
+
+
+def time_filter(value: datetime | None) -> str:
+    """Only the time of day, e.g. the end of a session that started the same day."""
+    if value is None:
+        return ""
+    return format_datetime(value, "HH:mm")
+
+
+def date_filter(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, DATE_FORMATS[str(get_locale().language)])
+
+
+def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:
+    """A UTC datetime in a given zone (emails and a cohort's own time), in the page's language."""
+    if value is None:
+        return ""
+    language = str(get_locale().language)
+    return babel_format_datetime(
+        value, DATETIME_FORMATS[language], tzinfo=ZoneInfo(zone), locale=language
+    )
+
+
+def zone_label(name: str) -> str:
+    """ "Asia/Tokyo" → "Asia/Tokyo (UTC+09:00)" for the current moment."""
+    offset = datetime.now(ZoneInfo(name)).strftime("%z")
+    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["datetime"] = datetime_filter
+    app.jinja_env.filters["date"] = date_filter
+    app.jinja_env.filters["time"] = time_filter
+    app.jinja_env.filters["datetime_in"] = datetime_in_zone_filter
+
+    @app.context_processor
+    def inject_languages():
+        return {"language_names": LANGUAGE_NAMES, "current_locale": str(get_locale())}

@@ -1,0 +1,161 @@
+"""Goals and tasks: they belong to the person and live across months."""
+
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import or_, select
+
+from ..auth.models import User
+from ..database import utcnow
+from ..extensions import db
+from .models import (
+    Goal,
+    GoalProgress,
+    GoalStatus,
+    Inventory,
+    Task,
+    TaskOutcome,
+    TaskReview,
+    TaskStatus,
+)
+
+_TASK_STATUS = {
+    TaskOutcome.DONE: TaskStatus.DONE,
+    TaskOutcome.DROPPED: TaskStatus.DROPPED,
+    TaskOutcome.CARRIED: TaskStatus.OPEN,
+}
+
+
+def active_goals(user: User) -> list[Goal]:
+    return list(
+        db.session.scalars(
+            select(Goal)
+            .where(Goal.user_id == user.id, Goal.status == GoalStatus.ACTIVE)
+            .order_by(Goal.created_at)
+        )
+    )
+
+
+def tasks_to_review(user: User, inventory: Inventory | None) -> list[Task]:
+    """The tasks this month's inventory asks about: those open when it was started, and
+    those it already reviewed (so a done task stays on the form while it is edited)."""
+    started_at = inventory.created_at if inventory and inventory.id else utcnow()
+    reviewed = (
+        select(TaskReview.task_id).where(TaskReview.inventory_id == inventory.id)
+        if inventory and inventory.id
+        else None
+    )
+    condition = (Task.status == TaskStatus.OPEN) & (Task.created_at < started_at)
+    if reviewed is not None:
+        condition = or_(condition, Task.id.in_(reviewed))
+    return list(
+        db.session.scalars(
+            select(Task).where(Task.user_id == user.id, condition).order_by(Task.created_at)
+        )
+    )
+
+
+def new_tasks_since(user: User, inventory: Inventory | None) -> list[Task]:
+    """Tasks planned in this inventory for next month."""
+    if inventory is None or not inventory.id:
+        return []
+    return list(
+        db.session.scalars(
+            select(Task)
+            .where(
+                Task.user_id == user.id,
+                Task.status == TaskStatus.OPEN,
+                Task.created_at >= inventory.created_at,
+            )
+            .order_by(Task.created_at)
+        )
+    )
+
+
+def review_outcomes(inventory: Inventory | None) -> dict[int, TaskOutcome]:
+    if inventory is None or not inventory.id:
+        return {}
+    rows = db.session.scalars(select(TaskReview).where(TaskReview.inventory_id == inventory.id))
+    return {row.task_id: row.outcome for row in rows}
+
+
+def goal_progress(inventory: Inventory | None) -> dict[int, GoalProgress]:
+    if inventory is None or not inventory.id:
+        return {}
+    rows = db.session.scalars(select(GoalProgress).where(GoalProgress.inventory_id == inventory.id))
+    return {row.goal_id: row for row in rows}
+
+
+def apply_task_outcomes(user: User, inventory: Inventory, outcomes: dict[int, TaskOutcome]) -> None:
+    """Record done / carried / dropped for the member's own tasks only."""
+    if not outcomes:
+        return
+    tasks = db.session.scalars(
+        select(Task).where(Task.user_id == user.id, Task.id.in_(outcomes))
+    ).all()
+    existing = review_outcomes(inventory)
+    reviews = {
+        row.task_id: row
+        for row in db.session.scalars(
+            select(TaskReview).where(TaskReview.inventory_id == inventory.id)
+        )
+    }
+    now = utcnow()
+    for task in tasks:
+        outcome = outcomes[task.id]
+        if task.id in existing:
+            reviews[task.id].outcome = outcome
+        else:
+            db.session.add(TaskReview(inventory_id=inventory.id, task_id=task.id, outcome=outcome))
+        task.status = _TASK_STATUS[outcome]
+        task.closed_at = None if task.status == TaskStatus.OPEN else (task.closed_at or now)
+
+
+def apply_goal_progress(
+    user: User, inventory: Inventory, progress: dict[int, tuple[int, str, str]]
+) -> None:
+    """Record percent, note and status for the member's own goals only."""
+    if not progress:
+        return
+    goals = db.session.scalars(select(Goal).where(Goal.user_id == user.id, Goal.id.in_(progress)))
+    rows = goal_progress(inventory)
+    now = utcnow()
+    for goal in goals:
+        percent, note, status = progress[goal.id]
+        row = rows.get(goal.id)
+        if row is None:
+            row = GoalProgress(inventory_id=inventory.id, goal_id=goal.id)
+            db.session.add(row)
+        row.percent, row.note = percent, note.strip()
+        goal.status = GoalStatus(status)
+        goal.closed_at = None if goal.status == GoalStatus.ACTIVE else (goal.closed_at or now)
+
+
+class NewGoal(NamedTuple):
+    title: str
+    why: str = ""
+    target_on: date | None = None
+
+
+def create_goals(user: User, inventory: Inventory, goals: list[NewGoal | tuple]) -> None:
+    """New goals start at 0 % in this inventory."""
+    for item in goals:
+        new = NewGoal(*item)
+        goal = Goal(
+            user_id=user.id,
+            title=new.title.strip()[:200],
+            why=new.why.strip(),
+            target_on=new.target_on,
+        )
+        db.session.add(goal)
+        db.session.flush()
+        db.session.add(GoalProgress(inventory_id=inventory.id, goal_id=goal.id, percent=0))
+
+
+def create_tasks(user: User, titles: list[str], goal_id: int | None = None) -> None:
+    """Open tasks for next month, serving one of the member's own goals or standing alone."""
+    if goal_id is not None and db.session.get(Goal, goal_id) not in active_goals(user):
+        goal_id = None
+    for title in titles:
+        if title.strip():
+            db.session.add(Task(user_id=user.id, goal_id=goal_id, title=title.strip()[:200]))

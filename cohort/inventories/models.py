@@ -1,0 +1,219 @@
+"""Career inventories, their template and revisions, and the goals and tasks they track."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..auth.models import User
+from ..cohorts.models import Cohort, string_enum
+from ..database import UTCDateTime, utcnow
+from ..extensions import db
+from ..meetings.models import Meeting
+
+RATING_AREAS = ("skills", "experience", "network", "money", "time")
+
+
+class InventoryStatus(enum.StrEnum):
+    DRAFT = "draft"  # only the author sees it
+    SHARED = "shared"  # the cohort's members, mentors and organizers see it
+    PAUSED = "paused"  # "life happened": no inventory this month, no reminders
+
+
+class GoalStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class TaskOutcome(enum.StrEnum):
+    DONE = "done"
+    CARRIED = "carried"
+    DROPPED = "dropped"
+
+
+class InventoryTemplate(db.Model):
+    """A cohort's sections at one point in time. Editing adds a new row, so inventories keep
+    the template they were started with."""
+
+    __tablename__ = "inventory_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    # [{"key": "will", "title": None, "help": None, "hidden": False, "custom": False}, …]
+    # Built-in sections keep title None and are shown in the reader's language.
+    sections: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PromptBank(db.Model):
+    """A cohort's own deepening questions per section (absent: the default bank)."""
+
+    __tablename__ = "prompt_banks"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    prompts: Mapped[dict] = mapped_column(JSON)  # {"section key": ["question", …]}
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def _rating_column() -> Mapped[int | None]:
+    return mapped_column(SmallInteger)
+
+
+class Inventory(db.Model):
+    __tablename__ = "inventories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    template_id: Mapped[int] = mapped_column(ForeignKey("inventory_templates.id"))
+    status: Mapped[InventoryStatus] = mapped_column(
+        string_enum(InventoryStatus, "inventory_status"), default=InventoryStatus.DRAFT
+    )
+    # Raised on every save; a form carrying an older number is a conflict, never an overwrite.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)  # {"section key": "Markdown"}
+    answers_html: Mapped[dict] = mapped_column(JSON, default=dict)  # rendered when saved
+    # Traits the member sees in themselves (keys of feedback.traits.TRAITS), picked in the
+    # CAN section; the blind-spot map sets them beside the traits peers picked.
+    self_traits: Mapped[list] = mapped_column(JSON, default=list)
+    energy: Mapped[int | None] = _rating_column()
+    rating_skills: Mapped[int | None] = _rating_column()
+    rating_experience: Mapped[int | None] = _rating_column()
+    rating_network: Mapped[int | None] = _rating_column()
+    rating_money: Mapped[int | None] = _rating_column()
+    rating_time: Mapped[int | None] = _rating_column()
+    shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    edited_after_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    meeting: Mapped[Meeting] = relationship(lazy="joined", innerjoin=True)
+    cohort: Mapped[Cohort] = relationship(lazy="joined", innerjoin=True)
+    template: Mapped[InventoryTemplate] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "user_id"),
+        Index("ix_inventories_user_created", "user_id", "created_at"),
+        *(
+            CheckConstraint(f"{column} BETWEEN 1 AND 5", name=column)
+            for column in ["energy", *(f"rating_{area}" for area in RATING_AREAS)]
+        ),
+    )
+
+    @property
+    def is_shared(self) -> bool:
+        return self.status == InventoryStatus.SHARED
+
+    def ratings(self) -> dict[str, int | None]:
+        return {area: getattr(self, f"rating_{area}") for area in RATING_AREAS}
+
+
+class InventoryRevision(db.Model):
+    """Each shared version of an inventory, so readers can see what changed."""
+
+    __tablename__ = "inventory_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inventory_id: Mapped[int] = mapped_column(
+        ForeignKey("inventories.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict] = mapped_column(JSON)
+    ratings: Mapped[dict] = mapped_column(JSON)  # energy and the five areas
+    after_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("inventory_id", "version"),)
+
+
+class Goal(db.Model):
+    """A person's goal; it lives across months and cohorts. A cohort sees it only through
+    inventories shared in that cohort."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    why: Mapped[str] = mapped_column(Text, default="")
+    target_on: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[GoalStatus] = mapped_column(
+        string_enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[TaskStatus] = mapped_column(
+        string_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    goal: Mapped[Goal | None] = relationship(lazy="joined")
+
+
+class TaskReview(db.Model):
+    """What became of an open task in one month's inventory."""
+
+    __tablename__ = "task_reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inventory_id: Mapped[int] = mapped_column(ForeignKey("inventories.id", ondelete="CASCADE"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[TaskOutcome] = mapped_column(string_enum(TaskOutcome, "task_outcome"))
+
+    task: Mapped[Task] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (UniqueConstraint("inventory_id", "task_id"),)
+
+
+class GoalProgress(db.Model):
+    """Progress on one goal as recorded in one month's inventory."""
+
+    __tablename__ = "goal_progress"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inventory_id: Mapped[int] = mapped_column(ForeignKey("inventories.id", ondelete="CASCADE"))
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    percent: Mapped[int] = mapped_column(SmallInteger, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    goal: Mapped[Goal] = relationship(lazy="joined", innerjoin=True)
+
+    __table_args__ = (
+        UniqueConstraint("inventory_id", "goal_id"),
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
+    )

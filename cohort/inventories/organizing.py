@@ -1,0 +1,185 @@
+"""What organizers do with inventories: the template, the prompt bank, the month overview."""
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..errors import DomainError
+from ..extensions import db
+from ..meetings.models import Meeting
+from ..permissions import Action, require
+from .models import RATING_AREAS, Inventory, InventoryStatus, InventoryTemplate, PromptBank
+from .sections import BUILTIN, DEFAULT_PROMPTS, default_template_sections, resolve_sections
+
+
+def template_sections(cohort: Cohort) -> list[dict]:
+    """The sections new inventories will use (the defaults until an organizer edits them)."""
+    template = db.session.scalar(
+        select(InventoryTemplate)
+        .where(InventoryTemplate.cohort_id == cohort.id)
+        .order_by(InventoryTemplate.id.desc())
+        .limit(1)
+    )
+    return template.sections if template else default_template_sections()
+
+
+@dataclass
+class SectionEdit:
+    key: str
+    title: str
+    help: str
+    position: int
+    hidden: bool
+
+
+def update_template(
+    actor: User, cohort: Cohort, edits: list[SectionEdit], new_question: tuple[str, str] | None
+) -> InventoryTemplate:
+    """Save a new version of the template; inventories already started keep theirs."""
+    require(actor, Action.MANAGE, cohort)
+    current = {item["key"]: item for item in template_sections(cohort)}
+    if {edit.key for edit in edits} != set(current):
+        raise DomainError(_l("The sections changed meanwhile. Please reload the page."))
+    sections = []
+    for edit in sorted(edits, key=lambda e: e.position):
+        item = current[edit.key]
+        builtin = BUILTIN.get(edit.key) if not item.get("custom") else None
+        title = edit.title.strip() or None
+        if builtin and title == str(builtin.title):
+            title = None  # unchanged: keep following the reader's language
+        sections.append(
+            {**item, "title": title, "help": edit.help.strip() or None, "hidden": edit.hidden}
+        )
+    if new_question and new_question[0].strip():
+        sections.append(
+            {
+                "key": f"q-{secrets.token_hex(4)}",
+                "title": new_question[0].strip(),
+                "help": new_question[1].strip() or None,
+                "hidden": False,
+                "custom": True,
+            }
+        )
+    if all(item["hidden"] for item in sections):
+        raise DomainError(_l("Keep at least one section visible."))
+    for item in sections:
+        if item.get("custom") and not item.get("title"):
+            raise DomainError(_l("Your own sections need a title."))
+    template = InventoryTemplate(cohort_id=cohort.id, sections=sections)
+    db.session.add(template)
+    db.session.flush()
+    return template
+
+
+def prompts_for(cohort: Cohort) -> dict[str, list[str]]:
+    """The cohort's deepening questions per section; the default bank in the reader's
+    language until an organizer edits it."""
+    bank = db.session.get(PromptBank, cohort.id)
+    if bank is not None:
+        return bank.prompts
+    return {key: [str(prompt) for prompt in prompts] for key, prompts in DEFAULT_PROMPTS.items()}
+
+
+def update_prompts(actor: User, cohort: Cohort, prompts: dict[str, list[str]]) -> None:
+    require(actor, Action.MANAGE, cohort)
+    cleaned = {
+        key: [line.strip()[:300] for line in lines if line.strip()][:10]
+        for key, lines in prompts.items()
+    }
+    bank = db.session.get(PromptBank, cohort.id)
+    if bank is None:
+        db.session.add(PromptBank(cohort_id=cohort.id, prompts=cleaned))
+    else:
+        bank.prompts = cleaned
+    db.session.flush()
+
+
+@dataclass
+class MonthOverview:
+    shared: list[Inventory]
+    drafts: list[Membership]
+    not_started: list[Membership]
+    paused: list[Membership]
+
+
+def month_overview(meeting: Meeting) -> MonthOverview:
+    """Who has shared, drafted, not started or paused for a session (two queries)."""
+    writers = db.session.scalars(
+        select(Membership)
+        .where(
+            Membership.cohort_id == meeting.cohort_id,
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role.in_([Role.MEMBER, Role.ORGANIZER]),
+        )
+        .order_by(Membership.joined_at)
+    ).all()
+    inventories = {
+        inventory.user_id: inventory
+        for inventory in db.session.scalars(
+            select(Inventory).where(Inventory.meeting_id == meeting.id)
+        )
+    }
+    overview = MonthOverview([], [], [], [])
+    for membership in writers:
+        inventory = inventories.get(membership.user_id)
+        if inventory is None:
+            overview.not_started.append(membership)
+        elif inventory.status == InventoryStatus.SHARED:
+            overview.shared.append(inventory)
+        elif inventory.status == InventoryStatus.PAUSED:
+            overview.paused.append(membership)
+        else:
+            overview.drafts.append(membership)
+    overview.shared.sort(key=lambda inventory: inventory.shared_at)
+    return overview
+
+
+def _cell(value: object) -> object:
+    """Spreadsheets run cells starting with = + - @ as formulas: keep them text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def month_csv(actor: User, meeting: Meeting) -> str:
+    """The session's shared inventories as CSV, one row per member."""
+    require(actor, Action.VIEW_LOG, meeting.cohort)
+    overview = month_overview(meeting)
+    keys: list[str] = []
+    for inventory in overview.shared:
+        for section in resolve_sections(inventory.template.sections):
+            if section.key not in keys:
+                keys.append(section.key)
+    titles = {}
+    for inventory in overview.shared:
+        titles.update({s.key: s.title for s in resolve_sections(inventory.template.sections)})
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["name", "status", "shared_at", "late", "energy", *RATING_AREAS, *(titles[k] for k in keys)]
+    )
+    for inventory in overview.shared:
+        row = [
+            inventory.user.display_name,
+            "shared",
+            inventory.shared_at.isoformat(),
+            "yes" if inventory.is_late else "",
+            inventory.energy or "",
+            *(rating or "" for rating in inventory.ratings().values()),
+            *(inventory.answers.get(key, "") for key in keys),
+        ]
+        writer.writerow([_cell(value) for value in row])
+    for label, memberships in (
+        ("draft", overview.drafts),
+        ("not started", overview.not_started),
+        ("paused", overview.paused),
+    ):
+        for membership in memberships:
+            writer.writerow([_cell(membership.user.display_name), label])
+    return out.getvalue()

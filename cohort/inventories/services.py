@@ -1,0 +1,260 @@
+"""Inventory use cases: the template, writing, sharing, pausing, revisions.
+
+Each checks permissions, flushes, and leaves the commit to the caller.
+"""
+
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from ..auth.models import User
+from ..cohorts.models import Cohort
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..feedback.traits import clean_self_traits
+from ..markdown import render_markdown
+from ..meetings.models import Meeting
+from ..permissions import Action, require
+from .goals import (
+    NewGoal,
+    apply_goal_progress,
+    apply_task_outcomes,
+    create_goals,
+    create_tasks,
+)
+from .models import (
+    RATING_AREAS,
+    Inventory,
+    InventoryRevision,
+    InventoryStatus,
+    InventoryTemplate,
+    TaskOutcome,
+)
+from .sections import default_template_sections
+
+# Sections whose text usually still holds next month; a new inventory starts from them.
+CARRIED_SECTIONS = ("will", "can_must", "tactics", "options")
+
+
+class VersionConflict(Exception):
+    """The inventory was saved elsewhere since this form was opened."""
+
+    def __init__(self, inventory: Inventory):
+        super().__init__("version conflict")
+        self.inventory = inventory
+
+
+@dataclass
+class InventoryInput:
+    """What the member typed, already validated by the form."""
+
+    answers: dict[str, str] = field(default_factory=dict)
+    energy: int | None = None
+    ratings: dict[str, int | None] = field(default_factory=dict)
+    task_outcomes: dict[int, TaskOutcome] = field(default_factory=dict)
+    goal_progress: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    new_goals: list[NewGoal | tuple] = field(default_factory=list)
+    new_tasks: list[str] = field(default_factory=list)
+    new_tasks_goal_id: int | None = None  # the goal the new tasks serve, if any
+    self_traits: list[str] | None = None  # None: the form had no trait picker, keep them
+
+
+def current_template(cohort: Cohort) -> InventoryTemplate:
+    """The cohort's newest template, created from the defaults the first time."""
+    template = db.session.scalar(
+        select(InventoryTemplate)
+        .where(InventoryTemplate.cohort_id == cohort.id)
+        .order_by(InventoryTemplate.id.desc())
+        .limit(1)
+    )
+    if template is None:
+        template = InventoryTemplate(cohort_id=cohort.id, sections=default_template_sections())
+        db.session.add(template)
+        db.session.flush()
+    return template
+
+
+def find_inventory(user: User, meeting: Meeting) -> Inventory | None:
+    return db.session.scalar(
+        select(Inventory).where(Inventory.meeting_id == meeting.id, Inventory.user_id == user.id)
+    )
+
+
+def previous_inventory(user: User, meeting: Meeting) -> Inventory | None:
+    """The member's latest written inventory in this cohort before this session."""
+    return db.session.scalar(
+        select(Inventory)
+        .join(Meeting, Inventory.meeting_id == Meeting.id)
+        .where(
+            Inventory.user_id == user.id,
+            Inventory.cohort_id == meeting.cohort_id,
+            Inventory.status != InventoryStatus.PAUSED,
+            Meeting.starts_at < meeting.starts_at,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+
+
+def prefilled_answers(user: User, meeting: Meeting) -> dict[str, str]:
+    """Text a new inventory starts from: the sections that usually carry over."""
+    previous = previous_inventory(user, meeting)
+    if previous is None:
+        return {}
+    return {key: previous.answers[key] for key in CARRIED_SECTIONS if previous.answers.get(key)}
+
+
+def _get_or_create(user: User, meeting: Meeting) -> Inventory:
+    """The member's inventory for this session; two simultaneous first saves make one row."""
+    inventory = find_inventory(user, meeting)
+    if inventory is not None:
+        return inventory
+    try:
+        with db.session.begin_nested():
+            inventory = Inventory(
+                cohort_id=meeting.cohort_id,
+                meeting_id=meeting.id,
+                user_id=user.id,
+                template_id=current_template(meeting.cohort).id,
+                version=0,
+                answers={},
+                answers_html={},
+            )
+            db.session.add(inventory)
+            db.session.flush()
+    except IntegrityError:
+        inventory = find_inventory(user, meeting)
+    return inventory
+
+
+def _same_content(inventory: Inventory, data: InventoryInput) -> bool:
+    answers = {key: text for key, text in data.answers.items() if text}
+    return (
+        answers == {key: text for key, text in inventory.answers.items() if text}
+        and data.energy == inventory.energy
+        and all(
+            data.ratings.get(area) == getattr(inventory, f"rating_{area}") for area in RATING_AREAS
+        )
+        and (data.self_traits is None or set(data.self_traits) == set(inventory.self_traits or []))
+    )
+
+
+def _require_writable(user: User, meeting: Meeting) -> None:
+    require(user, Action.POST_INVENTORY, meeting.cohort)
+    if meeting.is_cancelled:
+        raise DomainError(_l("This session was cancelled."))
+
+
+def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: int) -> Inventory:
+    """Save the member's inventory (a draft until shared; a new revision once shared).
+
+    ``version`` is the one the form was opened with: an older one raises VersionConflict,
+    except for a repeated submit of the very same text (a double click).
+    """
+    _require_writable(user, meeting)
+    inventory = _get_or_create(user, meeting)
+    if inventory.version != version:
+        if _same_content(inventory, data):
+            return inventory
+        raise VersionConflict(inventory)
+    now = utcnow()
+    inventory.answers = {key: text.strip() for key, text in data.answers.items() if text.strip()}
+    inventory.answers_html = {key: render_markdown(text) for key, text in inventory.answers.items()}
+    inventory.energy = data.energy
+    for area in RATING_AREAS:
+        setattr(inventory, f"rating_{area}", data.ratings.get(area))
+    if data.self_traits is not None:
+        inventory.self_traits = clean_self_traits(data.self_traits)
+    apply_task_outcomes(user, inventory, data.task_outcomes)
+    apply_goal_progress(user, inventory, data.goal_progress)
+    create_goals(user, inventory, data.new_goals)
+    create_tasks(user, data.new_tasks, data.new_tasks_goal_id)
+    if inventory.status == InventoryStatus.PAUSED:
+        inventory.status = InventoryStatus.DRAFT
+    inventory.version += 1
+    inventory.updated_at = now
+    if inventory.is_shared:
+        inventory.edited_after_meeting = inventory.edited_after_meeting or now > meeting.ends_at
+        _record_revision(inventory, after_meeting=now > meeting.ends_at)
+    db.session.flush()
+    return inventory
+
+
+def share_inventory(user: User, inventory: Inventory) -> None:
+    """Make the inventory visible to the cohort; after the due time it is marked late."""
+    require(user, Action.POST_INVENTORY, inventory)
+    if inventory.is_shared:
+        return
+    if not inventory.answers and inventory.energy is None:
+        raise DomainError(_l("Write at least one section before sharing."))
+    now = utcnow()
+    inventory.status = InventoryStatus.SHARED
+    inventory.shared_at = now
+    inventory.is_late = now > inventory.meeting.inventory_due_at
+    _record_revision(inventory, after_meeting=now > inventory.meeting.ends_at)
+    db.session.flush()
+
+
+def _record_revision(inventory: Inventory, after_meeting: bool) -> None:
+    db.session.add(
+        InventoryRevision(
+            inventory_id=inventory.id,
+            version=inventory.version,
+            answers=dict(inventory.answers),
+            ratings={"energy": inventory.energy, **inventory.ratings()},
+            after_meeting=after_meeting,
+        )
+    )
+
+
+def pause_month(user: User, meeting: Meeting) -> Inventory:
+    """ "Life happened": no inventory expected this month and no reminders."""
+    _require_writable(user, meeting)
+    inventory = _get_or_create(user, meeting)
+    if inventory.is_shared:
+        raise DomainError(_l("This inventory is already shared."))
+    inventory.status = InventoryStatus.PAUSED
+    inventory.version += 1
+    db.session.flush()
+    return inventory
+
+
+def resume_month(user: User, meeting: Meeting) -> None:
+    _require_writable(user, meeting)
+    inventory = find_inventory(user, meeting)
+    if inventory is not None and inventory.status == InventoryStatus.PAUSED:
+        inventory.status = InventoryStatus.DRAFT
+        inventory.version += 1
+        db.session.flush()
+
+
+def revisions(inventory: Inventory) -> list[InventoryRevision]:
+    return list(
+        db.session.scalars(
+            select(InventoryRevision)
+            .where(InventoryRevision.inventory_id == inventory.id)
+            .order_by(InventoryRevision.version)
+        )
+    )
+
+
+def latest_shared(cohort: Cohort) -> dict[int, Inventory]:
+    """Each member's most recently shared inventory in the cohort, in one query."""
+    newest = (
+        select(Inventory.user_id, func.max(Inventory.shared_at).label("shared_at"))
+        .where(Inventory.cohort_id == cohort.id, Inventory.status == InventoryStatus.SHARED)
+        .group_by(Inventory.user_id)
+        .subquery()
+    )
+    rows = db.session.scalars(
+        select(Inventory)
+        .join(
+            newest,
+            (Inventory.user_id == newest.c.user_id) & (Inventory.shared_at == newest.c.shared_at),
+        )
+        .where(Inventory.cohort_id == cohort.id)
+    )
+    return {inventory.user_id: inventory for inventory in rows}

@@ -1,0 +1,191 @@
+"""Writing, sharing and reading inventories."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..feedback.reading import inventory_feedback_context
+from ..forms import show_domain_error
+from ..meetings.models import Meeting
+from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
+from ..security import keeps_text_on_csrf_failure
+from . import goals as goal_services
+from . import services
+from .diff import changes_between
+from .forms import build_inventory_form
+from .models import Inventory, InventoryStatus
+from .organizing import prompts_for, template_sections
+from .sections import AREA_LABELS, resolve_sections
+
+bp = Blueprint("inventories", __name__)
+
+
+def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
+    """Everything the long form needs, shared by GET, POST and the conflict page."""
+    cohort = meeting.cohort
+    raw = inventory.template.sections if inventory else template_sections(cohort)
+    sections = [section for section in resolve_sections(raw) if not section.hidden]
+    tasks = goal_services.tasks_to_review(current_user, inventory)
+    progress = goal_services.goal_progress(inventory)
+    goals = goal_services.active_goals(current_user)
+    goals += [row.goal for goal_id, row in progress.items() if row.goal not in goals]
+    return {
+        "cohort": cohort,
+        "meeting": meeting,
+        "inventory": inventory,
+        "sections": sections,
+        "tasks": tasks,
+        "goals": goals,
+        "progress": progress,
+        "outcomes": goal_services.review_outcomes(inventory),
+        "new_tasks": goal_services.new_tasks_since(current_user, inventory),
+        "previous": services.previous_inventory(current_user, meeting),
+        "prompts": prompts_for(cohort),
+        "area_labels": AREA_LABELS,
+    }
+
+
+def _fill_form(form, context: dict) -> None:
+    inventory = context["inventory"]
+    if inventory is None:
+        for key, text in services.prefilled_answers(current_user, context["meeting"]).items():
+            if f"answer_{key}" in form:
+                form[f"answer_{key}"].data = text
+        if "self_traits" in form and context["previous"]:
+            form.self_traits.data = list(context["previous"].self_traits or [])
+        return
+    form.version.data = str(inventory.version)
+    for key, text in inventory.answers.items():
+        if f"answer_{key}" in form:
+            form[f"answer_{key}"].data = text
+    for name in ("energy", *(f"rating_{area}" for area in AREA_LABELS)):
+        if name in form:
+            form[name].data = getattr(inventory, name)
+    if "self_traits" in form:
+        form.self_traits.data = list(inventory.self_traits or [])
+    for task_id, outcome in context["outcomes"].items():
+        if f"task_{task_id}" in form:
+            form[f"task_{task_id}"].data = outcome.value
+    for goal in context["goals"]:
+        row = context["progress"].get(goal.id)
+        if f"goal_{goal.id}_percent" in form:
+            form[f"goal_{goal.id}_percent"].data = row.percent if row else None
+            form[f"goal_{goal.id}_note"].data = row.note if row else ""
+            form[f"goal_{goal.id}_status"].data = goal.status.value
+
+
+@bp.route("/c/<slug>/sessions/<int:meeting_id>/inventory", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def write(slug: str, meeting_id: int):
+    """The member's own inventory for a session: save as draft any number of times, share."""
+    cohort = cohort_or_404(current_user, slug)
+    meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
+    require(current_user, Action.POST_INVENTORY, cohort)
+    inventory = services.find_inventory(current_user, meeting)
+    context = _writing_context(meeting, inventory)
+    form = build_inventory_form(context["sections"], context["tasks"], context["goals"])()
+    if request.method == "GET":
+        _fill_form(form, context)
+    elif form.validate_on_submit():
+        try:
+            inventory = services.save_inventory(
+                current_user, meeting, form.to_input(), int(form.version.data or 0)
+            )
+            if request.form.get("action") == "share":
+                services.share_inventory(current_user, inventory)
+        except services.VersionConflict as conflict:
+            db.session.rollback()
+            return _conflict(form, meeting, conflict.inventory)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if inventory.is_shared:
+                flash(_("Your inventory is shared with %(cohort)s.", cohort=cohort.name), "success")
+                return redirect(url_for(".show", slug=slug, inventory_id=inventory.id))
+            flash(_("Draft saved. Only you can see it."), "success")
+            return redirect(url_for(".write", slug=slug, meeting_id=meeting.id))
+    return render_template("inventories/write.html", form=form, **context)
+
+
+def _conflict(form, meeting: Meeting, saved: Inventory):
+    """Both versions side by side; the form keeps what this tab typed, now based on the
+    saved version, so saving again is a deliberate choice."""
+    db.session.refresh(saved)
+    context = _writing_context(meeting, saved)
+    form.version.data = str(saved.version)
+    mine = {
+        name.removeprefix("answer_"): field.data
+        for name, field in form._fields.items()
+        if name.startswith("answer_")
+    }
+    return render_template(
+        "inventories/conflict.html", form=form, mine=mine, saved=saved, **context
+    ), 409
+
+
+@bp.post("/c/<slug>/sessions/<int:meeting_id>/inventory/pause")
+@login_required
+def pause(slug: str, meeting_id: int):
+    cohort = cohort_or_404(current_user, slug)
+    meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
+    resume = request.form.get("resume") == "1"
+    try:
+        if resume:
+            services.resume_month(current_user, meeting)
+        else:
+            services.pause_month(current_user, meeting)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(
+            _("Welcome back. Your inventory is waiting.")
+            if resume
+            else _("This month is paused. Take care; no reminders will come."),
+            "info",
+        )
+    return redirect(url_for(".write", slug=slug, meeting_id=meeting.id))
+
+
+@bp.get("/c/<slug>/inventories/<int:inventory_id>")
+@login_required
+def show(slug: str, inventory_id: int):
+    cohort = cohort_or_404(current_user, slug)
+    inventory = in_cohort_or_404(Inventory, inventory_id, cohort)
+    if not can(current_user, Action.VIEW, inventory):
+        abort(404)
+    history = services.revisions(inventory)
+    sections = [s for s in resolve_sections(inventory.template.sections) if not s.hidden]
+    section_titles = {s.key: s.title for s in sections}
+    section_titles.update({f"state_{area}": str(label) for area, label in AREA_LABELS.items()})
+    return render_template(
+        "inventories/show.html",
+        cohort=cohort,
+        inventory=inventory,
+        meeting=inventory.meeting,
+        sections=sections,
+        section_titles=section_titles,
+        state_notes={
+            area: inventory.answers_html[f"state_{area}"]
+            for area in AREA_LABELS
+            if inventory.answers_html.get(f"state_{area}")
+        },
+        progress=goal_services.goal_progress(inventory),
+        outcomes=goal_services.review_outcomes(inventory),
+        reviewed_tasks=goal_services.tasks_to_review(inventory.user, inventory),
+        planned_tasks=goal_services.new_tasks_since(inventory.user, inventory),
+        history=history,
+        changes=changes_between(history[-2], history[-1]) if len(history) > 1 else [],
+        area_labels=AREA_LABELS,
+        is_author=inventory.user_id == current_user.id,
+        now=utcnow(),
+        statuses=InventoryStatus,
+        **inventory_feedback_context(current_user, inventory),
+    )

@@ -1,0 +1,66 @@
+"""The signed-in home: for each of your cohorts, what this month asks of you."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from ..auth.models import User
+from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..extensions import db
+from ..inventories.models import Inventory
+from ..meetings.models import Meeting, MeetingStatus
+
+
+@dataclass
+class MonthCard:
+    cohort: Cohort
+    membership: Membership
+    meeting: Meeting | None
+    inventory: Inventory | None
+
+    @property
+    def writes_inventory(self) -> bool:
+        return self.membership.role != Role.MENTOR and not self.cohort.is_archived
+
+    @property
+    def inventory_state(self) -> str:
+        """not_started / draft / shared / paused."""
+        return self.inventory.status.value if self.inventory else "not_started"
+
+
+def month_cards(user: User, now: datetime) -> list[MonthCard]:
+    """One card per active cohort, in three queries whatever the number of cohorts."""
+    rows = db.session.execute(
+        select(Cohort, Membership)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE)
+        .order_by(Cohort.is_archived, Cohort.name)
+    ).all()
+    cohort_ids = [cohort.id for cohort, _ in rows]
+    next_meeting: dict[int, Meeting] = {}
+    for meeting in db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.cohort_id.in_(cohort_ids),
+            Meeting.ends_at > now,
+            Meeting.status == MeetingStatus.SCHEDULED,
+        )
+        .order_by(Meeting.starts_at)
+    ):
+        next_meeting.setdefault(meeting.cohort_id, meeting)
+    inventories = {
+        inventory.meeting_id: inventory
+        for inventory in db.session.scalars(
+            select(Inventory).where(
+                Inventory.user_id == user.id,
+                Inventory.meeting_id.in_([m.id for m in next_meeting.values()]),
+            )
+        )
+    }
+    cards = []
+    for cohort, membership in rows:
+        meeting = next_meeting.get(cohort.id)
+        inventory = inventories.get(meeting.id) if meeting else None
+        cards.append(MonthCard(cohort, membership, meeting, inventory))
+    return cards

@@ -1,0 +1,47 @@
+"""Every model, imported in one place so migrations and tests see the whole schema."""
+
+from .auth.models import PasswordResetToken, User
+from .cohorts.models import Cohort, Invitation, Membership, MembershipEvent
+from .feedback.models import Feedback, FeedbackAssignment
+from .inventories.models import (
+    Goal,
+    GoalProgress,
+    Inventory,
+    InventoryRevision,
+    InventoryTemplate,
+    PromptBank,
+    Task,
+    TaskReview,
+)
+from .meetings.models import Attendance, Meeting
+from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
+from .scheduler import SchedulerHeartbeat
+from .timeline.models import Cheer, Follow
+
+__all__ = [
+    "Attendance",
+    "Cheer",
+    "Cohort",
+    "EmailPreference",
+    "Feedback",
+    "FeedbackAssignment",
+    "Follow",
+    "Goal",
+    "GoalProgress",
+    "Inventory",
+    "InventoryRevision",
+    "InventoryTemplate",
+    "Invitation",
+    "Meeting",
+    "Membership",
+    "MembershipEvent",
+    "Notification",
+    "OutboundEmail",
+    "PasswordResetToken",
+    "PromptBank",
+    "ReminderDelivery",
+    "SchedulerHeartbeat",
+    "Task",
+    "TaskReview",
+    "User",
+]

@@ -1,0 +1,15 @@
+"""Scheduler jobs of the notifications feature (listed in cohort/scheduler.py)."""
+
+from ..database import utcnow
+from .outbox import deliver_due
+from .reminders import send_due_reminders
+
+
+def send_reminders() -> None:
+    """Claim and queue every reminder that is due now."""
+    send_due_reminders(utcnow())
+
+
+def deliver_emails() -> None:
+    """Send the outbox's due emails, with retries and backoff."""
+    deliver_due(utcnow())

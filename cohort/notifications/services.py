@@ -1,0 +1,107 @@
+"""In-app notifications: written by other features' services, read behind the bell."""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..auth.models import User
+from ..database import utcnow
+from ..extensions import db
+from .models import Notification
+
+# Each kind's sentence; ``data`` fills the placeholders when the reader sees it, in their
+# language. Features register their kinds here (one line each).
+MESSAGES = {
+    "feedback_received": _l("%(giver)s gave feedback on your inventory."),
+    "feedback_helpful": _l("%(recipient)s found your feedback helpful."),
+    "feedback_replied": _l("%(recipient)s replied to your feedback."),
+    "feedback_assigned": _l("You are asked to give feedback to %(recipient)s."),
+    "feedback_missing": _l("%(recipient)s's inventory has no feedback yet."),
+    "cheered": _l("%(name)s cheered you on."),
+    "inventory_due": _l("Your inventory for %(meeting)s is due soon."),
+    "organizer_not_shared": _l("%(count)d members have not shared for %(meeting)s yet."),
+    "session_soon": _l("%(meeting)s is coming up soon."),
+    "nudge": _l("Your organizer reminds you to write your inventory for %(meeting)s."),
+    "digest": _l("Before %(meeting)s: see what changed for your peers."),
+    "feedback_owed": _l("You owe feedback to %(count)d members for %(meeting)s."),
+}
+
+
+def notify(user_id: int, kind: str, *, url: str = "", cohort_id: int | None = None, **data) -> None:
+    """Add a notification for a user; it is written in the caller's transaction."""
+    if kind not in MESSAGES:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    db.session.add(
+        Notification(user_id=user_id, cohort_id=cohort_id, kind=kind, url=url, data=data)
+    )
+
+
+def message_of(notification: Notification) -> str:
+    """The notification's sentence in the current language."""
+    return str(MESSAGES[notification.kind]) % notification.data
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    )
+
+
+def notifications_page(user: User, page: int, per_page: int = 30):
+    return db.paginate(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()),
+        page=page,
+        per_page=per_page,
+        error_out=False,
+    )
+
+
+def mark_read(user: User, notification_id: int | None = None) -> None:
+    """Mark one of the user's notifications read, or all of them when no id is given."""
+    statement = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if notification_id is not None:
+        statement = statement.where(Notification.id == notification_id)
+    db.session.execute(statement.values(read_at=utcnow()))
+
+
+# Kinds of email a member can switch off (in-app notifications always stay on).
+EMAIL_KINDS = {
+    "inventory_due": _l("Reminders to write your inventory"),
+    "session_soon": _l("Reminders of an upcoming session"),
+    "organizer_reminders": _l("Organizer summaries: who has not shared yet"),
+    "nudge": _l("Nudges from your organizers"),
+    "digest": _l("A digest before each session, when you have not been around"),
+    "feedback_owed": _l("Reminders of feedback you were asked to give"),
+}
+
+
+def set_email_preferences(user: User, enabled: dict[str, bool]) -> None:
+    from .models import EmailPreference
+
+    for kind in EMAIL_KINDS:
+        preference = db.session.get(EmailPreference, (user.id, kind))
+        if preference is None:
+            preference = EmailPreference(user_id=user.id, kind=kind)
+            db.session.add(preference)
+        preference.enabled = bool(enabled.get(kind))
+    db.session.flush()
+
+
+def unsubscribe(user_id: int, kind: str) -> bool:
+    """Switch one kind of email off for a user (from a link in an email)."""
+    from .models import EmailPreference
+
+    if kind not in EMAIL_KINDS or db.session.get(User, user_id) is None:
+        return False
+    preference = db.session.get(EmailPreference, (user_id, kind))
+    if preference is None:
+        db.session.add(EmailPreference(user_id=user_id, kind=kind, enabled=False))
+    else:
+        preference.enabled = False
+    db.session.flush()
+    return True

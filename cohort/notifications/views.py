@@ -1,0 +1,83 @@
+"""The bell: unread count in the navigation, the notifications page, marking read."""
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..cohorts.forms import ConfirmForm
+from ..extensions import csrf, db
+from ..urls import safe_next_url
+from . import services
+
+bp = Blueprint("notifications", __name__)
+
+
+@bp.get("/notifications")
+@login_required
+def index():
+    page = services.notifications_page(current_user, request.args.get("page", 1, type=int))
+    return render_template("notifications/index.html", page=page, message_of=services.message_of)
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+@login_required
+def read(notification_id: int):
+    """Mark one read and follow its link (only to pages of this site)."""
+    services.mark_read(current_user, notification_id)
+    db.session.commit()
+    return redirect(safe_next_url(request.form.get("next"), "notifications.index"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all():
+    services.mark_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def inject_unread_count():
+        if current_user and current_user.is_authenticated:
+            return {"unread_notifications": services.unread_count(current_user)}
+        return {"unread_notifications": 0}
+
+
+@bp.route("/settings/notifications", methods=["GET", "POST"])
+@login_required
+def preferences():
+    """Email on or off per kind; the bell always shows everything."""
+    from .outbox import email_enabled
+
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.set_email_preferences(
+            current_user, {kind: request.form.get(kind) == "1" for kind in services.EMAIL_KINDS}
+        )
+        db.session.commit()
+        flash(_("Your email choices are saved."), "success")
+        return redirect(url_for("notifications.preferences"))
+    choices = {kind: email_enabled(current_user, kind) for kind in services.EMAIL_KINDS}
+    return render_template(
+        "notifications/preferences.html", form=form, kinds=services.EMAIL_KINDS, choices=choices
+    )
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt  # mail clients post here for one-click unsubscribe (RFC 8058); the token is signed
+def unsubscribe(token: str):
+    from .outbox import read_unsubscribe_token
+
+    decoded = read_unsubscribe_token(token)
+    if decoded is None or decoded[1] not in services.EMAIL_KINDS:
+        abort(404)
+    user_id, kind = decoded
+    if request.method == "POST":
+        if not services.unsubscribe(user_id, kind):
+            abort(404)
+        db.session.commit()
+        return render_template("notifications/unsubscribed.html", kind=services.EMAIL_KINDS[kind])
+    return render_template(
+        "notifications/unsubscribe.html", token=token, kind=services.EMAIL_KINDS[kind]
+    )

@@ -1,0 +1,331 @@
+"""The one place that decides who may see or do what.
+
+Two kinds of question, kept in agreement by tests:
+- ``can(user, action, target)``: may this user do this to this object?
+- ``visible_*(user)``: which objects of a kind may this user see (for lists, feeds, counts, emails)?
+
+Everything inside a cohort is visible to its active members only. Views turn a "no" into 404
+when the user may not even see the object (never a hint that it exists) and 403 otherwise.
+"""
+
+import enum
+
+from flask import abort, g, has_request_context
+from sqlalchemy import Select, or_, select
+
+from .auth.models import User
+from .cohorts.models import Cohort, Invitation, Membership, MembershipStatus, Role
+from .extensions import db
+from .feedback.models import Feedback
+from .inventories.models import Inventory, InventoryStatus
+from .meetings.models import Meeting
+from .timeline.models import Cheer, Follow
+
+
+class Action(enum.StrEnum):
+    VIEW = "view"  # see the cohort and what is shared in it
+    PARTICIPATE = "participate"  # change something of one's own inside it (leave, RSVP, …)
+    POST_INVENTORY = "post_inventory"  # members and organizers; mentors post none
+    MANAGE = "manage"  # organizer work: settings, invitations, roles, removals
+    ARCHIVE = "archive"  # archive or bring back: organizers, also while archived
+    VIEW_LOG = "view_log"  # the membership log: organizers, also while archived
+    GIVE_FEEDBACK = "give_feedback"  # on someone else's shared inventory
+    RESPOND = "respond"  # the recipient's reply, "helpful" and share on a piece of feedback
+
+
+def active_membership(user: User | None, cohort: Cohort) -> Membership | None:
+    """The user's active membership of the cohort, read once per request."""
+    if user is None or not user.is_authenticated:
+        return None
+    # Cached for one request only: a removed member loses access on their very next request.
+    cache = g.setdefault("_active_memberships", {}) if has_request_context() else {}
+    key = (user.id, cohort.id)
+    if key not in cache:
+        cache[key] = db.session.scalar(
+            select(Membership).where(
+                Membership.user_id == user.id,
+                Membership.cohort_id == cohort.id,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        )
+    return cache[key]
+
+
+def forget_cached_memberships() -> None:
+    """Call after a membership changes within the same request."""
+    if has_request_context():
+        g.pop("_active_memberships", None)
+
+
+Target = Cohort | Membership | Invitation | Meeting | Inventory | Feedback
+
+
+def can(user: User | None, action: Action, target: Target) -> bool:
+    match target:
+        case Membership():
+            return _can_membership(user, action, target)
+        case Invitation():
+            return can(user, Action.MANAGE, target.cohort)
+        case Meeting():
+            return _can_cohort(user, action, target.cohort)
+        case Inventory() if action == Action.GIVE_FEEDBACK:
+            return _can_give_feedback(user, target)
+        case Inventory():
+            return _can_inventory(user, action, target)
+        case Feedback():
+            return _can_feedback(user, action, target)
+    return _can_cohort(user, action, target)
+
+
+def _can_cohort(user: User | None, action: Action, cohort: Cohort) -> bool:
+    membership = active_membership(user, cohort)
+    if membership is None:
+        return False
+    role = membership.role
+    match action:
+        case Action.VIEW:
+            return True
+        case Action.PARTICIPATE:
+            return not cohort.is_archived
+        case Action.POST_INVENTORY:
+            return not cohort.is_archived and role in (Role.MEMBER, Role.ORGANIZER)
+        case Action.MANAGE:
+            return not cohort.is_archived and role == Role.ORGANIZER
+        case Action.ARCHIVE | Action.VIEW_LOG:
+            return role == Role.ORGANIZER
+    return False
+
+
+def _can_membership(user: User | None, action: Action, membership: Membership) -> bool:
+    """Members see each other's active memberships; organizers manage them."""
+    if action == Action.VIEW:
+        return membership.is_active and can(user, Action.VIEW, membership.cohort)
+    if action == Action.MANAGE:
+        return can(user, Action.MANAGE, membership.cohort)
+    return False
+
+
+def _can_inventory(user: User | None, action: Action, inventory: Inventory) -> bool:
+    """Drafts and paused months are the author's alone; shared ones are the cohort's."""
+    is_author = user is not None and user.is_authenticated and inventory.user_id == user.id
+    if action == Action.VIEW:
+        if is_author:
+            return can(user, Action.VIEW, inventory.cohort)
+        return inventory.status == InventoryStatus.SHARED and can(
+            user, Action.VIEW, inventory.cohort
+        )
+    if action in (Action.PARTICIPATE, Action.POST_INVENTORY):  # write or share it
+        return is_author and can(user, Action.POST_INVENTORY, inventory.cohort)
+    return False
+
+
+def visible_cohorts(user: User | None) -> Select:
+    """Cohorts the user is an active member of."""
+    if user is None or not user.is_authenticated:
+        return select(Cohort).where(False)
+    return select(Cohort).where(
+        Cohort.id.in_(
+            select(Membership.cohort_id).where(
+                Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+            )
+        )
+    )
+
+
+def visible_memberships(user: User | None) -> Select:
+    """Active memberships in the cohorts the user is an active member of."""
+    return select(Membership).where(
+        Membership.status == MembershipStatus.ACTIVE,
+        Membership.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+    )
+
+
+class NotAllowed(Exception):
+    """Raised by services; shown as 404 when the user may not see the object, else 403."""
+
+    def __init__(self, visible: bool):
+        super().__init__("not allowed")
+        self.status_code = 403 if visible else 404
+
+
+def visible_meetings(user: User | None) -> Select:
+    """Sessions of the cohorts the user is an active member of."""
+    return select(Meeting).where(
+        Meeting.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id))
+    )
+
+
+def visible_inventories(user: User | None) -> Select:
+    """Shared inventories of the user's cohorts, and the user's own in those cohorts."""
+    shared_or_own = Inventory.status == InventoryStatus.SHARED
+    if user is not None and user.is_authenticated:
+        shared_or_own = or_(shared_or_own, Inventory.user_id == user.id)
+    return select(Inventory).where(
+        Inventory.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+        shared_or_own,
+    )
+
+
+def require(user: User | None, action: Action, target: Target) -> None:
+    """Raise NotAllowed unless the user may do this: 404 when the user may not even see the
+    object, else 403."""
+    if can(user, action, target):
+        return
+    raise NotAllowed(visible=can(user, Action.VIEW, target))
+
+
+def in_cohort_or_404(model: type, object_id: int, cohort: Cohort):
+    """The object with this id if it belongs to this cohort (ids never cross cohorts)."""
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.cohort_id != cohort.id:
+        abort(404)
+    return obj
+
+
+def cohort_or_404(user: User | None, slug: str) -> Cohort:
+    """The cohort with this slug if the user may see it; 404 otherwise."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+    if cohort is None or not can(user, Action.VIEW, cohort):
+        abort(404)
+    return cohort
+
+
+def init_app(app) -> None:
+    """``can(user, "manage", cohort)`` in templates, to show or hide what a user may do."""
+    app.jinja_env.globals["can"] = lambda user, action, target: can(user, Action(action), target)
+
+
+# ---- Timelines, follows and cheers ---------------------------------------------------------
+# A follow is read through ``visible_follows``: once two people no longer share a cohort it
+# shows nothing (and comes back if they meet again). Cheers live where their inventory lives.
+
+
+def co_member_ids(user: User | None) -> Select:
+    """Ids of the people who share a cohort with the user, the user included."""
+    return visible_memberships(user).with_only_columns(Membership.user_id).distinct()
+
+
+def shares_cohort(user: User | None, other_id: int) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    found = db.session.scalar(co_member_ids(user).where(Membership.user_id == other_id).limit(1))
+    return found is not None
+
+
+def can_follow(user: User | None, other: User) -> bool:
+    """Anyone who shares a cohort with you, except yourself."""
+    if user is None or not user.is_authenticated or other.id == user.id:
+        return False
+    return shares_cohort(user, other.id)
+
+
+def visible_follows(user: User | None) -> Select:
+    """The user's follows in both directions, while the other person shares a cohort."""
+    if user is None or not user.is_authenticated:
+        return select(Follow).where(False)
+    peers = co_member_ids(user)
+    return select(Follow).where(
+        or_(
+            (Follow.follower_id == user.id) & Follow.followee_id.in_(peers),
+            (Follow.followee_id == user.id) & Follow.follower_id.in_(peers),
+        )
+    )
+
+
+def can_see_follow(user: User | None, follow: Follow) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    if user.id not in (follow.follower_id, follow.followee_id):
+        return False
+    other_id = follow.followee_id if follow.follower_id == user.id else follow.follower_id
+    return shares_cohort(user, other_id)
+
+
+def can_view_timeline(user: User | None, cohort: Cohort, member_id: int) -> bool:
+    """A member's timeline in a cohort: for the cohort's active members, while the member is
+    one too."""
+    if not can(user, Action.VIEW, cohort):
+        return False
+    found = db.session.scalar(
+        visible_memberships(user)
+        .with_only_columns(Membership.id)
+        .where(Membership.cohort_id == cohort.id, Membership.user_id == member_id)
+    )
+    return found is not None
+
+
+def timeline_inventories(user: User | None, cohort: Cohort, member_id: int) -> Select:
+    """The member's inventories in this cohort that the user may see: shared ones, and for
+    the member themselves also drafts and paused months."""
+    return visible_inventories(user).where(
+        Inventory.cohort_id == cohort.id, Inventory.user_id == member_id
+    )
+
+
+def can_cheer(user: User | None, inventory: Inventory) -> bool:
+    """Whoever may see a shared inventory, except its author, while the cohort is open."""
+    if user is None or not user.is_authenticated or inventory.user_id == user.id:
+        return False
+    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.cohort)
+
+
+def visible_cheers(user: User | None) -> Select:
+    """Cheers on the shared inventories the user may see."""
+    shared = visible_inventories(user).where(Inventory.status == InventoryStatus.SHARED)
+    return select(Cheer).where(Cheer.inventory_id.in_(shared.with_only_columns(Inventory.id)))
+
+
+def can_see_cheer(user: User | None, cheer: Cheer) -> bool:
+    inventory = db.session.get(Inventory, cheer.inventory_id)
+    return inventory is not None and inventory.is_shared and can(user, Action.VIEW, inventory)
+
+
+# ---- Feedback ------------------------------------------------------------------------------
+# Feedback is named. Its giver, its recipient and the cohort's organizers see it; once the
+# recipient shares it, every member does.
+
+
+def _can_give_feedback(user: User | None, inventory: Inventory) -> bool:
+    """Any active member, mentor or organizer, on someone else's shared inventory."""
+    if user is None or not user.is_authenticated or inventory.user_id == user.id:
+        return False
+    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.cohort)
+
+
+def _can_feedback(user: User | None, action: Action, feedback: Feedback) -> bool:
+    membership = active_membership(user, feedback.cohort)
+    if membership is None:
+        return False
+    match action:
+        case Action.VIEW:
+            return (
+                feedback.is_shared
+                or user.id in (feedback.giver_id, feedback.recipient_id)
+                or membership.role == Role.ORGANIZER
+            )
+        case Action.PARTICIPATE:  # edit it (until the due time: see feedback.services)
+            return user.id == feedback.giver_id and not feedback.cohort.is_archived
+        case Action.RESPOND:
+            return user.id == feedback.recipient_id and not feedback.cohort.is_archived
+    return False
+
+
+def visible_feedback(user: User | None) -> Select:
+    """Feedback the user may read: given or received, shared by its recipient, or in a
+    cohort the user organizes."""
+    if user is None or not user.is_authenticated:
+        return select(Feedback).where(False)
+    organized = select(Membership.cohort_id).where(
+        Membership.user_id == user.id,
+        Membership.status == MembershipStatus.ACTIVE,
+        Membership.role == Role.ORGANIZER,
+    )
+    return select(Feedback).where(
+        Feedback.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+        or_(
+            Feedback.is_shared,
+            Feedback.giver_id == user.id,
+            Feedback.recipient_id == user.id,
+            Feedback.cohort_id.in_(organized),
+        ),
+    )

@@ -1,0 +1,78 @@
+"""Account settings: profile, password, email."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_login import current_user, fresh_login_required, login_required, login_user
+
+from ..auth import services
+from ..emails import send_email
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from ..security import keeps_text_on_csrf_failure
+from .forms import EmailForm, PasswordForm, ProfileForm
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        services.update_profile(
+            current_user,
+            form.display_name.data,
+            form.locale.data,
+            form.timezone.data,
+            form.bio.data or "",
+        )
+        db.session.commit()
+        refresh()  # the confirmation below already speaks the newly chosen language
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("settings.profile"))
+    return render_template("settings/profile.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # this session, with the new token
+            flash(_("Your password is changed. Other devices have been logged out."), "success")
+            return redirect(url_for("settings.profile"))
+    return render_template("settings/password.html", form=form)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@fresh_login_required
+def email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            old_email = services.change_email(current_user, form.email.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            send_email(
+                old_email,
+                "email_changed",
+                locale=current_user.locale,
+                user=current_user,
+                old_email=old_email,
+            )
+            flash(_("Your email address is now %(email)s.", email=current_user.email), "success")
+            return redirect(url_for("settings.profile"))
+    return render_template("settings/email.html", form=form)

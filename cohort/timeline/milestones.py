@@ -1,0 +1,145 @@
+"""Milestones: a first inventory, a year of reflections, a goal achieved.
+
+They are derived, never stored: each is anchored on the shared inventory that marks it, so a
+cohort sees a milestone exactly when it may see that inventory, and a cheer on a milestone is
+a cheer on (inventory, key).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..inventories.models import Goal, GoalProgress, GoalStatus, Inventory, InventoryStatus
+from ..meetings.models import Meeting
+
+MONTHS_IN_A_YEAR = 12
+
+
+@dataclass(frozen=True)
+class Milestone:
+    inventory_id: int
+    key: str  # "first", "year-1", "goal-42": what a cheer on it stores
+    kind: str  # "first" | "year" | "goal"
+    years: int = 0
+    goal_title: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.kind == "first":
+            return _("First inventory shared")
+        if self.kind == "year":
+            return ngettext(
+                "%(num)d year of reflections", "%(num)d years of reflections", self.years
+            )
+        return _("Goal achieved: %(goal)s", goal=self.goal_title)
+
+
+def ordinal_column():
+    """How many inventories the author has shared in the cohort up to this one's session (a
+    correlated subquery: 1 is the first, 12 a year of monthly reflections)."""
+    other, other_meeting = aliased(Inventory), aliased(Meeting)
+    this_meeting = aliased(Meeting)
+    return (
+        select(func.count(other.id))
+        .join(other_meeting, other.meeting_id == other_meeting.id)
+        .where(
+            other.user_id == Inventory.user_id,
+            other.cohort_id == Inventory.cohort_id,
+            other.status == InventoryStatus.SHARED,
+            other_meeting.starts_at
+            <= select(this_meeting.starts_at)
+            .where(this_meeting.id == Inventory.meeting_id)
+            .correlate(Inventory)  # the outermost inventory, two levels up
+            .scalar_subquery(),
+        )
+        .correlate(Inventory)
+        .scalar_subquery()
+    )
+
+
+def ordinals_of(inventory_ids: Iterable[int]) -> dict[int, int]:
+    """Each shared inventory's place among its author's shared ones in its cohort (1 query)."""
+    ids = list(inventory_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Inventory.id, ordinal_column()).where(
+            Inventory.id.in_(ids), Inventory.status == InventoryStatus.SHARED
+        )
+    )
+    return dict(rows.all())
+
+
+def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
+    """Per inventory, the achieved goals whose last recorded progress it holds (1 query)."""
+    ids = list(inventory_ids)
+    if not ids:
+        return {}
+    later, later_inventory, later_meeting = (
+        aliased(GoalProgress),
+        aliased(Inventory),
+        aliased(Meeting),
+    )
+    this_meeting = aliased(Meeting)
+    recorded_later = (
+        select(later.id)
+        .join(later_inventory, later.inventory_id == later_inventory.id)
+        .join(later_meeting, later_inventory.meeting_id == later_meeting.id)
+        .where(
+            later.goal_id == GoalProgress.goal_id, later_meeting.starts_at > this_meeting.starts_at
+        )
+        .exists()
+    )
+    rows = db.session.execute(
+        select(GoalProgress.inventory_id, Goal)
+        .join(Goal, GoalProgress.goal_id == Goal.id)
+        .join(Inventory, GoalProgress.inventory_id == Inventory.id)
+        .join(this_meeting, Inventory.meeting_id == this_meeting.id)
+        .where(
+            GoalProgress.inventory_id.in_(ids),
+            Goal.status == GoalStatus.ACHIEVED,
+            ~recorded_later,
+        )
+        .order_by(Goal.closed_at, Goal.id)
+    )
+    found: dict[int, list[Goal]] = {}
+    for inventory_id, goal in rows:
+        found.setdefault(inventory_id, []).append(goal)
+    return found
+
+
+def milestones_of(
+    inventory_id: int, ordinal: int | None, goals: list[Goal] | None
+) -> list[Milestone]:
+    """The milestones one shared inventory marks, given its ordinal and achieved goals."""
+    found = []
+    if ordinal == 1:
+        found.append(Milestone(inventory_id, "first", "first"))
+    if ordinal and ordinal % MONTHS_IN_A_YEAR == 0:
+        years = ordinal // MONTHS_IN_A_YEAR
+        found.append(Milestone(inventory_id, f"year-{years}", "year", years=years))
+    for goal in goals or ():
+        found.append(Milestone(inventory_id, f"goal-{goal.id}", "goal", goal_title=goal.title))
+    return found
+
+
+def milestones_for(
+    inventory_ids: Iterable[int], ordinals: dict[int, int] | None = None
+) -> dict[int, list[Milestone]]:
+    """Milestones per shared inventory, in two queries at most (one when the ordinals are
+    already known, as on a timeline that holds every shared month)."""
+    ids = list(inventory_ids)
+    if ordinals is None:
+        ordinals = ordinals_of(ids)
+    goals = achieved_goals(ids)
+    return {
+        inventory_id: milestones_of(
+            inventory_id, ordinals.get(inventory_id), goals.get(inventory_id)
+        )
+        for inventory_id in ids
+    }

@@ -1,0 +1,226 @@
+"""A member's timeline in one cohort: their months in order, goals, milestones and charts.
+
+In a cohort, a member's months and goals come only from inventories visible there
+(``permissions.timeline_inventories``): shared ones for everyone, and for the member themselves
+also drafts and paused months. A skipped or paused month is a gap, never a zero. Whatever the
+number of months, building it runs a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..auth.models import User
+from ..cohorts.models import Cohort
+from ..extensions import db
+from ..inventories.models import (
+    RATING_AREAS,
+    Goal,
+    GoalProgress,
+    Inventory,
+    InventoryStatus,
+    TaskReview,
+)
+from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
+from ..meetings.models import Meeting
+from ..permissions import can_cheer, timeline_inventories
+from . import charts
+from .milestones import Milestone, milestones_for
+from .services import Cheers, cheers_on
+
+MONTH_FORMATS = {"ja": "y年M月", "en": "MMM y"}
+HIGHLIGHTS = tuple(key for key in CARD_SECTIONS if key != "feedback_ask")  # did, praised, …
+
+
+def month_label(meeting: Meeting) -> str:
+    """The cohort-local month of a session, in the reader's language: "Dec 2026" / "2026年12月"."""
+    month = meeting.month_on or meeting.starts_at.astimezone(ZoneInfo(meeting.cohort.timezone))
+    return format_date(month, MONTH_FORMATS.get(str(get_locale().language), "MMM y"), False)
+
+
+@dataclass
+class Month:
+    meeting: Meeting
+    label: str
+    inventory: Inventory | None
+    state: str  # "shared", "draft" (owner only), "paused" (owner only) or "gap"
+    progress: list[GoalProgress] = field(default_factory=list)
+    tasks: dict[str, int] = field(default_factory=dict)  # outcome → how many
+    feedback: int | None = None  # received, once the feedback feature counts it
+    milestones: list[Milestone] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # section key → title
+
+    @property
+    def is_gap(self) -> bool:
+        """Skipped or paused: nothing to read, nothing to chart."""
+        return self.state in ("gap", "paused")
+
+    def highlights(self) -> list[tuple[str, str]]:
+        """(title, HTML) of what they did, were praised for, learned, and will try."""
+        answers = self.inventory.answers_html if self.inventory and not self.is_gap else {}
+        return [(self.titles.get(key, key), answers[key]) for key in HIGHLIGHTS if answers.get(key)]
+
+
+@dataclass
+class Timeline:
+    member_id: int
+    is_own: bool
+    months: list[Month]  # oldest first
+    goals: list[Goal]
+    cheers: dict[tuple[int, str], Cheers]
+    can_cheer: bool = False  # the viewer's, on this member's shared months
+    rating_panels: list[charts.Panel] = field(default_factory=list)
+    goal_panels: list[charts.Panel] = field(default_factory=list)
+
+    @property
+    def area_labels(self) -> dict:
+        """The five current-state areas, in the reader's language (for the table's header)."""
+        return AREA_LABELS
+
+    @property
+    def newest_first(self) -> list[Month]:
+        return self.months[::-1]
+
+    @property
+    def milestones(self) -> list[tuple[Month, Milestone]]:
+        """Every milestone with its month, oldest first."""
+        return [(month, m) for month in self.months for m in month.milestones]
+
+    @property
+    def shared_count(self) -> int:
+        return sum(1 for month in self.months if month.state == "shared")
+
+    def cheers_for(self, inventory_id: int, key: str = "") -> Cheers:
+        return self.cheers.get((inventory_id, key)) or Cheers()
+
+
+def _state(inventory: Inventory | None) -> str:
+    if inventory is None:
+        return "gap"
+    return {InventoryStatus.SHARED: "shared", InventoryStatus.PAUSED: "paused"}.get(
+        inventory.status, "draft"
+    )
+
+
+def visible_months(viewer: User, cohort: Cohort, member_id: int, now: datetime) -> list[Month]:
+    """From the first visible inventory to now (or a later draft), one Month per session;
+    sessions without a visible inventory are gaps, cancelled ones are left out (2 queries)."""
+    inventories = db.session.scalars(timeline_inventories(viewer, cohort, member_id)).all()
+    if not inventories:
+        return []
+    by_meeting = {inventory.meeting_id: inventory for inventory in inventories}
+    starts = [inventory.meeting.starts_at for inventory in inventories]
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.cohort_id == cohort.id,
+            Meeting.starts_at >= min(starts),
+            Meeting.starts_at <= max(max(starts), now),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    months = []
+    for meeting in meetings:
+        inventory = by_meeting.get(meeting.id)
+        if inventory is None and meeting.is_cancelled:
+            continue
+        months.append(Month(meeting, month_label(meeting), inventory, _state(inventory)))
+    return months
+
+
+def feedback_counts(inventory_ids: list[int]) -> dict[int, int] | None:
+    """Feedback received per inventory (1 query); None until the feedback feature exists."""
+    try:
+        from ..feedback.models import Feedback  # built alongside; absent until then
+    except ImportError:
+        return None
+    rows = db.session.execute(
+        select(Feedback.inventory_id, func.count())
+        .where(Feedback.inventory_id.in_(inventory_ids))
+        .group_by(Feedback.inventory_id)
+    )
+    return dict(rows.all())
+
+
+def _attach_details(months: list[Month]) -> None:
+    """Goal progress, task outcomes, feedback counts and milestones (4 queries at most)."""
+    written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
+    for row in db.session.scalars(
+        select(GoalProgress).where(GoalProgress.inventory_id.in_(written)).order_by(GoalProgress.id)
+    ):
+        written[row.inventory_id].progress.append(row)
+    for inventory_id, outcome, count in db.session.execute(
+        select(TaskReview.inventory_id, TaskReview.outcome, func.count())
+        .where(TaskReview.inventory_id.in_(written))
+        .group_by(TaskReview.inventory_id, TaskReview.outcome)
+    ):
+        written[inventory_id].tasks[outcome.value] = count
+    counts = feedback_counts(list(written))
+    shared = [m.inventory.id for m in months if m.state == "shared"]
+    ordinals = {inventory_id: index for index, inventory_id in enumerate(shared, start=1)}
+    milestones = milestones_for(shared, ordinals)
+    for inventory_id, month in written.items():
+        month.feedback = None if counts is None else counts.get(inventory_id, 0)
+        month.milestones = milestones.get(inventory_id, [])
+        month.titles = {s.key: s.title for s in resolve_sections(month.inventory.template.sections)}
+
+
+def _goals(months: list[Month]) -> list[Goal]:
+    """Goals in the order they first appear; only those seen through visible months."""
+    seen: dict[int, Goal] = {}
+    for month in months:
+        for row in month.progress:
+            seen.setdefault(row.goal_id, row.goal)
+    return list(seen.values())
+
+
+def _charts(timeline: Timeline) -> None:
+    columns = [
+        charts.Column(m.label, is_gap=m.is_gap, is_draft=m.state == "draft")
+        for m in timeline.months
+    ]
+
+    def rating(name: str) -> list[int | None]:
+        return [None if m.is_gap else getattr(m.inventory, name) for m in timeline.months]
+
+    series = [(_("Energy"), rating("energy"))] + [
+        (str(AREA_LABELS[area]), rating(f"rating_{area}")) for area in RATING_AREAS
+    ]
+    timeline.rating_panels = [
+        charts.line_panel(title, columns, values, charts.RATING_SCALE, charts.RATING_TICKS)
+        for title, values in series
+    ]
+    for goal in timeline.goals:
+        values = [
+            next((row.percent for row in m.progress if row.goal_id == goal.id), None)
+            for m in timeline.months
+        ]
+        timeline.goal_panels.append(
+            charts.line_panel(
+                goal.title, columns, values, charts.PERCENT_SCALE, charts.PERCENT_TICKS, "%"
+            )
+        )
+
+
+def member_timeline(viewer: User, cohort: Cohort, member_id: int, now: datetime) -> Timeline:
+    """The member's timeline in this cohort as the viewer may see it (at most 7 queries)."""
+    months = visible_months(viewer, cohort, member_id, now)
+    if not months:
+        return Timeline(member_id, viewer.id == member_id, [], [], {})
+    _attach_details(months)
+    shared = [m.inventory.id for m in months if m.state == "shared"]
+    timeline = Timeline(
+        member_id=member_id,
+        is_own=viewer.id == member_id,
+        months=months,
+        goals=_goals(months),
+        cheers=cheers_on(viewer, shared),
+    )
+    first_shared = next((m.inventory for m in months if m.state == "shared"), None)
+    timeline.can_cheer = first_shared is not None and can_cheer(viewer, first_shared)
+    _charts(timeline)
+    return timeline

@@ -1,0 +1,171 @@
+"""Timelines, the feed, following and cheers: HTTP only; the work is in the modules beside."""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..auth.models import User
+from ..cohorts.models import Cohort, Membership
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..inventories.models import Inventory
+from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort_or_404
+from ..urls import safe_next_url
+from . import services
+from .changes import month_changes
+from .feed import Scope, feed_page
+from .milestones import Milestone, milestones_for
+from .timeline import member_timeline, month_label
+
+bp = Blueprint("timeline", __name__)
+
+HOME_FEED_SIZE = 5
+
+
+def member_page_context(cohort: Cohort, membership: Membership) -> dict:
+    """What the member page (cohorts.member) shows of the timeline, and the follow button."""
+    return {
+        "timeline": member_timeline(current_user, cohort, membership.user_id, utcnow()),
+        "following": services.followed_ids(current_user),
+    }
+
+
+def members_page_context() -> dict:
+    """The follow buttons on the members page."""
+    return {"following": services.followed_ids(current_user)}
+
+
+def home_feed_context() -> dict:
+    """The newest few items of the feed, below the cohort cards on the signed-in home."""
+    return {"home_feed": feed_page(current_user, Scope.FOLLOWING, 1, HOME_FEED_SIZE)}
+
+
+@bp.app_template_global()
+def current_path() -> str:
+    """This page's path and query, for forms that come back here."""
+    return request.full_path if request.query_string else request.path
+
+
+bp.add_app_template_filter(month_label, "month_label")
+
+
+@dataclass
+class InventoryCheers:
+    milestones: list[Milestone]
+    cheers: dict[tuple[int, str], services.Cheers]
+    can_cheer: bool
+    has_timeline: bool  # the author is still a member here: "what changed" can be shown
+
+    def cheers_for(self, inventory_id: int, key: str = "") -> services.Cheers:
+        return self.cheers.get((inventory_id, key)) or services.Cheers()
+
+
+@bp.app_template_global()
+def inventory_cheers(inventory: Inventory) -> InventoryCheers | None:
+    """Cheers and milestones for the inventory page (templates/timeline/_inventory_cheers)."""
+    if not inventory.is_shared:
+        return None
+    return InventoryCheers(
+        milestones=milestones_for([inventory.id]).get(inventory.id, []),
+        cheers=services.cheers_on(current_user, [inventory.id]),
+        can_cheer=can_cheer(current_user, inventory),
+        has_timeline=can_view_timeline(current_user, inventory.cohort, inventory.user_id),
+    )
+
+
+@bp.get("/feed")
+@login_required
+def feed():
+    scope = Scope.COHORTS if request.args.get("scope") == Scope.COHORTS else Scope.FOLLOWING
+    page = feed_page(current_user, scope, request.args.get("page", 1, type=int))
+    return render_template("timeline/feed.html", feed=page)
+
+
+@bp.get("/following")
+@login_required
+def following():
+    people_followed, followers = services.follow_lists(current_user)
+    return render_template(
+        "timeline/following.html",
+        people_followed=people_followed,
+        followers=followers,
+        following={person.user.id for person in people_followed},
+    )
+
+
+def _person_or_404(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None:
+        abort(404)
+    return person
+
+
+@bp.post("/people/<int:user_id>/follow")
+@login_required
+def follow(user_id: int):
+    person = _person_or_404(user_id)
+    services.follow(current_user, person)
+    db.session.commit()
+    flash(
+        _(
+            "You follow %(name)s. Their new inventories appear in your feed.",
+            name=person.display_name,
+        ),
+        "success",
+    )
+    return redirect(safe_next_url(request.form.get("next"), "timeline.following"))
+
+
+@bp.post("/people/<int:user_id>/unfollow")
+@login_required
+def unfollow(user_id: int):
+    person = _person_or_404(user_id)
+    services.unfollow(current_user, person)
+    db.session.commit()
+    flash(_("You no longer follow %(name)s.", name=person.display_name), "info")
+    return redirect(safe_next_url(request.form.get("next"), "timeline.following"))
+
+
+@bp.post("/c/<slug>/inventories/<int:inventory_id>/cheer")
+@login_required
+def cheer(slug: str, inventory_id: int):
+    """One tap: cheer an inventory or one of its milestones; the same button takes it back."""
+    cohort = cohort_or_404(current_user, slug)
+    inventory = in_cohort_or_404(Inventory, inventory_id, cohort)
+    milestone = request.form.get("milestone", "")[:40]
+    try:
+        if request.form.get("action") == "remove":
+            services.take_back_cheer(current_user, inventory, milestone)
+        elif services.cheer(current_user, inventory, milestone):
+            flash(_("You cheered %(name)s on.", name=inventory.user.display_name), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+    back = request.form.get("next")
+    if back:
+        return redirect(safe_next_url(back))
+    return redirect(url_for("inventories.show", slug=slug, inventory_id=inventory.id))
+
+
+@bp.get("/c/<slug>/members/<int:user_id>/months/<int:meeting_id>")
+@login_required
+def month(slug: str, user_id: int, meeting_id: int):
+    """What changed since last month, for one of the member's written months."""
+    cohort = cohort_or_404(current_user, slug)
+    if not can_view_timeline(current_user, cohort, user_id):
+        abort(404)
+    changes = month_changes(current_user, cohort, user_id, meeting_id, utcnow())
+    if changes is None:
+        abort(404)
+    return render_template(
+        "timeline/month.html",
+        cohort=cohort,
+        member=changes.month.inventory.user,
+        changes=changes,
+        is_own=user_id == current_user.id,
+    )

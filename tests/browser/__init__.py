@@ -1,0 +1,1 @@
+"""Browser tests: headless Chromium against a live server (``pytest -m browser``)."""

@@ -1,0 +1,213 @@
+"""Shared fixtures: the app on SQLite (or PostgreSQL from COHORT_TEST_DATABASE_URL), a clean
+database per test, a client, a login helper, frozen time and a query counter."""
+
+import os
+import re
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from flask.testing import FlaskClient
+from sqlalchemy import event, text
+
+from cohort import create_app
+from cohort.config import DefaultConfig
+from cohort.extensions import db, limiter
+
+from . import factories
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test secret key",
+    "BASE_URL": "http://cohort.test",
+    "WTF_CSRF_ENABLED": False,
+    "MAIL_BACKEND": "locmem",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    # Limits stay on, but generous; tests of the limits set the real ones (see `real_limits`).
+    "RATELIMIT_LOGIN": "10000 per minute",
+    "RATELIMIT_PASSWORD_RESET": "10000 per minute",
+    "RATELIMIT_JOIN": "10000 per minute",
+    # Cheap hashes keep the suite fast; production cost is checked in test_passwords.py.
+    "PASSWORD_HASH_TIME_COST": 1,
+    "PASSWORD_HASH_MEMORY_COST": 1024,
+}
+
+
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("COHORT_TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    )
+
+
+@pytest.fixture(scope="session")
+def test_config(tmp_path_factory) -> dict:
+    return {**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory)}
+
+
+@pytest.fixture(scope="session")
+def _schema(test_config):
+    app = create_app(test_config)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield
+    with app.app_context():
+        db.drop_all()
+        db.engine.dispose()
+
+
+class FreshContextClient(FlaskClient):
+    """Gives each request its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the test's own), which would share
+    ``g`` (and Flask-Login's cached user) and the database session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def make_app(test_config, _schema):
+    """Build an app with extra config on the shared test database."""
+    apps = []
+
+    def make(**overrides):
+        app = create_app({**test_config, **overrides})
+        app.test_client_class = FreshContextClient
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _shared_app(test_config, _schema):
+    app = create_app(test_config)
+    app.test_client_class = FreshContextClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(_shared_app):
+    """The app every test uses (built once: templates compile once), on a clean database."""
+    with _shared_app.app_context():
+        yield _shared_app
+        db.session.remove()
+        clean_database()
+        limiter.reset()
+
+
+@pytest.fixture
+def real_limits(app, monkeypatch):
+    """The production rate limits, for tests of the limits themselves."""
+    for key in ("RATELIMIT_LOGIN", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_JOIN"):
+        monkeypatch.setitem(app.config, key, getattr(DefaultConfig, key))
+
+
+def clean_database() -> None:
+    tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (our table names)
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def outbox(app):
+    """Emails sent during the test (Flask-Mailman's in-memory backend)."""
+    state = app.extensions["mailman"]
+    state.outbox = []
+    return state.outbox
+
+
+class AuthActions:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD, remember: bool = False):
+        data = {"email": email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self.client.post("/login", data=data)
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def user(app):
+    return factories.make_user(email="ann@example.org", display_name="Ann")
+
+
+@pytest.fixture
+def logged_in(auth, user):
+    """The client, logged in as ``user``."""
+    response = auth.login(user.email)
+    assert response.status_code == 302
+    return auth.client
+
+
+@pytest.fixture
+def frozen_time():
+    """Time stands still at a known moment; ``frozen_time.shift(seconds)`` moves it.
+
+    Request it before login fixtures: a session signed later than "now" is refused.
+    """
+    with time_machine.travel(datetime(2026, 11, 20, 9, 0, tzinfo=UTC), tick=False) as traveller:
+        yield traveller
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counter:`` records every SQL statement run inside."""
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement):
+                counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

@@ -1,0 +1,254 @@
+"""Following peers, the feed and cheers (応援): who may follow, what the feed shows, cheering
+once, "may see" agreeing with "list of visible", and a feed of 30 people in bounded queries."""
+
+import itertools
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from cohort.cohorts.models import Membership, MembershipStatus
+from cohort.extensions import db
+from cohort.inventories.models import Goal, Inventory
+from cohort.meetings.models import Meeting
+from cohort.notifications.models import Notification
+from cohort.permissions import (
+    Action,
+    can,
+    can_see_cheer,
+    can_see_follow,
+    visible_cheers,
+    visible_follows,
+)
+from cohort.timeline.feed import Scope, feed_inventories
+from cohort.timeline.models import Cheer, Follow
+
+from . import factories
+from .test_inventories import session_for
+from .test_timeline import login, make_circle, member_page, months_ago, write
+
+
+@pytest.fixture
+def circle(app, user):
+    return make_circle(user)
+
+
+# ---- Following ----------------------------------------------------------------------------------
+
+
+def test_follow_and_unfollow_co_members_only(logged_in, user, circle):
+    cohort, ken, _aiko = circle
+    stranger = factories.make_user(display_name="Stranger")
+    assert logged_in.post(f"/people/{ken.id}/follow").status_code == 302
+    assert logged_in.post(f"/people/{ken.id}/follow").status_code == 302  # twice: one row
+    assert logged_in.post(f"/people/{stranger.id}/follow").status_code == 404
+    assert logged_in.post(f"/people/{user.id}/follow").status_code == 403
+    assert logged_in.post("/people/999999/follow").status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Follow)) == 1
+    page = logged_in.get("/following").get_data(as_text=True)
+    assert "You follow 1 person" in page and "Ken" in page
+    members = logged_in.get(f"/c/{cohort.slug}/members/").get_data(as_text=True)
+    assert 'Unfollow<span class="visually-hidden"> Ken</span>' in members
+    assert 'Follow<span class="visually-hidden"> Aiko</span>' in members
+    logged_in.post(f"/people/{ken.id}/unfollow")
+    assert db.session.scalar(select(func.count()).select_from(Follow)) == 0
+
+
+def test_followers_see_who_follows_them_and_can_follow_back(app, client, user, circle):
+    _cohort, ken, _aiko = circle
+    db.session.add(Follow(follower_id=ken.id, followee_id=user.id))
+    db.session.commit()
+    login(client, user)
+    page = client.get("/following").get_data(as_text=True)
+    assert "1 follower" in page and 'Follow<span class="visually-hidden"> Ken</span>' in page
+
+
+def test_a_follow_shows_nothing_once_people_no_longer_share_a_cohort(logged_in, user, circle):
+    cohort, ken, _aiko = circle
+    logged_in.post(f"/people/{ken.id}/follow")
+    meeting = months_ago(cohort, 1)
+    write(ken, meeting, answers={"did": "Visible while we share"})
+    assert "Visible while we share" in logged_in.get("/feed").get_data(as_text=True)
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == ken.id))
+    membership.status = MembershipStatus.LEFT
+    db.session.commit()
+    assert "Visible while we share" not in logged_in.get("/feed").get_data(as_text=True)
+    assert "You follow 0 people" in logged_in.get("/following").get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Follow)) == 1  # kept, inert
+    assert not set(db.session.scalars(visible_follows(user)))
+
+
+# ---- The feed -----------------------------------------------------------------------------------
+
+
+def test_the_feed_shows_followed_peoples_shared_inventories_newest_first(logged_in, circle):
+    cohort, ken, aiko = circle
+    logged_in.post(f"/people/{ken.id}/follow")
+    write(ken, months_ago(cohort, 2), answers={"did": "Ken older"})
+    write(ken, months_ago(cohort, 1), answers={"did": "Ken newer"})
+    write(aiko, months_ago(cohort, 1), answers={"did": "Aiko month"})
+    write(ken, session_for(cohort, days_ahead=5), share=False, answers={"did": "Ken draft"})
+    page = logged_in.get("/feed").get_data(as_text=True)
+    assert page.index("Ken newer") < page.index("Ken older")
+    assert "Aiko month" not in page and "Ken draft" not in page
+    assert "First inventory shared" in page
+    everyone = logged_in.get("/feed?scope=cohorts").get_data(as_text=True)
+    assert "Aiko month" in everyone and "Ken draft" not in everyone
+    home = logged_in.get("/").get_data(as_text=True)
+    assert "From people you follow" in home and "Ken newer" in home
+
+
+def test_the_feed_is_paginated(logged_in, circle):
+    cohort, ken, _aiko = circle
+    logged_in.post(f"/people/{ken.id}/follow")
+    for n in range(22, 0, -1):
+        write(ken, months_ago(cohort, n), answers={"did": f"Month number {n}."})
+    first = logged_in.get("/feed").get_data(as_text=True)
+    assert "Month number 1." in first and "Month number 22." not in first
+    assert 'href="/feed?page=2"' in first
+    second = logged_in.get("/feed?page=2").get_data(as_text=True)
+    assert "Month number 22." in second and "Month number 1." not in second
+
+
+def test_feed_milestones_are_marked_once_on_the_month_that_reached_them(logged_in, circle):
+    cohort, ken, _aiko = circle
+    logged_in.post(f"/people/{ken.id}/follow")
+    write(ken, months_ago(cohort, 14), new_goals=[("Speak at a meetup", "")])
+    goal = db.session.scalar(select(Goal))
+    write(ken, months_ago(cohort, 13), share=False)  # a draft never counts
+    for n in range(12, 0, -1):
+        progress = {goal.id: (100, "", "achieved")} if n in (9, 8) else {}
+        write(ken, months_ago(cohort, n), goal_progress=progress)
+    page = logged_in.get("/feed").get_data(as_text=True)
+    marked = 'class="milestone">'
+    assert page.count(marked + "First inventory shared") == 1
+    assert page.count(marked + "1 year of reflections") == 1
+    assert page.count(marked + "Goal achieved: Speak at a meetup") == 1  # its last month
+    (year,) = [card for card in page.split('class="card feed-item"') if "1 year of" in card]
+    assert months_label(cohort, 2) in year  # the 12th shared month
+
+
+def months_label(cohort, n):
+    """The feed heading of Ken's inventory n months ago."""
+    meeting = db.session.scalar(select(Meeting).where(Meeting.title == f"Session -{n}"))
+    return f"Ken shared their {meeting.starts_at:%b %Y} inventory"
+
+
+def test_feed_items_are_exactly_the_visible_shared_inventories_of_peers(app):
+    """The "everyone" feed of each user is what they may see, minus their own and drafts."""
+    users = [factories.make_user() for _ in range(5)]
+    cohorts = [factories.make_cohort(users[i], name=f"C{i}") for i in range(2)]
+    factories.add_member(cohorts[0], users[2])
+    factories.add_member(cohorts[1], users[2], status="removed")
+    factories.add_member(cohorts[1], users[3])
+    for cohort in cohorts:
+        meeting = session_for(cohort, days_ahead=-3)
+        for index, user in enumerate(users[:4]):
+            if can(user, Action.POST_INVENTORY, cohort):
+                write(user, meeting, share=index % 2 == 0)
+    everything = db.session.scalars(select(Inventory)).all()
+    for user in users:
+        listed = set(db.session.scalars(feed_inventories(user, Scope.COHORTS)))
+        assert listed == {
+            i
+            for i in everything
+            if i.is_shared and i.user_id != user.id and can(user, Action.VIEW, i)
+        }
+
+
+# ---- Cheers -------------------------------------------------------------------------------------
+
+
+def test_cheer_an_inventory_once_and_the_member_is_told(logged_in, user, circle):
+    cohort, ken, _aiko = circle
+    inventory = write(ken, months_ago(cohort, 1))
+    url = f"/c/{cohort.slug}/inventories/{inventory.id}/cheer"
+    assert logged_in.post(url, data={"action": "add"}).status_code == 302
+    logged_in.post(url, data={"action": "add"})  # a double tap cheers once
+    assert db.session.scalar(select(func.count()).select_from(Cheer)) == 1
+    notes = db.session.scalars(select(Notification).where(Notification.user_id == ken.id)).all()
+    assert [(n.kind, n.data["name"]) for n in notes] == [("cheered", "Ann")]
+    assert notes[0].url == f"/c/{cohort.slug}/inventories/{inventory.id}#cheers"
+    page = logged_in.get(f"/c/{cohort.slug}/inventories/{inventory.id}").get_data(as_text=True)
+    assert "1 cheer" in page and "Ann" in page and 'aria-pressed="true"' in page
+    logged_in.post(url, data={"action": "remove"})
+    assert db.session.scalar(select(func.count()).select_from(Cheer)) == 0
+
+
+def test_cheer_a_milestone_but_never_an_invented_one(logged_in, circle):
+    cohort, ken, _aiko = circle
+    inventory = write(ken, months_ago(cohort, 1))
+    url = f"/c/{cohort.slug}/inventories/{inventory.id}/cheer"
+    logged_in.post(url, data={"milestone": "first", "next": f"/c/{cohort.slug}/members/{ken.id}"})
+    logged_in.post(url, data={"milestone": "year-3"})
+    cheers = db.session.scalars(select(Cheer)).all()
+    assert [c.milestone for c in cheers] == ["first"]
+    page = member_page(logged_in, cohort, ken)
+    assert re.search(r'id="cheer-\d+-first".*?1 cheer', page, re.S)
+
+
+def test_nobody_cheers_drafts_their_own_or_in_archived_cohorts(app, client, user, circle):
+    cohort, ken, _aiko = circle
+    draft = write(ken, session_for(cohort, days_ahead=5), share=False)
+    shared = write(ken, months_ago(cohort, 1))
+    login(client, user)
+    assert client.post(f"/c/{cohort.slug}/inventories/{draft.id}/cheer").status_code == 404
+    login(client, ken)
+    assert client.post(f"/c/{cohort.slug}/inventories/{shared.id}/cheer").status_code == 403
+    cohort.is_archived = True
+    db.session.commit()
+    login(client, user)
+    assert client.post(f"/c/{cohort.slug}/inventories/{shared.id}/cheer").status_code == 403
+    assert db.session.scalar(select(func.count()).select_from(Cheer)) == 0
+
+
+def test_follows_and_cheers_may_see_agrees_with_the_list_of_visible(app):
+    users = [factories.make_user() for _ in range(5)]
+    cohorts = [factories.make_cohort(users[i], name=f"C{i}") for i in range(2)]
+    factories.add_member(cohorts[0], users[2])
+    factories.add_member(cohorts[1], users[3])
+    factories.add_member(cohorts[0], users[3], status="left")
+    inventories = [write(users[i], session_for(cohorts[i], days_ahead=-1)) for i in range(2)]
+    for a, b in itertools.permutations(users, 2):
+        if (a.id + b.id) % 2:
+            db.session.add(Follow(follower_id=a.id, followee_id=b.id))
+    for cheerer, inventory in itertools.product(users, inventories):
+        if cheerer.id != inventory.user_id:
+            db.session.add(Cheer(user_id=cheerer.id, inventory_id=inventory.id))
+    db.session.commit()
+    follows, cheers = (
+        db.session.scalars(select(Follow)).all(),
+        db.session.scalars(select(Cheer)).all(),
+    )
+    for user in users:
+        assert set(db.session.scalars(visible_follows(user))) == {
+            f for f in follows if can_see_follow(user, f)
+        }
+        assert set(db.session.scalars(visible_cheers(user))) == {
+            c for c in cheers if can_see_cheer(user, c)
+        }
+
+
+def test_the_feed_of_someone_following_30_people_runs_as_many_queries_as_for_3(
+    logged_in, user, circle, count_queries
+):
+    cohort, _ken, _aiko = circle
+    meeting = months_ago(cohort, 1)
+
+    def follow_people_who_share(n):
+        for _ in range(n):
+            peer = factories.make_user()
+            factories.add_member(cohort, peer)
+            db.session.add(Follow(follower_id=user.id, followee_id=peer.id))
+            inventory = write(peer, meeting, new_goals=[("A goal", "")])
+            db.session.add(Cheer(user_id=user.id, inventory_id=inventory.id))
+        db.session.commit()
+
+    follow_people_who_share(3)
+    with count_queries() as few:
+        assert logged_in.get("/feed").status_code == 200
+    follow_people_who_share(27)
+    with count_queries() as many:
+        page = logged_in.get("/feed").get_data(as_text=True)
+    assert page.count('class="card feed-item"') == 20
+    assert many.count == few.count

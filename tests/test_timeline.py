@@ -1,0 +1,264 @@
+"""Members' timelines and "what changed since last month": privacy first (co-members only,
+shared months only, drafts and paused months for the owner alone), then what they show, then
+the same number of queries for 2 months or 24. Following, the feed and cheers: test_feed.py."""
+
+import itertools
+import re
+
+import pytest
+from sqlalchemy import select
+
+from cohort.extensions import db
+from cohort.inventories import services
+from cohort.inventories.models import Goal, Inventory, Task, TaskOutcome
+from cohort.permissions import (
+    Action,
+    can,
+    timeline_inventories,
+)
+from cohort.timeline.models import Cheer
+
+from . import factories
+from .test_inventories import session_for
+
+
+def write(user, meeting, share=True, **values) -> Inventory:
+    """The user's inventory for the session, saved (and shared unless told)."""
+    values.setdefault("answers", {"did": f"{user.display_name} did things"})
+    inventory = services.save_inventory(user, meeting, services.InventoryInput(**values), 0)
+    if share:
+        services.share_inventory(user, inventory)
+    db.session.commit()
+    return inventory
+
+
+def months_ago(cohort, n: int, **values):
+    return session_for(cohort, days_ahead=-30 * n, title=f"Session -{n}", **values)
+
+
+def make_circle(organizer):
+    """Ann (organizer) with Ken and Aiko in one cohort."""
+    cohort = factories.make_cohort(organizer, name="Career Circle")
+    ken = factories.make_user(display_name="Ken")
+    aiko = factories.make_user(display_name="Aiko")
+    factories.add_member(cohort, ken)
+    factories.add_member(cohort, aiko)
+    return cohort, ken, aiko
+
+
+@pytest.fixture
+def circle(app, user):
+    return make_circle(user)
+
+
+def login(client, user):
+    assert client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+
+
+def member_page(client, cohort, member) -> str:
+    response = client.get(f"/c/{cohort.slug}/members/{member.id}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+# ---- Timeline: privacy ------------------------------------------------------------------------
+
+
+def test_co_members_see_shared_months_only_and_gaps_for_the_rest(logged_in, circle):
+    cohort, ken, _aiko = circle
+    write(ken, months_ago(cohort, 3), energy=2, answers={"did": "March facts"})
+    months_ago(cohort, 2)  # skipped
+    paused = months_ago(cohort, 1)
+    write(ken, paused, share=False, energy=1, answers={"did": "secret paused text"})
+    services.pause_month(ken, paused)
+    write(ken, session_for(cohort, days_ahead=-2), energy=4, answers={"learned": "Listen first"})
+    write(ken, session_for(cohort, days_ahead=20), share=False, answers={"did": "draft text"})
+    page = member_page(logged_in, cohort, ken)
+    assert "March facts" in page and "Listen first" in page
+    assert "draft text" not in page and "secret paused text" not in page
+    assert page.count("No inventory this month.") == 2  # skipped and paused look the same
+    assert "Paused" not in page
+    # Gaps are never zeros: two points per rating panel, and the table says so.
+    energy_panel = page.split("<figcaption>Energy</figcaption>")[1].split("</figure>")[0]
+    assert energy_panel.count("<circle") == 2 and energy_panel.count("chart-gap") == 2
+    assert page.count("no inventory</td>") == 2
+
+
+def test_the_owner_also_sees_drafts_and_paused_months_privately(app, client, circle):
+    cohort, ken, _aiko = circle
+    write(ken, months_ago(cohort, 2), energy=3)
+    paused = months_ago(cohort, 1)
+    services.pause_month(ken, paused)
+    write(ken, session_for(cohort, days_ahead=20), share=False, answers={"did": "draft text"})
+    db.session.commit()
+    login(client, ken)
+    page = member_page(client, cohort, ken)
+    assert "draft text" in page and "Draft: only you can see this" in page
+    assert "Paused — only you can see this." in page
+    assert "Your drafts and paused months show here only for you." in page
+
+
+def test_a_cohort_sees_goals_and_months_only_from_inventories_shared_in_it(logged_in, circle):
+    cohort, ken, _aiko = circle
+    other = factories.make_cohort(name="Evening Circle")
+    factories.add_member(other, ken)
+    write(
+        ken, months_ago(other, 1), answers={"did": "evening secret"}, new_goals=[("Side goal", "")]
+    )
+    write(ken, months_ago(cohort, 1), new_goals=[("Visible goal", "")])
+    page = member_page(logged_in, cohort, ken)
+    assert "Visible goal" in page
+    assert "Side goal" not in page and "evening secret" not in page
+
+
+def test_timeline_inventories_agree_with_may_see(app):
+    """For generated data, every viewer's timeline of every member holds exactly the
+    inventories that viewer may see there."""
+    users = [factories.make_user() for _ in range(5)]  # the last one is in no cohort
+    cohorts = [factories.make_cohort(users[0], name=f"C{i}") for i in range(2)]
+    for user, cohort in itertools.product(users[1:3], cohorts):
+        factories.add_member(cohort, user)
+    factories.add_member(cohorts[0], users[3], status="left")
+    statuses = itertools.cycle(["share", "draft", "pause"])
+    for cohort in cohorts:
+        meeting = session_for(cohort, days_ahead=-5)
+        for user in users[:3]:
+            status = next(statuses)
+            write(user, meeting, share=status == "share")
+            if status == "pause":
+                services.pause_month(user, meeting)
+                db.session.commit()
+    everything = db.session.scalars(select(Inventory)).all()
+    for viewer, cohort, member in itertools.product(users, cohorts, users):
+        listed = set(db.session.scalars(timeline_inventories(viewer, cohort, member.id)))
+        expected = {
+            i
+            for i in everything
+            if i.cohort_id == cohort.id and i.user_id == member.id and can(viewer, Action.VIEW, i)
+        }
+        assert listed == expected
+
+
+# ---- Timeline: what it shows --------------------------------------------------------------------
+
+
+def test_charts_tables_milestones_and_month_cards(logged_in, circle):
+    cohort, ken, _aiko = circle
+    write(
+        ken,
+        months_ago(cohort, 2),
+        energy=2,
+        ratings={"skills": 3},
+        answers={"did": "Ran a workshop", "try": "Pitch the scheme"},
+        new_goals=[("Become a team lead", "")],
+        new_tasks=["Book a room"],
+    )
+    goal = db.session.scalar(select(Goal))
+    task = db.session.scalar(select(Task))
+    write(
+        ken,
+        months_ago(cohort, 1),
+        energy=4,
+        ratings={"skills": 4},
+        goal_progress={goal.id: (100, "Promoted", "achieved")},
+        task_outcomes={task.id: TaskOutcome.DONE},
+    )
+    page = member_page(logged_in, cohort, ken)
+    assert page.count('<svg class="chart"') == 7  # energy, five ratings, one goal
+    assert "<figcaption>Become a team lead</figcaption>" in page
+    assert "Energy and self-ratings by month (1–5)" in page  # the table for screen readers
+    assert "First inventory shared" in page and "Goal achieved: Become a team lead" in page
+    assert "1 done" in page and "Ran a workshop" in page
+    assert "style=" not in page and "<script" not in page.split("</head>")[1]
+    assert f"/c/{cohort.slug}/members/{ken.id}/months/" in page
+
+
+def test_a_year_of_reflections_is_a_milestone(logged_in, circle):
+    cohort, ken, _aiko = circle
+    for n in range(12, 0, -1):
+        write(ken, months_ago(cohort, n), energy=3)
+    page = member_page(logged_in, cohort, ken)
+    assert "1 year of reflections" in page
+    assert "12 months shared in this cohort" in page
+
+
+def test_what_changed_puts_goals_ratings_and_tasks_beside_last_month(logged_in, circle):
+    cohort, ken, _aiko = circle
+    write(
+        ken,
+        months_ago(cohort, 3),
+        energy=2,
+        ratings={"network": 2},
+        answers={"try": "Ask for a stretch project", "will": "Teach\nBuild"},
+        new_goals=[("Run a meetup", "")],
+        new_tasks=["Find a venue", "Write the call"],
+    )
+    goal = db.session.scalar(select(Goal))
+    venue, call = db.session.scalars(select(Task).order_by(Task.id)).all()
+    months_ago(cohort, 2)  # skipped
+    meeting = months_ago(cohort, 1)
+    write(
+        ken,
+        meeting,
+        energy=4,
+        ratings={"network": 3},
+        answers={"did": "Got the stretch project", "will": "Teach\nLead"},
+        goal_progress={goal.id: (40, "", "active")},
+        task_outcomes={venue.id: TaskOutcome.DONE, call.id: TaskOutcome.CARRIED},
+    )
+    url = f"/c/{cohort.slug}/members/{ken.id}/months/{meeting.id}"
+    page = logged_in.get(url).get_data(as_text=True)
+    assert "1 session in between has no inventory." in page
+    assert "↑ +2" in page and "↑ +1" in page  # energy 2 → 4, network 2 → 3
+    assert "Run a meetup" in page and "40%" in page and "0%" in page
+    assert re.search(r"Find a venue</th>\s*<td>—</td>\s*<td>done</td>", page)
+    assert "Ask for a stretch project" in page and "Got the stretch project" in page
+    assert '<del><span class="visually-hidden">Removed: </span>Build</del>' in page
+    assert "Lead</ins>" in page
+
+
+def test_what_changed_is_refused_for_months_the_viewer_may_not_see(logged_in, circle, client):
+    cohort, ken, _aiko = circle
+    draft_meeting = session_for(cohort, days_ahead=5)
+    write(ken, draft_meeting, share=False)
+    url = f"/c/{cohort.slug}/members/{ken.id}/months/{draft_meeting.id}"
+    assert logged_in.get(url).status_code == 404  # Ann may not see Ken's draft
+    other = factories.make_cohort(name="Elsewhere")
+    factories.add_member(other, ken)
+    elsewhere = session_for(other, days_ahead=-1)
+    write(ken, elsewhere)
+    assert (
+        logged_in.get(f"/c/{cohort.slug}/members/{ken.id}/months/{elsewhere.id}").status_code == 404
+    )
+    login(client, ken)
+    assert client.get(url).status_code == 200  # his own draft
+
+
+# ---- A bounded number of queries ----------------------------------------------------------------
+
+
+def test_a_timeline_of_24_months_runs_as_many_queries_as_one_of_2(logged_in, circle, count_queries):
+    cohort, ken, aiko = circle
+    url = f"/c/{cohort.slug}/members/{ken.id}"
+
+    def months(numbers):
+        for n in numbers:
+            inventory = write(
+                ken,
+                months_ago(cohort, n),
+                energy=3,
+                new_goals=[(f"Goal {n}", "")],
+                new_tasks=[f"Task {n}"],
+            )
+            db.session.add(Cheer(user_id=aiko.id, inventory_id=inventory.id))
+            db.session.add(Cheer(user_id=aiko.id, inventory_id=inventory.id, milestone="first"))
+        db.session.commit()
+
+    months([26, 25])
+    with count_queries() as small:
+        assert logged_in.get(url).status_code == 200
+    months(range(24, 2, -1))
+    with count_queries() as large:
+        page = logged_in.get(url).get_data(as_text=True)
+    assert "24 months shared in this cohort" in page
+    assert large.count == small.count
