@@ -35,10 +35,29 @@ def live_app(make_app) -> Iterator[Flask]:
         limiter.reset()
 
 
+def closing_early(app: Flask) -> Callable:
+    """Read each response whole and close it before handing it to the server.
+
+    Werkzeug's development server closes the response only after draining the socket, and a
+    browser that drops a request (a favicon while navigating away) makes that drain raise:
+    the open static file is then left to the garbage collector, whose ResourceWarning fails
+    whichever test happens to be running."""
+
+    def wsgi(environ: dict, start_response: Callable) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[str]:
     """Serve ``live_app`` on a free local port in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_early(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
