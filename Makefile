@@ -1,5 +1,6 @@
 # make run   sets everything up and starts the web app and the reminder scheduler
 # make test  sets everything up and runs lint and the whole test suite
+# make demo  fills the database with two demo cohorts (then `make run` and log in)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ CATALOGS := $(patsubst %.po,%.mo,$(wildcard cohort/translations/*/LC_MESSAGES/me
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format install migrate translations clean
+.PHONY: run test demo lint format install migrate translations clean
 
 run: install migrate
 	@echo "Cohort: http://$(HOST):$(PORT)  (Ctrl-C stops the web app and the scheduler)"
@@ -19,6 +20,9 @@ run: install migrate
 
 test: install lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+demo: install migrate
+	$(FLASK) demo $(DEMO_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -108,7 +108,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import scheduler_cli, translate_cli, users_cli
+    from .cli import demo, scheduler_cli, translate_cli, users_cli
 
-    for group in (scheduler_cli, users_cli, translate_cli):
+    for group in (scheduler_cli, users_cli, translate_cli, demo):
         app.cli.add_command(group)

@@ -1,4 +1,4 @@
-"""Flask commands: ``scheduler``, ``users``, ``translate``."""
+"""Flask commands: ``scheduler``, ``users``, ``translate``, ``demo``."""
 
 from pathlib import Path
 
@@ -88,3 +88,33 @@ def translate_update() -> None:
 def translate_compile() -> None:
     """Compile the catalogs into the .mo files the app reads."""
     _pybabel("compile", "-d", str(TRANSLATIONS))
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Add the demo even though real accounts exist.")
+@click.option("--reset", is_flag=True, help="Rebuild the demo as of today if it is already here.")
+def demo(force: bool, reset: bool) -> None:
+    """Fill the database with two demo cohorts (Japanese and English) and six months of life."""
+    from .database import utcnow
+    from .demo.install import DEMO_PASSWORD, RealUsersPresent, install_demo, logins
+
+    try:
+        with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+            built = install_demo(utcnow(), force=force, reset=reset)
+            db.session.commit()
+    except RealUsersPresent as error:
+        raise click.ClickException(
+            f"This database has {error.count} account(s) that are not part of the demo. "
+            "Use an empty database, or run `flask demo --force` to add the demo beside them."
+        ) from None
+    click.echo(
+        "Demo cohorts created." if built else "The demo is here already (--reset rebuilds it)."
+    )
+    base_url = current_app.config["BASE_URL"]
+    click.echo(f"\nLog in at {base_url}/login with the password {DEMO_PASSWORD}:\n")
+    cohort = None
+    for login in logins():
+        if login.cohort != cohort:
+            cohort = login.cohort
+            click.echo(f"  {cohort}")
+        click.echo(f"    {login.role:<10} {login.name:<16} {login.email}")

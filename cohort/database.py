@@ -3,16 +3,32 @@
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
+_replayed_now: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
+
 
 def utcnow() -> datetime:
-    """The current time as a timezone-aware UTC datetime."""
-    return datetime.now(UTC)
+    """The current time as a timezone-aware UTC datetime (or the moment being replayed)."""
+    return _replayed_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def replaying_at(moment: datetime) -> Iterator[None]:
+    """Run the app's own services as if it were ``moment``: the demo replays months of a
+    cohort's life through them, so its history obeys the same rules as real use."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime given to replaying_at")
+    token = _replayed_now.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _replayed_now.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

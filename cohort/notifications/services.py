@@ -31,7 +31,9 @@ def notify(user_id: int, kind: str, *, url: str = "", cohort_id: int | None = No
     if kind not in MESSAGES:
         raise ValueError(f"unknown notification kind {kind!r}")
     db.session.add(
-        Notification(user_id=user_id, cohort_id=cohort_id, kind=kind, url=url, data=data)
+        Notification(
+            user_id=user_id, cohort_id=cohort_id, kind=kind, url=url, data=data, created_at=utcnow()
+        )
     )
 
 

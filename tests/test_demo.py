@@ -1,0 +1,254 @@
+"""The demo: its content obeys the rules, ``flask demo`` builds two living cohorts through the
+app's services, never twice, never over real accounts unless forced, whatever the date."""
+
+import re
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from cohort.auth.models import User
+from cohort.cohorts.models import Cohort, Membership, Role
+from cohort.database import utcnow
+from cohort.demo.builder import DEMO_PASSWORD, past_slots
+from cohort.demo.content import CONTENT, check, load, locales
+from cohort.demo.install import RealUsersPresent, install_demo
+from cohort.extensions import db
+from cohort.feedback.models import Feedback, FeedbackAssignment
+from cohort.inventories.models import Goal, GoalStatus, Inventory, InventoryStatus
+from cohort.meetings.models import Meeting
+from cohort.notifications.models import Notification
+from cohort.timeline.models import Cheer, Follow
+
+from . import factories
+
+MONTH_NAMES = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Christmas|Easter)\b|[0-9０-９]+月|正月|お盆|年末|年始"
+)
+
+
+def build(now=None) -> bool:
+    from flask import current_app
+
+    with current_app.test_request_context():
+        built = install_demo(now or utcnow())
+        db.session.commit()
+    return built
+
+
+def table_counts() -> dict[str, int]:
+    return {
+        table.name: db.session.scalar(select(func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+    }
+
+
+# ---- Content ----------------------------------------------------------------------------------
+
+
+def test_both_languages_have_a_story_that_passes_every_check(app):
+    assert locales() == ["en", "ja"]
+    for locale in locales():
+        story = load(locale)
+        assert check(story) == []
+        writers = [person for person in story.people if person.writes]
+        assert 6 <= len(story.people) <= 10
+        assert all(len(person.data["months"]) >= 5 for person in writers)
+        assert sum(len(person.data.get("paused", [])) for person in writers) in (1, 2, 3)
+
+
+def test_the_story_is_written_in_its_own_language_and_names_no_month():
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for path in sorted(CONTENT.glob("*/*.toml")):
+        text = path.read_text(encoding="utf-8")
+        assert not MONTH_NAMES.search(text), f"{path.name}: dates must stay relative"
+        share = len(japanese.findall(text)) / max(len(text), 1)
+        assert (share > 0.2) if path.parent.name == "ja" else (share == 0), path
+
+
+def test_the_checker_catches_a_broken_person(tmp_path):
+    (tmp_path / "ja").mkdir()
+    for source in (CONTENT / "ja").glob("*.toml"):
+        (tmp_path / "ja" / source.name).write_text(source.read_text(encoding="utf-8"), "utf-8")
+    broken = tmp_path / "ja" / "kenichi.toml"
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(re.sub(r"(?m)^energy = \d", "energy = 9", text, count=1), "utf-8")
+    with pytest.raises(ValueError, match="energy must be 1–5"):
+        load("ja", root=tmp_path)
+
+
+# ---- Building ---------------------------------------------------------------------------------
+
+
+def test_the_demo_is_two_living_cohorts(app):
+    now = utcnow()
+    assert build(now) is True
+
+    cohorts = db.session.scalars(select(Cohort).order_by(Cohort.locale)).all()
+    assert [(c.locale, c.timezone) for c in cohorts] == [
+        ("en", "Europe/London"),
+        ("ja", "Asia/Tokyo"),
+    ]
+    for cohort in cohorts:
+        story = load(cohort.locale)
+        roles = Counter(
+            db.session.scalars(select(Membership.role).where(Membership.cohort_id == cohort.id))
+        )
+        assert roles[Role.ORGANIZER] == 1 and roles[Role.MENTOR] == 1
+        assert 6 <= sum(roles.values()) <= 10
+        meetings = db.session.scalars(
+            select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(Meeting.starts_at)
+        ).all()
+        past = [m for m in meetings if m.starts_at < now]
+        assert [m.starts_at for m in past] == past_slots(story, now)
+        assert any(m.starts_at > now for m in meetings), "the next session is scheduled"
+        for meeting in past:
+            statuses = Counter(
+                db.session.scalars(
+                    select(Inventory.status).where(Inventory.meeting_id == meeting.id)
+                )
+            )
+            assert statuses[InventoryStatus.SHARED] >= 4, meeting.title
+            assert meeting.agenda_html
+        paused = db.session.scalar(
+            select(func.count(Inventory.id)).where(
+                Inventory.cohort_id == cohort.id, Inventory.status == InventoryStatus.PAUSED
+            )
+        )
+        assert paused >= 1
+
+
+def test_feedback_follows_the_rotation_and_is_answered(app):
+    build()
+    feedback = db.session.scalars(select(Feedback)).all()
+    assignments = {
+        (a.inventory_id, a.giver_id) for a in db.session.scalars(select(FeedbackAssignment))
+    }
+    assert len(feedback) > 60
+    assert all((f.inventory_id, f.giver_id) in assignments for f in feedback)
+    assert all(f.giver_id != f.recipient_id for f in feedback)
+    assert sum(f.has_reply for f in feedback) > 10
+    assert sum(f.is_helpful for f in feedback) > 10
+    assert sum(f.is_shared for f in feedback) > 3
+    givers = Counter(f.giver_id for f in feedback)
+    assert max(givers.values()) - min(givers.values()) <= 8, "the load is shared"
+
+
+def test_goals_progress_and_people_follow_and_cheer(app):
+    build()
+    achieved = db.session.scalar(
+        select(func.count(Goal.id)).where(Goal.status == GoalStatus.ACHIEVED)
+    )
+    assert achieved >= 6
+    assert db.session.scalar(select(func.count(Follow.id))) >= 2 * 7 * 3
+    milestone_cheers = db.session.scalar(select(func.count(Cheer.id)).where(Cheer.milestone != ""))
+    assert milestone_cheers >= 10
+    unread = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.read_at.is_(None))
+    )
+    read = db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.read_at.is_not(None))
+    )
+    assert unread > 0 and read > unread
+
+
+@pytest.mark.parametrize("hours_from_a_session", [-50, 1, 30, 24 * 9])
+def test_the_demo_builds_whatever_the_day(app, hours_from_a_session):
+    """Today may fall just before a due time, during a session, in the feedback week or after
+    it: the replay stops at today every time."""
+    story = load("ja")
+    anchor = past_slots(story, utcnow())[-1]
+    now = anchor + timedelta(hours=hours_from_a_session)
+    assert build(now) is True
+    assert db.session.scalar(select(func.max(Feedback.created_at))) <= now
+    assert db.session.scalar(select(func.max(Notification.created_at))) <= now
+    assert db.session.scalar(select(func.max(Inventory.updated_at))) <= now
+
+
+def test_running_it_twice_adds_nothing(app):
+    build()
+    before = table_counts()
+    assert build() is False
+    assert table_counts() == before
+
+
+def test_it_refuses_a_database_with_real_accounts_unless_forced(app):
+    real = factories.make_user(email="someone@example.org")
+    cohort = factories.make_cohort(real, name="Real circle")
+    db.session.commit()
+    with pytest.raises(RealUsersPresent) as refused:
+        build()
+    assert refused.value.count == 1
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+    from flask import current_app
+
+    with current_app.test_request_context():
+        assert install_demo(utcnow(), force=True) is True
+        assert install_demo(utcnow(), force=True, reset=True) is True
+        db.session.commit()
+    assert db.session.get(User, real.id) is not None
+    assert db.session.get(Cohort, cohort.id) is not None
+    assert db.session.scalar(select(func.count(Cohort.id))) == 3
+
+
+def test_reset_rebuilds_the_same_demo_as_of_today(app):
+    from flask import current_app
+
+    today = utcnow()
+    build(today - timedelta(days=45))
+    before = table_counts()
+    with current_app.test_request_context():
+        assert install_demo(today, reset=True) is True
+        db.session.commit()
+    story = load("en")
+    cohort = db.session.scalar(select(Cohort).where(Cohort.locale == "en"))
+    latest = db.session.scalar(
+        select(func.max(Meeting.starts_at)).where(
+            Meeting.cohort_id == cohort.id, Meeting.starts_at < today
+        )
+    )
+    assert latest == past_slots(story, today)[-1]
+    after = table_counts()
+    assert after["users"] == before["users"] and after["cohorts"] == before["cohorts"]
+    assert after["goals"] == before["goals"]
+
+
+def test_flask_demo_prints_the_logins_that_work(app, runner, client):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output
+    for locale in locales():
+        for person in load(locale).people:
+            assert f"{person.key}@demo.example.org" in result.output
+    again = runner.invoke(args=["demo"])
+    assert "here already" in again.output
+
+    organizer = "priya@demo.example.org"
+    response = client.post("/login", data={"email": organizer, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Thursday Evening Circle" in home.get_data(as_text=True)
+
+
+def test_flask_demo_explains_its_refusal(app, runner):
+    factories.make_user(email="someone@example.org")
+    db.session.commit()
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "--force" in result.output
+
+
+def test_replaying_sets_the_apps_clock_and_gives_it_back():
+    from datetime import UTC, datetime
+
+    from cohort.database import replaying_at
+
+    moment = datetime(2026, 3, 14, 1, 0, tzinfo=UTC)
+    with replaying_at(moment):
+        assert utcnow() == moment
+    assert abs(utcnow() - datetime.now(UTC)) < timedelta(minutes=1)
+    with pytest.raises(ValueError, match="naive"), replaying_at(datetime(2026, 3, 14)):
+        pass
