@@ -144,6 +144,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
         "anonymous": 200,
     },
     ("organizer.dashboard", "GET"): organizers_only(200),
+    ("organizer.members", "GET"): organizers_only(200),
     ("organizer.change_role", "POST"): organizers_only(302),
     ("organizer.remove_member", "POST"): organizers_only(302),
     ("organizer.settings", "GET"): organizers_only(200),

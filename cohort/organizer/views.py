@@ -1,4 +1,4 @@
-"""Organizer pages: dashboard with members and roles, settings, invitations, log, archive."""
+"""Organizer pages: the overview, members and roles, settings, invitations, log, archive."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -25,6 +25,7 @@ from ..extensions import db
 from ..forms import show_domain_error
 from ..permissions import Action, cohort_or_404, require
 from ..security import keeps_text_on_csrf_failure
+from .dashboard import organizer_dashboard
 
 bp = Blueprint("organizer", __name__, url_prefix="/c/<slug>/organize")
 
@@ -53,6 +54,19 @@ def invitation_in(cohort: Cohort, invitation_id: int) -> Invitation:
 @bp.get("/")
 @login_required
 def dashboard(slug: str):
+    """The coming session's inventories and answers, the open feedback, archiving."""
+    cohort = organizer_cohort(slug)
+    return render_template(
+        "organizer/dashboard.html",
+        cohort=cohort,
+        dashboard=organizer_dashboard(cohort, utcnow()),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.get("/members")
+@login_required
+def members(slug: str):
     cohort = organizer_cohort(slug)
     memberships = db.session.scalars(
         select(Membership)
@@ -60,7 +74,7 @@ def dashboard(slug: str):
         .order_by(Membership.status, Membership.joined_at)
     ).all()
     return render_template(
-        "organizer/dashboard.html",
+        "organizer/members.html",
         cohort=cohort,
         memberships=memberships,
         role_form=RoleForm(),
@@ -85,7 +99,7 @@ def change_role(slug: str, membership_id: int):
                 role=role_label(role),
             ),
         )
-    return redirect(url_for("organizer.dashboard", slug=slug))
+    return redirect(url_for("organizer.members", slug=slug))
 
 
 @bp.post("/members/<int:membership_id>/remove")
@@ -98,7 +112,7 @@ def remove_member(slug: str, membership_id: int):
             lambda: services.remove_member(current_user, membership),
             _("%(name)s was removed from the cohort.", name=membership.user.display_name),
         )
-    return redirect(url_for("organizer.dashboard", slug=slug))
+    return redirect(url_for("organizer.members", slug=slug))
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -74,9 +74,90 @@ def test_organizer_invites_a_newcomer_who_registers_and_lands_in_the_cohort(
     screenshot(page, "cohort-members")
 
     page.get_by_role("link", name="Organize").click()
+    expect(page.get_by_role("heading", name="Organizer overview", level=1)).to_be_visible()
+    page.locator(".subnav").get_by_role("link", name="Members and roles").click()
     page.get_by_label("Role of Ken").select_option(label="Mentor")
     page.get_by_role("row", name="Ken").get_by_role("button", name="Change").click()
     expect(page.get_by_text("Ken is now Mentor.")).to_be_visible()
     expect(page.get_by_label("Role of Ken")).to_have_value("mentor")
+    expect(page.get_by_role("heading", name="Members and roles", level=1)).to_be_visible()
+    screenshot(page, "organizer-members")
+    phone_screenshot(page, "organizer-members")
+
+
+def a_busy_month():
+    """Mika's circle mid-month: last session's feedback under way (Daniel shared after the
+    assignments were made), the coming session half shared, answers coming in."""
+    from sqlalchemy import select
+
+    from cohort.cohorts.models import RhythmKind
+    from cohort.extensions import db
+    from cohort.feedback.models import FeedbackAssignment
+    from cohort.feedback.services import assign_feedback_rotation
+    from cohort.inventories.models import Inventory
+    from cohort.inventories.services import InventoryInput, pause_month, save_inventory
+
+    from ..test_inventories import session_for
+
+    mika = factories.make_user(email="mika@example.org", display_name="Mika")
+    cohort = factories.make_cohort(mika, name="Saturday Circle", rhythm_kind=RhythmKind.MANUAL)
+    names = ["Ken", "Aiko", "Haruto", "Yui", "Sota", "Emma", "Daniel", "Noah"]
+    people = {name: factories.make_user(display_name=name) for name in names}
+    for user in people.values():
+        factories.add_member(cohort, user)
+    factories.add_member(cohort, factories.make_user(display_name="Mo Tanaka"), role="mentor")
+
+    last = session_for(cohort, days_ahead=-4, title="November session")
+    for name in ("Ken", "Aiko", "Haruto", "Yui", "Sota"):
+        factories.make_shared_inventory(last, people[name], did="Ran my first workshop.")
+    assign_feedback_rotation(mika, last)
+    db.session.commit()
+    assignments = db.session.scalars(
+        select(FeedbackAssignment).where(FeedbackAssignment.meeting_id == last.id)
+    ).all()
+    for assignment in assignments[:4]:
+        factories.make_feedback(
+            db.session.get(Inventory, assignment.inventory_id), assignment.giver
+        )
+    factories.make_shared_inventory(last, people["Daniel"], did="Wrote my first design doc.")
+
+    coming = session_for(cohort, days_ahead=12, title="December session")
+    for name in ("Ken", "Aiko", "Sota"):
+        factories.make_shared_inventory(coming, people[name], did="Asked for a stretch project.")
+    for name in ("Haruto", "Emma"):
+        save_inventory(people[name], coming, InventoryInput(answers={"did": "Half done"}), 0)
+    pause_month(people["Yui"], coming)
+    db.session.commit()
+    answers = {"Ken": "going", "Aiko": "going", "Sota": "going", "Haruto": "maybe"}
+    answers |= {"Emma": "going", "Yui": "not_going", "Daniel": "maybe"}
+    for name, answer in answers.items():
+        factories.make_attendance(coming, people[name], rsvp=answer)
+    factories.make_attendance(coming, mika, rsvp="going")
+    return mika, cohort
+
+
+def test_the_organizer_overview_shows_the_month_at_a_glance(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+) -> None:
+    mika, cohort = a_busy_month()
+    log_in(page, live_server, mika.email)
+    page.goto(f"{live_server}/c/{cohort.slug}/")
+    page.get_by_role("link", name="Organize").click()
+
+    expect(page.get_by_role("heading", name="Organizer overview", level=1)).to_be_visible()
+    coming = page.get_by_role("region", name="Coming session")
+    expect(
+        coming.get_by_role("list", name="Inventory counts").get_by_role("listitem")
+    ).to_have_text(["3 shared", "2 draft", "3 not started", "1 paused"])
+    expect(coming).to_contain_text("December session")
+    expect(coming.get_by_role("list", name="Not shared yet")).to_contain_text("Haruto")
+    expect(coming).to_contain_text("5 going · 2 maybe · 1 not going")
+    feedback = page.get_by_role("region", name="Feedback", exact=True)
+    expect(feedback).to_contain_text("November session")
+    expect(feedback.get_by_role("list", name="No feedback yet")).to_contain_text("Daniel")
+    expect(feedback).to_contain_text("1 shared inventory has no reviewers yet.")
     screenshot(page, "organizer-dashboard")
     phone_screenshot(page, "organizer-dashboard")
+
+    coming.get_by_role("button", name="Send a reminder").click()
+    expect(page.get_by_role("button", name="Remind them now")).to_be_visible()
