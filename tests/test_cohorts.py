@@ -191,8 +191,3 @@ def test_rhythm_keeps_local_time_across_daylight_saving():
     slots = upcoming_slots(rhythm, datetime(2027, 2, 1, tzinfo=UTC), 3)
     assert [slot.starts_at.hour for slot in slots] == [9, 9, 8]  # CET, CET, then CEST
     assert all((s.ends_at - s.starts_at).total_seconds() == 7200 for s in slots)
-
-
-def test_manual_rhythm_has_no_computed_session(app, user):
-    cohort = factories.make_cohort(user, rhythm_kind=services.RhythmKind.MANUAL)
-    assert services.next_session(cohort) is None

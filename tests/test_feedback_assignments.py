@@ -275,3 +275,19 @@ def test_the_feedback_pages_run_as_many_queries_for_12_people_as_for_3(
         counts.append(counter.count)
     assert counts[0] == counts[1]
     assert counts[1] <= 15
+
+
+def test_the_home_card_lists_the_feedback_i_owe_until_i_give_it(user, cohort, client):
+    ken, aiko = members(cohort, 2)
+    meeting = session_for(cohort)
+    inventory = factories.make_shared_inventory(meeting, ken)
+    services.add_assignment(user, inventory, aiko.id)
+    db.session.commit()
+    client.post("/login", data={"email": aiko.email, "password": factories.PASSWORD})
+    home = client.get("/").get_data(as_text=True)
+    assert "Feedback you owe" in home
+    assert f"/c/{cohort.slug}/inventories/{inventory.id}/feedback" in home
+    assert f"Give feedback to {ken.display_name}" in home
+    factories.make_feedback(inventory, aiko, ask_answer="")
+    home = client.get("/").get_data(as_text=True)
+    assert "Feedback you owe" not in home

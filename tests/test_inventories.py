@@ -331,11 +331,18 @@ def test_home_shows_each_cohort_with_the_inventory_state(logged_in, user, cohort
 
 
 def test_home_runs_the_same_queries_for_one_or_many_cohorts(app, logged_in, user, count_queries):
+    from cohort.feedback.services import add_assignment
+
     def join_cohorts(n):
         for index in range(n):
-            cohort = factories.make_cohort(name=f"C{index}")
+            organizer = factories.make_user()
+            cohort = factories.make_cohort(organizer, name=f"C{index}")
             factories.add_member(cohort, user)
-            session_for(cohort)
+            peer = factories.make_user()
+            factories.add_member(cohort, peer)
+            inventory = factories.make_shared_inventory(session_for(cohort), peer)
+            add_assignment(organizer, inventory, user.id)  # feedback owed on every card
+            db.session.commit()
 
     join_cohorts(1)
     with count_queries() as one:

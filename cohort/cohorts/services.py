@@ -28,7 +28,6 @@ from .models import (
     RhythmKind,
     Role,
 )
-from .rhythm import Rhythm, Slot, upcoming_slots
 
 GUIDES = Path(__file__).parent / "guides"
 
@@ -322,20 +321,3 @@ def leave_cohort(user: User, cohort: Cohort) -> None:
     _end_membership(membership, MembershipStatus.LEFT)
     _log(cohort, EventKind.LEFT, user, user)
     db.session.flush()
-
-
-# Reading ----------------------------------------------------------------------------------
-
-
-def next_session(cohort: Cohort, now: datetime | None = None) -> Slot | None:
-    """The next session from the cohort's rhythm (None when scheduled by hand)."""
-    if cohort.rhythm_kind != RhythmKind.MONTHLY_WEEKDAY:
-        return None
-    rhythm = Rhythm(
-        week=cohort.rhythm_week,
-        weekday=cohort.rhythm_weekday,
-        starts_at=cohort.rhythm_starts_at,
-        minutes=cohort.rhythm_minutes,
-        timezone=cohort.timezone,
-    )
-    return upcoming_slots(rhythm, now or utcnow(), 1)[0]

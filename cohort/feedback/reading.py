@@ -79,6 +79,13 @@ def owed_feedback(
     user: User, cohort: Cohort, now: datetime
 ) -> list[tuple[FeedbackAssignment, Meeting]]:
     """The user's assignments in the cohort still open and not yet given, soonest due first."""
+    return owed_feedback_in(user, [cohort.id], now)
+
+
+def owed_feedback_in(
+    user: User, cohort_ids: list[int], now: datetime
+) -> list[tuple[FeedbackAssignment, Meeting]]:
+    """The same for several cohorts at once (one query), for the home page."""
     given = exists().where(
         Feedback.inventory_id == FeedbackAssignment.inventory_id,
         Feedback.giver_id == FeedbackAssignment.giver_id,
@@ -88,7 +95,7 @@ def owed_feedback(
         .join(Meeting, FeedbackAssignment.meeting_id == Meeting.id)
         .where(
             FeedbackAssignment.giver_id == user.id,
-            FeedbackAssignment.cohort_id == cohort.id,
+            FeedbackAssignment.cohort_id.in_(cohort_ids),
             Meeting.feedback_due_at > now,
             ~given,
         )

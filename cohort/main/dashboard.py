@@ -1,6 +1,6 @@
 """The signed-in home: for each of your cohorts, what this month asks of you."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -8,6 +8,8 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..extensions import db
+from ..feedback.models import FeedbackAssignment
+from ..feedback.reading import owed_feedback_in
 from ..inventories.models import Inventory
 from ..meetings.models import Meeting, MeetingStatus
 
@@ -18,6 +20,8 @@ class MonthCard:
     membership: Membership
     meeting: Meeting | None
     inventory: Inventory | None
+    # Feedback this member was asked to give and has not yet, soonest due first.
+    owed: list[tuple[FeedbackAssignment, Meeting]] = field(default_factory=list)
 
     @property
     def writes_inventory(self) -> bool:
@@ -30,7 +34,7 @@ class MonthCard:
 
 
 def month_cards(user: User, now: datetime) -> list[MonthCard]:
-    """One card per active cohort, in three queries whatever the number of cohorts."""
+    """One card per active cohort, in four queries whatever the number of cohorts."""
     rows = db.session.execute(
         select(Cohort, Membership)
         .join(Membership, Membership.cohort_id == Cohort.id)
@@ -58,9 +62,12 @@ def month_cards(user: User, now: datetime) -> list[MonthCard]:
             )
         )
     }
+    owed: dict[int, list] = {}
+    for assignment, meeting in owed_feedback_in(user, cohort_ids, now):
+        owed.setdefault(assignment.cohort_id, []).append((assignment, meeting))
     cards = []
     for cohort, membership in rows:
         meeting = next_meeting.get(cohort.id)
         inventory = inventories.get(meeting.id) if meeting else None
-        cards.append(MonthCard(cohort, membership, meeting, inventory))
+        cards.append(MonthCard(cohort, membership, meeting, inventory, owed.get(cohort.id, [])))
     return cards
