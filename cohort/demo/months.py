@@ -4,8 +4,9 @@ is given, answered and cheered."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -41,6 +42,13 @@ class MonthPlayer:
         self.is_next = number > PAST_MONTHS
         self.inventories: dict[str, Inventory] = {}
 
+    def local(self, moment: datetime, days: int, hour: int, minute: int = 0) -> datetime:
+        """``days`` after ``moment``'s date on the cohort's wall clock, at ``hour:minute``:
+        people write and answer in their evenings, not at 3 a.m."""
+        zone = ZoneInfo(self.replay.cohort.timezone)
+        day = moment.astimezone(zone).date() + timedelta(days=days)
+        return datetime.combine(day, time(hour, minute), tzinfo=zone).astimezone(UTC)
+
     @property
     def writers(self) -> list[Person]:
         return [person for person in self.replay.story.people if person.writes]
@@ -57,9 +65,10 @@ class MonthPlayer:
             self.write(person, index)
         if self.is_next:
             return
-        for hours in (1, 15):  # after the due time, and again for those who shared late
-            if self.replay.happened(due + timedelta(hours=hours)):
-                with self.replay.at(due + timedelta(hours=hours)):
+        # Right after the due time, and again the next evening for those who shared late.
+        for moment in (due + timedelta(hours=1), self.local(due, 1, 22, 30)):
+            if self.replay.happened(moment):
+                with self.replay.at(moment):
                     assign_feedback_rotation(self.replay.organizer, self.meeting)
         self.take_attendance()
         self.give_all_feedback()
@@ -72,7 +81,7 @@ class MonthPlayer:
         return next((m for m in person.data["months"] if m["month"] == self.number), None)
 
     def answer_rsvps(self) -> None:
-        moment = self.meeting.inventory_due_at - timedelta(days=10)
+        moment = self.local(self.meeting.inventory_due_at, -10, 12, 10)
         if self.is_next:
             moment = self.replay.now - timedelta(hours=12)
         for index, person in enumerate(self.replay.story.people):
@@ -80,22 +89,24 @@ class MonthPlayer:
                 rsvp = Rsvp.NOT_GOING
             else:
                 rsvp = Rsvp.MAYBE if self.replay.random.random() < 0.15 else Rsvp.GOING
-            with self.replay.at(moment + timedelta(hours=index)):
+            with self.replay.at(moment + timedelta(minutes=37 * index)):
                 set_rsvp(self.replay.users[person.key], self.meeting, rsvp)
 
     def write(self, person: Person, index: int) -> None:
         user = self.replay.users[person.key]
         due = self.meeting.inventory_due_at
         if self.number in person.data.get("paused", []):
-            with self.replay.at(due - timedelta(days=4, hours=index)):
+            with self.replay.at(self.local(due, -4, 21, 5 * index)):
                 pause_month(user, self.meeting)
             return
         month = self.month_of(person)
         if month is None:
             return
-        first, second = due - timedelta(days=5, hours=index), due - timedelta(days=1, hours=index)
+        hour, minute = 19 + index % 4, 13 * index % 60
+        first = self.local(due, -5 - index % 3, hour, minute)
+        second = self.local(due, -1 - index % 2, hour + 1, minute)
         if self.number in person.data.get("late", []):
-            second = due + timedelta(hours=12)
+            second = self.local(due, 1, 21, minute)  # before the organizer's second round
         if self.is_next:
             first, second = (self.replay.now - timedelta(hours=h + index) for h in (8, 3))
         with self.replay.at(first):
@@ -211,7 +222,6 @@ class MonthPlayer:
         return not person.writes or key in self.inventories
 
     def give_all_feedback(self) -> None:
-        start = self.meeting.ends_at + timedelta(hours=20)
         for index, person in enumerate(self.writers):
             inventory = self.inventories.get(person.key)
             if inventory is None:
@@ -220,7 +230,8 @@ class MonthPlayer:
             for order, (assignment, piece) in enumerate(
                 zip(self._assignments(inventory), pieces, strict=False)
             ):
-                moment = start + timedelta(hours=9 * order + 2 * index)
+                days, hour = 1 + (order + index) % 4, (12, 19, 20, 21, 22)[(index + order) % 5]
+                moment = self.local(self.meeting.ends_at, days, hour, 7 * (index + order) % 60)
                 if moment >= self.meeting.feedback_due_at or not self.replay.happened(moment):
                     continue
                 self.give(assignment, inventory, piece, moment)
@@ -244,7 +255,7 @@ class MonthPlayer:
         )
         with self.replay.at(moment):
             feedback = give_feedback(giver, inventory, data)
-        answered = moment + timedelta(hours=26)
+        answered = moment + timedelta(hours=22)
         if not self.replay.happened(answered):
             return
         recipient = self.replay.users[next(k for k, u in self.replay.users.items()
@@ -264,7 +275,7 @@ class MonthPlayer:
         for hours, milestone in enumerate(["", *(m.key for m in milestones)], 1):
             count = 2 if not milestone else 4
             for offset, fan in enumerate(self.replay.random.sample(others, count)):
-                moment = shared_at + timedelta(hours=3 * hours + offset)
+                moment = shared_at + timedelta(hours=hours, minutes=23 * offset)
                 if self.replay.happened(moment):
                     with self.replay.at(moment):
                         cheer(self.replay.users[fan.key], inventory, milestone)
