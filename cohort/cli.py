@@ -1,5 +1,6 @@
 """Flask commands: ``scheduler``, ``users``, ``translate``, ``demo``."""
 
+import unicodedata
 from pathlib import Path
 
 import click
@@ -117,4 +118,10 @@ def demo(force: bool, reset: bool) -> None:
         if login.cohort != cohort:
             cohort = login.cohort
             click.echo(f"  {cohort}")
-        click.echo(f"    {login.role:<10} {login.name:<16} {login.email}")
+        click.echo(f"    {login.role:<10} {_padded(login.name, 16)} {login.email}")
+
+
+def _padded(text: str, width: int) -> str:
+    """``text`` padded to ``width`` terminal columns; Japanese characters take two."""
+    columns = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(width - columns, 0)

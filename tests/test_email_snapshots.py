@@ -75,6 +75,18 @@ CONTEXTS = {
         "cohort": COHORT,
         "names": ["Ken"],
     },
+    "session_changed": {
+        "meeting": MEETING,
+        "cohort": COHORT,
+        "organizer": SimpleNamespace(display_name="Mika"),
+        "changed": ["time", "place"],
+    },
+    "session_cancelled": {
+        "meeting": MEETING,
+        "cohort": COHORT,
+        "organizer": SimpleNamespace(display_name="Mika"),
+        "sessions_url": "https://cohort.example.org/c/saturday/sessions/",
+    },
     "nudge": {
         "meeting": MEETING,
         "cohort": COHORT,

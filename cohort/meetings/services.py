@@ -22,6 +22,7 @@ from ..extensions import db
 from ..inventories.models import Inventory
 from ..markdown import render_markdown
 from ..permissions import Action, require
+from . import changes
 from .models import Attendance, Meeting, MeetingStatus, Rsvp
 
 PAST_PER_PAGE = 24
@@ -230,8 +231,10 @@ def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> No
         meeting.follows_rhythm = False
     if _changed(meeting, details, "starts_at", "ends_at", "place", "online_url"):
         meeting.sequence += 1
+    before = changes.snapshot(meeting)
     _apply(meeting, details)
     db.session.flush()
+    changes.tell_members(actor, meeting, changes.MOVED, changes.what_changed(meeting, before))
 
 
 def _changed(meeting: Meeting, details: MeetingDetails, *names: str) -> bool:
@@ -255,6 +258,7 @@ def cancel_meeting(actor: User, meeting: Meeting, now: datetime | None = None) -
     meeting.follows_rhythm = False
     meeting.sequence += 1
     db.session.flush()
+    changes.tell_members(actor, meeting, changes.CANCELLED)
 
 
 # Members ----------------------------------------------------------------------------------

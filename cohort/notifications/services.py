@@ -23,6 +23,8 @@ MESSAGES = {
     "nudge": _l("Your organizer reminds you to write your inventory for %(meeting)s."),
     "digest": _l("Before %(meeting)s: see what changed for your peers."),
     "feedback_owed": _l("You owe feedback to %(count)d members for %(meeting)s."),
+    "session_changed": _l("%(meeting)s has a new time or place."),
+    "session_cancelled": _l("%(meeting)s was cancelled."),
 }
 
 
@@ -75,6 +77,7 @@ def mark_read(user: User, notification_id: int | None = None) -> None:
 EMAIL_KINDS = {
     "inventory_due": _l("Reminders to write your inventory"),
     "session_soon": _l("Reminders of an upcoming session"),
+    "session_changes": _l("A session's new time or place, or its cancellation"),
     "organizer_reminders": _l("Organizer summaries: who has not shared yet"),
     "nudge": _l("Nudges from your organizers"),
     "digest": _l("A digest before each session, when you have not been around"),
