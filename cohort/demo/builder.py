@@ -18,9 +18,11 @@ from sqlalchemy import select, update
 from ..auth.models import User
 from ..auth.services import register_user, update_profile
 from ..cohorts.models import Cohort, RhythmKind, Role
+from ..cohorts.rhythm import Rhythm, upcoming_slots
 from ..cohorts.services import (
     CohortSettings,
     change_role,
+    create_cohort,
     create_invitation,
     default_guide,
     redeem_invitation,
@@ -93,16 +95,12 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
 
 def past_slots(story: CohortStory, now: datetime) -> list[datetime]:
     """The starts of the cohort's last six sessions before ``now`` (UTC)."""
-    from ..cohorts.rhythm import upcoming_slots
-
     rhythm = _rhythm(story)
     slots = upcoming_slots(rhythm, now - timedelta(days=31 * (PAST_MONTHS + 1)), PAST_MONTHS + 2)
     return [slot.starts_at for slot in slots if slot.starts_at < now][-PAST_MONTHS:]
 
 
-def _rhythm(story: CohortStory):
-    from ..cohorts.rhythm import Rhythm
-
+def _rhythm(story: CohortStory) -> Rhythm:
     c = story.cohort
     return Rhythm(
         week=c["rhythm_week"],
@@ -124,8 +122,6 @@ def create_people(replay: Replay) -> None:
 
 
 def create_the_cohort(replay: Replay) -> None:
-    from ..cohorts.services import create_cohort
-
     c = replay.story.cohort
     rhythm = _rhythm(replay.story)
     settings = CohortSettings(
