@@ -1,5 +1,9 @@
 """Register, log in and out, remember me, settings and sessions ending."""
 
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
 import pytest
 from sqlalchemy import select
 
@@ -149,13 +153,56 @@ def test_change_email_needs_a_fresh_login(auth, client, user):
     assert response.location.startswith("/login")
 
 
-def test_change_email_tells_the_old_address(logged_in, user, outbox):
+def confirmation_link(message) -> str:
+    (link,) = re.findall(r"https?://\S+/settings/email/confirm/\S+", message.body)
+    return urlsplit(link).path
+
+
+def test_a_new_email_address_changes_only_once_confirmed(logged_in, user, outbox):
     response = logged_in.post("/settings/email", data={"email": "Ann.New@Example.org"})
     assert response.status_code == 302
     db.session.refresh(user)
+    assert user.email == "ann@example.org"  # a typo cannot lock anyone out
+    assert [message.to for message in outbox] == [["ann.new@example.org"]]
+    link = confirmation_link(outbox[0])
+
+    page = logged_in.get(link)  # opening the link (or a mail scanner) changes nothing
+    assert "Use ann.new@example.org" in page.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.email == "ann@example.org"
+
+    assert logged_in.post(link).status_code == 302
+    db.session.refresh(user)
     assert user.email == "ann.new@example.org"
-    assert [message.to for message in outbox] == [["ann@example.org"]]
-    assert "ann.new@example.org" in outbox[0].body
+    assert outbox[1].to == ["ann@example.org"]
+    assert "ann.new@example.org" in outbox[1].body
+    assert logged_in.post(link).status_code == 410  # used once
+    assert logged_in.get(link).status_code == 410
+
+
+def test_a_confirmation_link_expires_and_belongs_to_one_account(
+    frozen_time, logged_in, user, outbox, client
+):
+    logged_in.post("/settings/email", data={"email": "ann.new@example.org"})
+    link = confirmation_link(outbox[0])
+    factories.make_user(email="ken@example.org")
+    other = client.application.test_client()
+    other.post("/login", data={"email": "ken@example.org", "password": factories.PASSWORD})
+    assert other.post(link).status_code == 410  # Ken cannot take Ann's new address
+    frozen_time.shift(timedelta(hours=25))
+    response = logged_in.get(link)
+    assert response.status_code == 410
+    assert "expired or was already used" in response.get_data(as_text=True)
+
+
+def test_an_address_taken_before_confirming_is_refused(logged_in, user, outbox):
+    logged_in.post("/settings/email", data={"email": "ann.new@example.org"})
+    link = confirmation_link(outbox[0])
+    factories.make_user(email="ann.new@example.org")
+    response = logged_in.post(link, follow_redirects=True)
+    assert "already exists" in response.get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.email == "ann@example.org"
 
 
 def test_change_email_refuses_an_address_in_use(logged_in, user):

@@ -38,6 +38,11 @@ CONTEXTS = {
         "max_age_minutes": 60,
     },
     "email_changed": {"old_email": "old@example.org"},
+    "email_confirm": {
+        "new_email": "hanako.new@example.org",
+        "confirm_url": "https://cohort.example.org/settings/email/confirm/token",
+        "max_age_hours": 24,
+    },
     "invitation": {
         "cohort": COHORT,
         "inviter": SimpleNamespace(display_name="Mika"),

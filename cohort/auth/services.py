@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
 from ..database import utcnow
@@ -95,13 +96,51 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     end_all_sessions(user)
 
 
-def change_email(user: User, new_email: str) -> str:
-    """Set a new address and return the old one, which the caller tells about the change."""
+EMAIL_CHANGE_SALT = "email-change"
+EMAIL_CHANGE_MAX_AGE = 24 * 3600  # seconds a confirmation link stays valid
+
+
+def _email_change_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=EMAIL_CHANGE_SALT)
+
+
+def _check_new_email(user: User, new_email: str) -> str:
     new_email = normalize_email(new_email)
     if new_email == user.email:
         raise DomainError(_l("This is already your email address."), "email")
     if find_user_by_email(new_email) is not None:
         raise DomainError(_l("An account with this email already exists."), "email")
+    return new_email
+
+
+def request_email_change(user: User, new_email: str) -> tuple[str, str]:
+    """Check the new address and return it with a signed confirmation token for a link sent
+    to it. Nothing changes until that link is used: a typo cannot lock anyone out."""
+    new_email = _check_new_email(user, new_email)
+    token = _email_change_serializer().dumps([user.id, user.email, new_email])
+    return new_email, token
+
+
+def pending_email_change(user: User, token: str) -> str | None:
+    """The new address a confirmation token carries for this user, or None when the token is
+    forged, expired, someone else's or already used (the account's address has moved on)."""
+    try:
+        user_id, old_email, new_email = _email_change_serializer().loads(
+            token, max_age=EMAIL_CHANGE_MAX_AGE
+        )
+    except (BadSignature, TypeError, ValueError):
+        return None
+    if user_id != user.id or old_email != user.email:
+        return None
+    return new_email
+
+
+def confirm_email_change(user: User, token: str) -> str:
+    """Switch to the confirmed address and return the old one, which the caller tells."""
+    new_email = pending_email_change(user, token)
+    if new_email is None:
+        raise DomainError(_l("This confirmation link has expired or was already used."))
+    new_email = _check_new_email(user, new_email)
     old_email, user.email = user.email, new_email
     db.session.flush()
     return old_email

@@ -6,7 +6,8 @@ from flask_babel import refresh
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
 from ..auth import services
-from ..emails import send_email
+from ..cohorts.forms import ConfirmForm
+from ..emails import external_url, send_email
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
@@ -58,21 +59,55 @@ def password():
 @bp.route("/email", methods=["GET", "POST"])
 @fresh_login_required
 def email():
+    """Ask for a new address; it takes effect only once confirmed from that mailbox."""
     form = EmailForm()
     if form.validate_on_submit():
         try:
-            old_email = services.change_email(current_user, form.email.data)
+            new_email, token = services.request_email_change(current_user, form.email.data)
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            db.session.commit()
             send_email(
-                old_email,
-                "email_changed",
+                new_email,
+                "email_confirm",
                 locale=current_user.locale,
                 user=current_user,
-                old_email=old_email,
+                new_email=new_email,
+                confirm_url=external_url("settings.confirm_email", token=token),
+                max_age_hours=services.EMAIL_CHANGE_MAX_AGE // 3600,
             )
-            flash(_("Your email address is now %(email)s.", email=current_user.email), "success")
+            flash(
+                _("We sent a link to %(email)s. Your address changes once you open it.",
+                  email=new_email),
+                "info",
+            )  # fmt: skip
             return redirect(url_for("settings.profile"))
     return render_template("settings/email.html", form=form)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+@login_required
+def confirm_email(token: str):
+    """The link from the confirmation email: one button switches to the new address (a GET
+    alone changes nothing, so mail scanners opening links cannot)."""
+    new_email = services.pending_email_change(current_user, token)
+    form = ConfirmForm()
+    if new_email is None:
+        return render_template("settings/email_confirm.html", new_email=None, form=form), 410
+    if form.validate_on_submit():
+        try:
+            old_email = services.confirm_email_change(current_user, token)
+        except DomainError as error:
+            flash(str(error.message), "error")
+            return redirect(url_for("settings.email"))
+        db.session.commit()
+        send_email(
+            old_email,
+            "email_changed",
+            locale=current_user.locale,
+            user=current_user,
+            old_email=old_email,
+        )
+        flash(_("Your email address is now %(email)s.", email=current_user.email), "success")
+        return redirect(url_for("settings.profile"))
+    return render_template("settings/email_confirm.html", new_email=new_email, form=form)
