@@ -17,6 +17,7 @@ translate_cli = AppGroup("translate", help="Update and compile the translation c
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CATALOG_WIDTH = "100"  # the width the catalogs are kept at, so updates show only real changes
 
 
 @scheduler_cli.command("run")
@@ -77,11 +78,14 @@ def translate_update() -> None:
         "extract",
         "-F", str(TRANSLATIONS / "babel.cfg"),
         "-k", "_l", "-k", "lazy_gettext",
-        "--no-location", "--sort-output",
+        "--no-location", "--sort-output", "--width", CATALOG_WIDTH,
         "-o", str(pot),
         str(PROJECT_ROOT),
     )  # fmt: skip
-    _pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
+    _pybabel(
+        "update", "-i", str(pot), "-d", str(TRANSLATIONS),
+        "--no-fuzzy-matching", "--width", CATALOG_WIDTH,
+    )  # fmt: skip
     click.echo("Catalogs updated; translate the new entries in cohort/translations/*/.")
 
 
