@@ -5,7 +5,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_mailman import EmailMultiAlternatives
 from flask_mailman.backends.file import EmailBackend as FileBackend
 
 
@@ -25,22 +24,6 @@ def render_email(template: str, *, locale: str, **context) -> tuple[str, str, st
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", **context)
     return subject, text, html
-
-
-def send_email(to: str, template: str, *, locale: str, **context) -> None:
-    """Render an email in ``locale`` and send it now.
-
-    Call it after the transaction that caused it has committed.
-    """
-    subject, text, html = render_email(template, locale=locale, **context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=current_app.config["MAIL_DEFAULT_SENDER"],
-        to=[to],
-    )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 class EmailBackend(FileBackend):

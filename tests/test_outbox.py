@@ -178,3 +178,26 @@ def test_emails_carry_one_click_unsubscribe_that_works_without_a_session(make_ap
     preference = db.session.scalar(select(EmailPreference))
     assert (preference.kind, preference.enabled) == ("nudge", False)
     assert queue_email(user, "nudge", "nudge") is None  # opted out: nothing queued
+
+
+def test_account_emails_go_out_at_once_and_are_retried_when_the_server_fails(smtp, frozen_time):
+    """A password reset while the mail server refuses: the page answers as usual, the email
+    waits in the outbox with its attempt counted, and the delivery job sends it later."""
+    user = factories.make_user(email="ann@example.org")
+    client = current_app.test_client()
+    assert client.post("/password/forgot", data={"email": user.email}).status_code == 302
+    assert len(smtp.messages) == 1  # sent at once: someone is waiting for it
+    (sent,) = db.session.scalars(select(OutboundEmail)).all()
+    assert (sent.kind, sent.status, sent.user_id) == ("password_reset", OutboxStatus.SENT, user.id)
+    assert "List-Unsubscribe" not in sent.headers  # an account email cannot be switched off
+
+    smtp.temporary_failures = 1
+    response = client.post("/password/forgot", data={"email": user.email})
+    assert response.status_code == 302
+    waiting = db.session.scalar(
+        select(OutboundEmail).where(OutboundEmail.status == OutboxStatus.PENDING)
+    )
+    assert waiting.attempts == 1 and "451" in waiting.last_error
+    frozen_time.shift(timedelta(minutes=3))
+    assert deliver_due(utcnow()) == 1
+    assert len(smtp.messages) == 2

@@ -13,11 +13,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_fresh, login_required, login_user, logout_user
 
-from ..emails import external_url, send_email
+from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import show_domain_error
 from ..i18n import select_locale
+from ..notifications.outbox import deliver_now, queue_message
 from ..security import keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
@@ -114,18 +115,22 @@ def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         reset = services.request_password_reset(form.email.data)
-        db.session.commit()
+        email = None
         if reset is not None:
-            send_email(
+            email = queue_message(
                 reset.user.email,
                 "password_reset",
                 locale=reset.user.locale,
+                user_id=reset.user.id,
                 user=reset.user,
                 reset_url=external_url("auth.reset_password", token=reset.token),
                 max_age_minutes=int(
                     current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 60
                 ),
             )
+        db.session.commit()
+        if email is not None:
+            deliver_now(email)
         # The same answer whether or not an account exists: nobody learns who is registered.
         flash(
             _(

@@ -1,19 +1,22 @@
-"""Emails about cohorts, sent after the transaction that caused them has committed."""
+"""Emails about cohorts, queued in the transaction that causes them."""
 
 from ..auth.models import User
 from ..auth.services import find_user_by_email
-from ..emails import external_url, send_email
+from ..emails import external_url
+from ..notifications.models import OutboundEmail
+from ..notifications.outbox import queue_message
 from .services import IssuedInvitation
 
 
-def send_invitation_email(issued: IssuedInvitation, inviter: User) -> None:
+def queue_invitation_email(issued: IssuedInvitation, inviter: User) -> OutboundEmail:
     """A personal invitation, in the invitee's language if they have an account."""
     invitation = issued.invitation
     existing = find_user_by_email(invitation.email)
-    send_email(
+    return queue_message(
         invitation.email,
         "invitation",
         locale=existing.locale if existing else invitation.cohort.locale,
+        user_id=existing.id if existing else None,
         cohort=invitation.cohort,
         inviter=inviter,
         join_url=external_url("cohorts.join", token=issued.token),

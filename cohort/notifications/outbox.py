@@ -1,5 +1,6 @@
-"""The email outbox: reminders become rows in the same transaction that claims them; a job
-sends them with retries, backoff and a stable Message-ID."""
+"""The email outbox: every email becomes a row in the transaction that causes it (a claimed
+reminder, a password reset, an invitation); a job sends them with retries, backoff and a
+stable Message-ID. Account emails are also tried at once, right after their commit."""
 
 import smtplib
 import uuid
@@ -12,6 +13,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 
 from ..auth.models import User
+from ..database import utcnow
 from ..emails import external_url, render_email
 from ..extensions import db, mail
 from .models import EmailPreference, OutboundEmail, OutboxStatus
@@ -57,7 +59,6 @@ def queue_email(user: User, kind: str, template: str, **context) -> OutboundEmai
         unsubscribe_url=unsubscribe_url,
         **context,
     )
-    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
     email = OutboundEmail(
         user_id=user.id,
         to_address=user.email,
@@ -69,10 +70,42 @@ def queue_email(user: User, kind: str, template: str, **context) -> OutboundEmai
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        message_id=_new_message_id(),
     )
     db.session.add(email)
     return email
+
+
+def queue_message(
+    to_address: str, template: str, *, locale: str, user_id: int | None = None, **context
+) -> OutboundEmail:
+    """An account email (password reset, invitation, address change): always sent, with no
+    unsubscribe link, and queued in the caller's transaction so that it exists exactly when
+    what caused it does. Pass it to ``deliver_now`` after the commit."""
+    subject, text, html = render_email(template, locale=locale, **context)
+    email = OutboundEmail(
+        user_id=user_id,
+        to_address=to_address,
+        kind=template,
+        subject=subject,
+        text_body=text,
+        html_body=html,
+        headers={},
+        message_id=_new_message_id(),
+    )
+    db.session.add(email)
+    return email
+
+
+def deliver_now(email: OutboundEmail) -> bool:
+    """Try a just-committed email at once (someone is waiting for it); if the mail server
+    fails, the delivery job retries it like any other."""
+    return _deliver([email.id], utcnow()) == 1
+
+
+def _new_message_id() -> str:
+    domain = urlsplit(current_app.config["BASE_URL"]).hostname or "localhost"
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
 def _due(now: datetime, limit: int) -> list[int]:
@@ -131,6 +164,10 @@ def deliver_due(now: datetime, limit: int = 50) -> int:
     sent email is marked at once, so a crash resends at most the one in flight."""
     ids = _due(now, limit)
     db.session.commit()  # release the row locks; each email is claimed on its own below
+    return _deliver(ids, now)
+
+
+def _deliver(ids: list[int], now: datetime) -> int:
     sent = 0
     # Opened lazily by the first send, so a server that is down counts as that email's failure.
     connection = mail.get_connection()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..actions import run_and_flash
 from ..cohorts import services
-from ..cohorts.emails import send_invitation_email
+from ..cohorts.emails import queue_invitation_email
 from ..cohorts.forms import (
     CohortForm,
     ConfirmForm,
@@ -23,6 +23,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..security import keeps_text_on_csrf_failure
 from .dashboard import organizer_dashboard
@@ -207,8 +208,9 @@ def invite_by_email(slug: str):
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            email = queue_invitation_email(issued, inviter=current_user)
             db.session.commit()
-            send_invitation_email(issued, inviter=current_user)
+            deliver_now(email)
             flash(
                 _("The invitation was sent to %(email)s.", email=issued.invitation.email), "success"
             )

@@ -7,10 +7,11 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 
 from ..auth import services
 from ..cohorts.forms import ConfirmForm
-from ..emails import external_url, send_email
+from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..notifications.outbox import deliver_now, queue_message
 from ..security import keeps_text_on_csrf_failure
 from .forms import EmailForm, PasswordForm, ProfileForm
 
@@ -67,15 +68,18 @@ def email():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            send_email(
+            email = queue_message(
                 new_email,
                 "email_confirm",
                 locale=current_user.locale,
+                user_id=current_user.id,
                 user=current_user,
                 new_email=new_email,
                 confirm_url=external_url("settings.confirm_email", token=token),
                 max_age_hours=services.EMAIL_CHANGE_MAX_AGE // 3600,
             )
+            db.session.commit()
+            deliver_now(email)
             flash(
                 _("We sent a link to %(email)s. Your address changes once you open it.",
                   email=new_email),
@@ -100,14 +104,16 @@ def confirm_email(token: str):
         except DomainError as error:
             flash(str(error.message), "error")
             return redirect(url_for("settings.email"))
-        db.session.commit()
-        send_email(
+        email = queue_message(
             old_email,
             "email_changed",
             locale=current_user.locale,
+            user_id=current_user.id,
             user=current_user,
             old_email=old_email,
         )
+        db.session.commit()
+        deliver_now(email)
         flash(_("Your email address is now %(email)s.", email=current_user.email), "success")
         return redirect(url_for("settings.profile"))
     return render_template("settings/email_confirm.html", new_email=new_email, form=form)
