@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from ..extensions import db
 from ..feedback.models import FeedbackAssignment
 from ..feedback.services import (
     FeedbackInput,
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from .builder import Replay
 
 FIRST_SITTING = ("did", "praised", "keep_problem", "blockers")
+
+
+def _all(statement) -> list:
+    return list(db.session.scalars(statement))
 
 
 class MonthPlayer:
@@ -187,23 +192,15 @@ class MonthPlayer:
         return months_after(first_session, goal.get("target_months", 12) - self.number + 1)
 
     def _open_tasks(self, user_id: int) -> list[Task]:
-        return list(
-            self.replay_scalars(
-                select(Task)
-                .where(Task.user_id == user_id, Task.status == TaskStatus.OPEN)
-                .order_by(Task.id)
-            )
+        return _all(
+            select(Task)
+            .where(Task.user_id == user_id, Task.status == TaskStatus.OPEN)
+            .order_by(Task.id)
         )
 
     def _goal_ids(self, user_id: int) -> dict[str, int]:
-        rows = self.replay_scalars(select(Goal).where(Goal.user_id == user_id))
+        rows = _all(select(Goal).where(Goal.user_id == user_id))
         return {goal.title: goal.id for goal in rows}
-
-    @staticmethod
-    def replay_scalars(statement):
-        from ..extensions import db
-
-        return db.session.scalars(statement).all()
 
     # The session and after -----------------------------------------------------------------
 
@@ -237,14 +234,13 @@ class MonthPlayer:
                 self.give(assignment, inventory, piece, moment)
 
     def _assignments(self, inventory: Inventory) -> list[FeedbackAssignment]:
-        return self.replay_scalars(
+        return _all(
             select(FeedbackAssignment)
             .where(FeedbackAssignment.inventory_id == inventory.id)
             .order_by(FeedbackAssignment.id)
         )
 
     def give(self, assignment, inventory: Inventory, piece: dict, moment: datetime) -> None:
-        giver = next(u for u in self.replay.users.values() if u.id == assignment.giver_id)
         data = FeedbackInput(
             ask_answer=piece.get("ask_answer", "") if inventory.answers.get("feedback_ask") else "",
             situation=piece["situation"],
@@ -254,12 +250,11 @@ class MonthPlayer:
             traits=list(piece.get("traits", [])),
         )
         with self.replay.at(moment):
-            feedback = give_feedback(giver, inventory, data)
+            feedback = give_feedback(assignment.giver, inventory, data)
         answered = moment + timedelta(hours=22)
         if not self.replay.happened(answered):
             return
-        recipient = self.replay.users[next(k for k, u in self.replay.users.items()
-                                           if u.id == inventory.user_id)]  # fmt: skip
+        recipient = inventory.user
         with self.replay.at(answered):
             if piece.get("reply"):
                 reply_to_feedback(recipient, feedback, piece["reply"])

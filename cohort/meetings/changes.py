@@ -21,21 +21,17 @@ from .models import Meeting
 CANCELLED, MOVED = "session_cancelled", "session_changed"
 
 
-def what_changed(meeting: Meeting, before: dict) -> list[str]:
-    """Which of time / place / link a member would need to know about."""
+def what_changed(meeting: Meeting, details) -> list[str]:
+    """Which of time / place / link the new ``details`` change in a way members need to know
+    about (call before applying them)."""
     changed = []
-    if (before["starts_at"], before["ends_at"]) != (meeting.starts_at, meeting.ends_at):
+    if (meeting.starts_at, meeting.ends_at) != (details.starts_at, details.ends_at):
         changed.append("time")
     for name in ("place", "online_url"):
-        if before[name] and before[name] != getattr(meeting, name):
+        before, after = getattr(meeting, name), (getattr(details, name) or "").strip()
+        if before and before != after:
             changed.append(name)
     return changed
-
-
-def snapshot(meeting: Meeting) -> dict:
-    return {
-        name: getattr(meeting, name) for name in ("starts_at", "ends_at", "place", "online_url")
-    }
 
 
 def tell_members(actor: User, meeting: Meeting, kind: str, changed: list[str] = ()) -> int:
@@ -50,13 +46,22 @@ def tell_members(actor: User, meeting: Meeting, kind: str, changed: list[str] = 
         )
     ).all()
     cohort = meeting.cohort
-    url = external_url("meetings.show", slug=cohort.slug, meeting_id=meeting.id)
-    ics_url = external_url("meetings.ics", slug=cohort.slug, meeting_id=meeting.id)
+    links = {
+        "session_url": external_url("meetings.show", slug=cohort.slug, meeting_id=meeting.id),
+        "ics_url": external_url("meetings.ics", slug=cohort.slug, meeting_id=meeting.id),
+        "sessions_url": external_url("meetings.index", slug=cohort.slug),
+    }
     told = 0
     for membership in members:
         if not claim(membership.user_id, kind, f"meeting-{meeting.id}:seq-{meeting.sequence}"):
             continue
-        notify(membership.user_id, kind, url=url, cohort_id=cohort.id, meeting=meeting.title)
+        notify(
+            membership.user_id,
+            kind,
+            url=links["session_url"],
+            cohort_id=cohort.id,
+            meeting=meeting.title,
+        )
         queue_email(
             membership.user,
             "session_changes",
@@ -65,9 +70,7 @@ def tell_members(actor: User, meeting: Meeting, kind: str, changed: list[str] = 
             cohort=cohort,
             organizer=actor,
             changed=list(changed),
-            session_url=url,
-            ics_url=ics_url,
-            sessions_url=external_url("meetings.index", slug=cohort.slug),
+            **links,
         )
         told += 1
     return told

@@ -231,10 +231,10 @@ def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> No
         meeting.follows_rhythm = False
     if _changed(meeting, details, "starts_at", "ends_at", "place", "online_url"):
         meeting.sequence += 1
-    before = changes.snapshot(meeting)
+    changed = changes.what_changed(meeting, details)
     _apply(meeting, details)
     db.session.flush()
-    changes.tell_members(actor, meeting, changes.MOVED, changes.what_changed(meeting, before))
+    changes.tell_members(actor, meeting, changes.MOVED, changed)
 
 
 def _changed(meeting: Meeting, details: MeetingDetails, *names: str) -> bool:

@@ -68,18 +68,13 @@ def email():
         except DomainError as error:
             show_domain_error(form, error)
         else:
-            email = queue_message(
+            _commit_and_mail(
                 new_email,
                 "email_confirm",
-                locale=current_user.locale,
-                user_id=current_user.id,
-                user=current_user,
                 new_email=new_email,
                 confirm_url=external_url("settings.confirm_email", token=token),
                 max_age_hours=services.EMAIL_CHANGE_MAX_AGE // 3600,
             )
-            db.session.commit()
-            deliver_now(email)
             flash(
                 _("We sent a link to %(email)s. Your address changes once you open it.",
                   email=new_email),
@@ -104,16 +99,22 @@ def confirm_email(token: str):
         except DomainError as error:
             flash(str(error.message), "error")
             return redirect(url_for("settings.email"))
-        email = queue_message(
-            old_email,
-            "email_changed",
-            locale=current_user.locale,
-            user_id=current_user.id,
-            user=current_user,
-            old_email=old_email,
-        )
-        db.session.commit()
-        deliver_now(email)
+        _commit_and_mail(old_email, "email_changed", old_email=old_email)
         flash(_("Your email address is now %(email)s.", email=current_user.email), "success")
         return redirect(url_for("settings.profile"))
     return render_template("settings/email_confirm.html", new_email=new_email, form=form)
+
+
+def _commit_and_mail(to_address: str, template: str, **context) -> None:
+    """An email about the signed-in member's account, in their language: queued with the
+    change, committed, then tried at once (the outbox retries it if the server fails)."""
+    email = queue_message(
+        to_address,
+        template,
+        locale=current_user.locale,
+        user_id=current_user.id,
+        user=current_user,
+        **context,
+    )
+    db.session.commit()
+    deliver_now(email)
