@@ -93,11 +93,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import errors, i18n, permissions, security
+    from . import errors, i18n, permissions, schema, security
     from .auth import presence
     from .cohorts.forms import role_label
     from .notifications import views as notification_views
 
+    schema.init_app(app)
     security.init_app(app)
     permissions.init_app(app)
     presence.init_app(app)
