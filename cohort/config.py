@@ -64,6 +64,10 @@ class DefaultConfig:
     SCHEDULER_TICK_SECONDS = 60
     SCHEDULER_HEARTBEAT_MAX_AGE = timedelta(minutes=3)
 
+    # Answer 503 (and say why on stderr and /healthz) while the database is behind the code's
+    # migrations, instead of failing on the first write.
+    REQUIRE_CURRENT_SCHEMA = True
+
 
 def load_config(app: Flask, overrides: dict | None = None) -> None:
     """Fill ``app.config`` in order: defaults, environment, instance file, explicit overrides."""
