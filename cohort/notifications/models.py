@@ -3,7 +3,17 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..cohorts.models import string_enum
@@ -60,6 +70,11 @@ class OutboundEmail(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Addressed to an account when queued: if user_id is NULL later, the account was deleted
+    # and the email is not sent (an invitation to a new address has no account from the start).
+    to_account: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The cohort an email is about: it goes only to members still active there when sent.
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     to_address: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(300))
