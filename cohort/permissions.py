@@ -183,11 +183,28 @@ def in_cohort_or_404(model: type, object_id: int, cohort: Cohort):
 
 
 def cohort_or_404(user: User | None, slug: str) -> Cohort:
-    """The cohort with this slug if the user may see it; 404 otherwise."""
-    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
-    if cohort is None or not can(user, Action.VIEW, cohort):
+    """The cohort with this slug if the user may see it; 404 otherwise.
+
+    One statement reads the cohort with the user's active membership, which then answers
+    every ``can`` of this request without another query.
+    """
+    if user is None or not user.is_authenticated:
         abort(404)
-    return cohort
+    row = db.session.execute(
+        select(Cohort, Membership)
+        .outerjoin(
+            Membership,
+            (Membership.cohort_id == Cohort.id)
+            & (Membership.user_id == user.id)
+            & (Membership.status == MembershipStatus.ACTIVE),
+        )
+        .where(Cohort.slug == slug)
+    ).one_or_none()
+    if row is None or row.Membership is None:
+        abort(404)
+    if has_request_context():
+        g.setdefault("_active_memberships", {})[(user.id, row.Cohort.id)] = row.Membership
+    return row.Cohort
 
 
 def init_app(app) -> None:

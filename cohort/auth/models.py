@@ -5,8 +5,8 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, with_expression
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     # members who have not been here since the last one.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The bell's count, read with the signed-in user's row by ``load_user`` (None elsewhere):
+    # every page shows it, so it costs no statement of its own.
+    unread_notifications: Mapped[int | None] = query_expression()
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"
@@ -49,7 +52,19 @@ def load_user(user_id: str) -> User | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(raw_id))
+    from ..notifications.models import Notification
+
+    unread = (
+        select(func.count())
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    user = db.session.scalar(
+        select(User)
+        .where(User.id == int(raw_id))
+        .options(with_expression(User.unread_notifications, unread))
+    )
     if user is None or not hmac.compare_digest(user.session_token, token):
         return None
     return user

@@ -40,7 +40,10 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_unread_count():
         if current_user and current_user.is_authenticated:
-            return {"unread_notifications": services.unread_count(current_user)}
+            count = current_user.unread_notifications  # read with the user (auth.models)
+            if count is None:  # a user signed in during this request
+                count = services.unread_count(current_user)
+            return {"unread_notifications": count}
         return {"unread_notifications": 0}
 
 
