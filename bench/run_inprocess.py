@@ -1,0 +1,139 @@
+"""In-process figures: SQL statements and server time per request, through Flask's test client.
+
+No network and no server in between, so the time is the app's own (views, queries, templates)
+and each statement can be counted where it is sent: a ``before_cursor_execute`` listener on the
+app's engine, the same way the test suite's ``count_queries`` fixture counts.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine, event
+
+from cohort import create_app
+from cohort.extensions import db
+
+from .run_samples import Page, Samples
+
+# Savepoints and rollbacks are bookkeeping, not questions asked of the data (as in the tests).
+BOOKKEEPING = re.compile(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", re.IGNORECASE)
+GENEROUS_LIMIT = "100000 per minute"
+
+
+def bench_config(database_url: str, secret_key: str) -> dict:
+    """The app as deployed, on the benchmark's database, with limits that never trip."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secret_key,
+        "PRODUCTION": False,
+        "RATELIMIT_LOGIN": GENEROUS_LIMIT,
+        "RATELIMIT_PASSWORD_RESET": GENEROUS_LIMIT,
+        "RATELIMIT_JOIN": GENEROUS_LIMIT,
+        # The test client logs in without fetching a form first; the servers keep CSRF on.
+        "WTF_CSRF_ENABLED": False,
+    }
+
+
+class StatementCounter:
+    """Counts the statements the app sends while it is attached to an engine."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if not BOOKKEEPING.match(statement):
+            self.statements.append(statement)
+
+    def take(self) -> list[str]:
+        """The statements since the last call, leaving the counter empty."""
+        taken, self.statements = self.statements, []
+        return taken
+
+
+@dataclass
+class InProcessResult:
+    """One page on one data set: what a request costs inside the app."""
+
+    path: str
+    statuses: list[int] = field(default_factory=list)
+    statements: list[int] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+    warmup_seconds: float = 0.0
+    sample_statements: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        ordered = sorted(self.seconds)
+        return {
+            "path": self.path,
+            "requests": len(self.seconds),
+            "statuses": sorted(set(self.statuses)),
+            "sql_statements": max(self.statements) if self.statements else None,
+            "sql_statements_min": min(self.statements) if self.statements else None,
+            "warmup_s": self.warmup_seconds,
+            "median_s": statistics.median(ordered) if ordered else None,
+            "p90_s": ordered[int(0.9 * (len(ordered) - 1))] if ordered else None,
+            "statements_of_first_request": self.sample_statements,
+        }
+
+
+class InProcessBench:
+    """One app on one database, with a logged-in test client per role."""
+
+    def __init__(self, database_url: str, secret_key: str, samples: Samples) -> None:
+        self.app: Flask = create_app(bench_config(database_url, secret_key))
+        self.samples = samples
+        self.counter = StatementCounter()
+        with self.app.app_context():
+            self.engine: Engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self.counter)
+        self.clients: dict[str, FlaskClient] = {}
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self.counter)
+        self.engine.dispose()
+
+    def client_for(self, role: str) -> FlaskClient:
+        """A client logged in through the real login view (once per role)."""
+        if role not in self.clients:
+            client = self.app.test_client()
+            email = self.samples.email_for(role)
+            for password in self.samples.passwords:
+                response = client.post("/login", data={"email": email, "password": password})
+                if response.status_code == 302:
+                    self.clients[role] = client
+                    break
+            else:
+                raise SystemExit(
+                    f"Could not log in as {email} with the known passwords (last answer: "
+                    f"HTTP {response.status_code}; 503 means the database needs `db upgrade`)"
+                )
+        return self.clients[role]
+
+    def measure(self, page: Page, requests: int, time_cap: float) -> InProcessResult:
+        """One warm-up request, then up to ``requests`` timed ones within ``time_cap`` seconds
+        (at least one), so a page that takes many seconds cannot stall the whole run."""
+        client = self.client_for(page.role)
+        result = InProcessResult(path=page.path(self.samples))
+        started = time.perf_counter()
+        client.get(result.path)
+        result.warmup_seconds = time.perf_counter() - started
+        self.counter.take()
+        spent = 0.0
+        while len(result.seconds) < requests and (not result.seconds or spent < time_cap):
+            started = time.perf_counter()
+            response = client.get(result.path)
+            elapsed = time.perf_counter() - started
+            spent += elapsed
+            result.seconds.append(elapsed)
+            result.statuses.append(response.status_code)
+            statements = self.counter.take()
+            result.statements.append(len(statements))
+            if not result.sample_statements:
+                result.sample_statements = statements
+        return result
