@@ -51,3 +51,11 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# make bench  SQL statements, server time and throughput of the main pages on the benchmark's
+# small and big PostgreSQL databases (see bench/README.md); BENCH_ARGS="--pages home,feed" etc.
+BENCH_SMALL_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_small
+BENCH_BIG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_big
+.PHONY: bench
+bench: install
+	$(BIN)/python -m bench.run --small-url $(BENCH_SMALL_URL) --big-url $(BENCH_BIG_URL) $(BENCH_ARGS)
