@@ -11,7 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import SQLAlchemyError
 
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 # The generator's password first, then the demo's (``flask demo``).
@@ -75,11 +76,15 @@ def select_pages(names: str | None) -> list[Page]:
 def load_samples(size: str, database_url: str, path: Path | None = None) -> Samples:
     """The generator's samples for this size when its JSON exists, else ask the database."""
     path = path or DATA_DIR / f"{size}.json"
-    if path.exists():
-        samples = samples_from_json(path)
-        if _cohort_exists(database_url, samples.cohort_slug):
-            return samples
-    return samples_from_database(database_url)
+    try:
+        if path.exists():
+            samples = samples_from_json(path)
+            if _cohort_exists(database_url, samples.cohort_slug):
+                return samples
+        return samples_from_database(database_url)
+    except SQLAlchemyError as error:
+        name = make_url(database_url).database
+        raise SystemExit(f"The {size} database ({name}) is not ready: {error.orig}") from error
 
 
 def _cohort_exists(database_url: str, slug: str) -> bool:
@@ -99,8 +104,9 @@ JSON_KEYS: dict[str, tuple[str, ...]] = {
     "member_email": ("member_email", "member.email", "member"),
     "organizer_email": ("organizer_email", "organizer.email", "organizer"),
     "cohort_slug": ("cohort_slug", "cohort.slug", "slug", "cohort"),
-    "meeting_id": ("meeting_id", "meeting.id", "session_id", "session.id", "meeting"),
-    "inventory_id": ("inventory_id", "inventory.id", "inventory"),
+    # A past session (its month page is full) and a peer's inventory, as the member reads them.
+    "meeting_id": ("past_meeting_id", "meeting_id", "meeting.id", "session_id", "meeting"),
+    "inventory_id": ("peer_inventory_id", "inventory_id", "inventory.id", "inventory"),
     "timeline_user_id": (
         "timeline_user_id",
         "timeline_member_id",

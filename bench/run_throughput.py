@@ -13,10 +13,12 @@ import sys
 from dataclasses import asdict, dataclass, replace
 
 from .loadgen import Slice, merge
-from .run_servers import ROOT, Server, wait_database_idle
+from .run_servers import ROOT, Server, request, wait_database_idle
 
 SLICES = 5  # reference/page pairs per page
 SLOW_FRACTION = 0.25  # a page slower than this share of a slice gets one long slice instead
+WARMUP_REQUESTS = 4
+WARMUP_LATENCY_LIMIT = 0.5  # seconds
 
 
 class LoadGenPool:
@@ -90,6 +92,14 @@ def _combine(results: list[dict]) -> dict:
     return combined
 
 
+def warm_up(app: Server, path: str, cookie: str, latency: float | None) -> list[int]:
+    """A few requests before the load, so both workers have compiled the page's templates;
+    skipped for pages that take seconds, where compiling is lost in the noise."""
+    if latency is not None and latency > WARMUP_LATENCY_LIMIT:
+        return []
+    return [request(app.port, "GET", path, {"Cookie": cookie})[0] for _ in range(WARMUP_REQUESTS)]
+
+
 def measure_page(
     pool: LoadGenPool,
     app: Server,
@@ -100,6 +110,7 @@ def measure_page(
     latency: float | None,
 ) -> dict:
     """Reference, page, reference, page…; then the page's rate and its ratio to the reference."""
+    warmup = warm_up(app, path, cookie, latency)
     count, length = plan.slices_for(latency)
     grace = min(plan.timeout, 2.0)
     page_job = Slice("127.0.0.1", app.port, path, plan.connections, length, grace, plan.timeout)
@@ -119,6 +130,7 @@ def measure_page(
         "reference": ref,
         "ratio": page["rate"] / ref["rate"] if ref["rate"] else None,
         "non_200": sum(n for status, n in page["statuses"].items() if status != "200"),
+        "warmup_statuses": warmup,
         "restarted": False,
     }
     if page["abandoned"]:
