@@ -37,18 +37,34 @@ def active_membership(user: User | None, cohort: Cohort) -> Membership | None:
     """The user's active membership of the cohort, read once per request."""
     if user is None or not user.is_authenticated:
         return None
+    return _active_membership_of(user.id, cohort.id)
+
+
+def _membership_cache() -> dict[tuple[int, int], Membership | None]:
     # Cached for one request only: a removed member loses access on their very next request.
-    cache = g.setdefault("_active_memberships", {}) if has_request_context() else {}
-    key = (user.id, cohort.id)
+    return g.setdefault("_active_memberships", {}) if has_request_context() else {}
+
+
+def _active_membership_of(user_id: int, cohort_id: int) -> Membership | None:
+    cache = _membership_cache()
+    key = (user_id, cohort_id)
     if key not in cache:
         cache[key] = db.session.scalar(
             select(Membership).where(
-                Membership.user_id == user.id,
-                Membership.cohort_id == cohort.id,
+                Membership.user_id == user_id,
+                Membership.cohort_id == cohort_id,
                 Membership.status == MembershipStatus.ACTIVE,
             )
         )
     return cache[key]
+
+
+def remember_memberships(user_id: int, cohort_id: int, membership: Membership | None) -> None:
+    """Tell this request's cache a membership state that a page has just read in a query of
+    its own (the active membership, or None for none), so ``can`` asks no query for it."""
+    if membership is not None and not membership.is_active:
+        membership = None
+    _membership_cache()[(user_id, cohort_id)] = membership
 
 
 def forget_cached_memberships() -> None:
@@ -202,8 +218,7 @@ def cohort_or_404(user: User | None, slug: str) -> Cohort:
     ).one_or_none()
     if row is None or row.Membership is None:
         abort(404)
-    if has_request_context():
-        g.setdefault("_active_memberships", {})[(user.id, row.Cohort.id)] = row.Membership
+    remember_memberships(user.id, row.Cohort.id, row.Membership)
     return row.Cohort
 
 
@@ -263,12 +278,7 @@ def can_view_timeline(user: User | None, cohort: Cohort, member_id: int) -> bool
     one too."""
     if not can(user, Action.VIEW, cohort):
         return False
-    found = db.session.scalar(
-        visible_memberships(user)
-        .with_only_columns(Membership.id)
-        .where(Membership.cohort_id == cohort.id, Membership.user_id == member_id)
-    )
-    return found is not None
+    return _active_membership_of(member_id, cohort.id) is not None
 
 
 def timeline_inventories(user: User | None, cohort: Cohort, member_id: int) -> Select:

@@ -160,12 +160,18 @@ def member(slug: str, user_id: int):
     )
     if membership is None:
         abort(404)
+    timeline_context = member_page_context(cohort, membership)
+    shared = [
+        (month.inventory.id, month.inventory.self_traits, month.meeting.title)
+        for month in timeline_context["timeline"].months
+        if month.state == "shared"
+    ]
     return render_template(
         "cohorts/member.html",
         cohort=cohort,
         member=membership,
-        **member_page_context(cohort, membership),
-        **blind_spot_context(current_user, cohort, membership),
+        **timeline_context,
+        **blind_spot_context(current_user, cohort, membership, shared),
     )
 
 

@@ -158,9 +158,10 @@ class Coverage:
     assignment_count: int
 
 
-def coverage(meeting: Meeting) -> Coverage:
+def coverage(meeting: Meeting, members: list[Membership] | None = None) -> Coverage:
     """Per shared inventory its reviewers and pieces received; per giver what they owe and
-    gave (four queries)."""
+    gave (four queries; three when the cohort's active ``members`` are given, in order of
+    joining)."""
     inventories = db.session.scalars(
         select(Inventory).where(Inventory.meeting_id == meeting.id).order_by(Inventory.shared_at)
     ).all()
@@ -172,14 +173,8 @@ def coverage(meeting: Meeting) -> Coverage:
     given = db.session.execute(
         select(Feedback.inventory_id, Feedback.giver_id).where(Feedback.meeting_id == meeting.id)
     ).all()
-    members = db.session.scalars(
-        select(Membership)
-        .where(
-            Membership.cohort_id == meeting.cohort_id,
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-        .order_by(Membership.joined_at, Membership.id)
-    ).all()
+    if members is None:
+        members = active_members(meeting.cohort_id)
     paused_ids = {i.user_id for i in inventories if i.status == InventoryStatus.PAUSED}
     by_inventory = {
         i.id: InventoryCoverage(i) for i in inventories if i.status == InventoryStatus.SHARED
@@ -204,6 +199,17 @@ def coverage(meeting: Meeting) -> Coverage:
         givers=list(by_giver.values()),
         paused=[m for m in members if m.user_id in paused_ids],
         assignment_count=len(assignments),
+    )
+
+
+def active_members(cohort_id: int) -> list[Membership]:
+    """The cohort's active memberships in the order people joined."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.cohort_id == cohort_id, Membership.status == MembershipStatus.ACTIVE)
+            .order_by(Membership.joined_at, Membership.id)
+        )
     )
 
 
@@ -247,11 +253,8 @@ class BlindSpotMap:
     is_partial: bool  # built from only the feedback this viewer may read
 
 
-def blind_spot_context(viewer: User, cohort: Cohort, membership: Membership) -> dict:
-    """Context for templates/feedback/_blind_spot_map.html on the member page."""
-    if membership.role == Role.MENTOR:
-        return {"blind_spots": None}
-    months = db.session.execute(
+def _shared_months(cohort: Cohort, membership: Membership) -> list[tuple[int, list, str]]:
+    return db.session.execute(
         select(Inventory.id, Inventory.self_traits, Meeting.title)
         .join(Meeting, Inventory.meeting_id == Meeting.id)
         .where(
@@ -261,6 +264,20 @@ def blind_spot_context(viewer: User, cohort: Cohort, membership: Membership) -> 
         )
         .order_by(Meeting.starts_at)
     ).all()
+
+
+def blind_spot_context(
+    viewer: User,
+    cohort: Cohort,
+    membership: Membership,
+    shared: list[tuple[int, list, str]] | None = None,
+) -> dict:
+    """Context for templates/feedback/_blind_spot_map.html on the member page. ``shared``:
+    the member's shared months here as (inventory id, self traits, session title), oldest
+    first, when the page has read them already (the timeline has)."""
+    if membership.role == Role.MENTOR:
+        return {"blind_spots": None}
+    months = shared if shared is not None else _shared_months(cohort, membership)
     peer_rows = db.session.execute(
         visible_feedback(viewer)
         .where(Feedback.recipient_id == membership.user_id, Feedback.cohort_id == cohort.id)

@@ -1,5 +1,6 @@
 """Goals and tasks: they belong to the person and live across months."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -70,6 +71,37 @@ def new_tasks_since(user: User, inventory: Inventory | None) -> list[Task]:
             .order_by(Task.created_at)
         )
     )
+
+
+@dataclass
+class InventoryTasks:
+    """What an inventory page shows of the author's tasks."""
+
+    outcomes: dict[int, TaskOutcome]  # task id → done / carried / dropped this month
+    reviewed: list[Task]  # the tasks it reviewed
+    planned: list[Task]  # tasks planned in it for next month
+
+
+def inventory_tasks(inventory: Inventory) -> InventoryTasks:
+    """The tasks an inventory reviewed and those it planned, in one query."""
+    planned_here = (Task.status == TaskStatus.OPEN) & (Task.created_at >= inventory.created_at)
+    rows = db.session.execute(
+        select(Task, TaskReview.outcome)
+        .outerjoin(
+            TaskReview,
+            (TaskReview.task_id == Task.id) & (TaskReview.inventory_id == inventory.id),
+        )
+        .where(Task.user_id == inventory.user_id, or_(TaskReview.id.is_not(None), planned_here))
+        .order_by(Task.created_at, Task.id)
+    ).all()
+    result = InventoryTasks({}, [], [])
+    for task, outcome in rows:
+        if outcome is not None:
+            result.outcomes[task.id] = outcome
+            result.reviewed.append(task)
+        if task.status == TaskStatus.OPEN and task.created_at >= inventory.created_at:
+            result.planned.append(task)
+    return result
 
 
 def review_outcomes(inventory: Inventory | None) -> dict[int, TaskOutcome]:

@@ -3,15 +3,25 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
+from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.reading import inventory_feedback_context
 from ..forms import show_domain_error
 from ..meetings.models import Meeting
-from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
+from ..permissions import (
+    Action,
+    can,
+    cohort_or_404,
+    in_cohort_or_404,
+    remember_memberships,
+    require,
+)
 from ..security import keeps_text_on_csrf_failure
+from ..timeline.milestones import ordinal_column
 from . import goals as goal_services
 from . import services
 from .diff import changes_between
@@ -154,14 +164,35 @@ def pause(slug: str, meeting_id: int):
     return redirect(url_for(".write", slug=slug, meeting_id=meeting.id))
 
 
+def _inventory_with_author_or_404(inventory_id: int, cohort: Cohort) -> tuple[Inventory, int]:
+    """The inventory with its place among its author's shared months (for its milestones) and
+    whether its author is still a member here (the page links to their timeline only then):
+    one statement instead of three."""
+    row = db.session.execute(
+        select(Inventory, Membership, ordinal_column().label("ordinal"))
+        .outerjoin(
+            Membership,
+            (Membership.cohort_id == Inventory.cohort_id)
+            & (Membership.user_id == Inventory.user_id)
+            & (Membership.status == MembershipStatus.ACTIVE),
+        )
+        .where(Inventory.id == inventory_id, Inventory.cohort_id == cohort.id)
+    ).one_or_none()
+    if row is None:
+        abort(404)
+    remember_memberships(row.Inventory.user_id, cohort.id, row.Membership)
+    return row.Inventory, row.ordinal
+
+
 @bp.get("/c/<slug>/inventories/<int:inventory_id>")
 @login_required
 def show(slug: str, inventory_id: int):
     cohort = cohort_or_404(current_user, slug)
-    inventory = in_cohort_or_404(Inventory, inventory_id, cohort)
+    inventory, ordinal = _inventory_with_author_or_404(inventory_id, cohort)
     if not can(current_user, Action.VIEW, inventory):
         abort(404)
     history = services.revisions(inventory)
+    tasks = goal_services.inventory_tasks(inventory)
     sections = [s for s in resolve_sections(inventory.template.sections) if not s.hidden]
     section_titles = {s.key: s.title for s in sections}
     section_titles.update({f"state_{area}": str(label) for area, label in AREA_LABELS.items()})
@@ -178,14 +209,15 @@ def show(slug: str, inventory_id: int):
             if inventory.answers_html.get(f"state_{area}")
         },
         progress=goal_services.goal_progress(inventory),
-        outcomes=goal_services.review_outcomes(inventory),
-        reviewed_tasks=goal_services.tasks_to_review(inventory.user, inventory),
-        planned_tasks=goal_services.new_tasks_since(inventory.user, inventory),
+        outcomes=tasks.outcomes,
+        reviewed_tasks=tasks.reviewed,
+        planned_tasks=tasks.planned,
         history=history,
         changes=changes_between(history[-2], history[-1]) if len(history) > 1 else [],
         area_labels=AREA_LABELS,
         is_author=inventory.user_id == current_user.id,
         now=utcnow(),
         statuses=InventoryStatus,
+        ordinal=ordinal if inventory.is_shared else None,
         **inventory_feedback_context(current_user, inventory),
     )

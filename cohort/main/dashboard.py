@@ -12,6 +12,7 @@ from ..feedback.models import FeedbackAssignment
 from ..feedback.reading import owed_feedback_in
 from ..inventories.models import Inventory
 from ..meetings.models import Meeting, MeetingStatus
+from ..permissions import remember_memberships
 
 
 @dataclass
@@ -42,6 +43,8 @@ def month_cards(user: User, now: datetime) -> list[MonthCard]:
         .order_by(Cohort.is_archived, Cohort.name)
     ).all()
     cohort_ids = [cohort.id for cohort, _ in rows]
+    for cohort, membership in rows:  # the feed below asks `can` about these cohorts
+        remember_memberships(user.id, cohort.id, membership)
     next_meeting: dict[int, Meeting] = {}
     for meeting in db.session.scalars(
         select(Meeting)

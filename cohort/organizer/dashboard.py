@@ -56,25 +56,29 @@ class Dashboard:
     feedback: FeedbackSummary | None
 
 
-def coming_session(cohort: Cohort, now: datetime) -> ComingSession | None:
-    """Four queries: the session, the members, their inventories, the answers."""
+def coming_session(
+    cohort: Cohort, now: datetime, members: list[Membership]
+) -> ComingSession | None:
+    """Three queries: the session, its inventories, the answers."""
     meeting = next_meeting(cohort, now)
     if meeting is None:
         return None
     return ComingSession(
         meeting=meeting,
-        overview=month_overview(meeting),
+        overview=month_overview(meeting, members),
         answers=attendance_counts([meeting])[meeting.id],
         now=now,
     )
 
 
-def feedback_summary(cohort: Cohort, now: datetime) -> FeedbackSummary | None:
-    """At most six queries: the session (one or two), then its coverage (four)."""
+def feedback_summary(
+    cohort: Cohort, now: datetime, members: list[Membership]
+) -> FeedbackSummary | None:
+    """At most five queries: the session (one or two), then its coverage (three)."""
     meeting = reading.current_feedback_meeting(cohort, now)
     if meeting is None:
         return None
-    coverage = reading.coverage(meeting)
+    coverage = reading.coverage(meeting, members)
     return FeedbackSummary(
         meeting=meeting,
         is_open=is_open(meeting, now) and not meeting.is_cancelled,
@@ -90,4 +94,8 @@ def organizer_dashboard(cohort: Cohort, now: datetime) -> Dashboard:
     """Everything the overview shows; an archived cohort has nothing coming to prepare."""
     if cohort.is_archived:
         return Dashboard(coming=None, feedback=None)
-    return Dashboard(coming=coming_session(cohort, now), feedback=feedback_summary(cohort, now))
+    members = reading.active_members(cohort.id)  # read once for both parts
+    return Dashboard(
+        coming=coming_session(cohort, now, members),
+        feedback=feedback_summary(cohort, now, members),
+    )

@@ -23,6 +23,7 @@ from ..inventories.models import (
     GoalProgress,
     Inventory,
     InventoryStatus,
+    TaskOutcome,
     TaskReview,
 )
 from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
@@ -106,14 +107,36 @@ def _state(inventory: Inventory | None) -> str:
     )
 
 
+def _detail_columns() -> list:
+    """Per inventory: feedback received and tasks done / carried / dropped, as correlated
+    counts read with the inventory itself."""
+    from ..feedback.models import Feedback
+
+    def count(model, *conditions):
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(model.inventory_id == Inventory.id, *conditions)
+            .correlate(Inventory)
+            .scalar_subquery()
+        )
+
+    return [count(Feedback)] + [
+        count(TaskReview, TaskReview.outcome == outcome) for outcome in TaskOutcome
+    ]
+
+
 def visible_months(viewer: User, cohort: Cohort, member_id: int, now: datetime) -> list[Month]:
     """From the first visible inventory to now (or a later draft), one Month per session;
-    sessions without a visible inventory are gaps, cancelled ones are left out (2 queries)."""
-    inventories = db.session.scalars(timeline_inventories(viewer, cohort, member_id)).all()
-    if not inventories:
+    sessions without a visible inventory are gaps, cancelled ones are left out (2 queries).
+    Each written month comes with its feedback and task counts."""
+    rows = db.session.execute(
+        timeline_inventories(viewer, cohort, member_id).add_columns(*_detail_columns())
+    ).all()
+    if not rows:
         return []
-    by_meeting = {inventory.meeting_id: inventory for inventory in inventories}
-    starts = [inventory.meeting.starts_at for inventory in inventories]
+    by_meeting = {row[0].meeting_id: row for row in rows}
+    starts = [row[0].meeting.starts_at for row in rows]
     meetings = db.session.scalars(
         select(Meeting)
         .where(
@@ -125,46 +148,31 @@ def visible_months(viewer: User, cohort: Cohort, member_id: int, now: datetime) 
     )
     months = []
     for meeting in meetings:
-        inventory = by_meeting.get(meeting.id)
-        if inventory is None and meeting.is_cancelled:
+        row = by_meeting.get(meeting.id)
+        if row is None and meeting.is_cancelled:
             continue
-        months.append(Month(meeting, month_label(meeting), inventory, _state(inventory)))
+        inventory = row[0] if row else None
+        month = Month(meeting, month_label(meeting), inventory, _state(inventory))
+        if row and not month.is_gap:
+            month.feedback = row[1]
+            month.tasks = {
+                outcome.value: n for outcome, n in zip(TaskOutcome, row[2:], strict=True) if n
+            }
+        months.append(month)
     return months
 
 
-def feedback_counts(inventory_ids: list[int]) -> dict[int, int] | None:
-    """Feedback received per inventory (1 query); None until the feedback feature exists."""
-    try:
-        from ..feedback.models import Feedback  # built alongside; absent until then
-    except ImportError:
-        return None
-    rows = db.session.execute(
-        select(Feedback.inventory_id, func.count())
-        .where(Feedback.inventory_id.in_(inventory_ids))
-        .group_by(Feedback.inventory_id)
-    )
-    return dict(rows.all())
-
-
 def _attach_details(months: list[Month]) -> None:
-    """Goal progress, task outcomes, feedback counts and milestones (4 queries at most)."""
+    """Goal progress and milestones (2 queries at most)."""
     written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
     for row in db.session.scalars(
         select(GoalProgress).where(GoalProgress.inventory_id.in_(written)).order_by(GoalProgress.id)
     ):
         written[row.inventory_id].progress.append(row)
-    for inventory_id, outcome, count in db.session.execute(
-        select(TaskReview.inventory_id, TaskReview.outcome, func.count())
-        .where(TaskReview.inventory_id.in_(written))
-        .group_by(TaskReview.inventory_id, TaskReview.outcome)
-    ):
-        written[inventory_id].tasks[outcome.value] = count
-    counts = feedback_counts(list(written))
     shared = [m.inventory.id for m in months if m.state == "shared"]
     ordinals = {inventory_id: index for index, inventory_id in enumerate(shared, start=1)}
     milestones = milestones_for(shared, ordinals)
     for inventory_id, month in written.items():
-        month.feedback = None if counts is None else counts.get(inventory_id, 0)
         month.milestones = milestones.get(inventory_id, [])
         month.titles = {s.key: s.title for s in resolve_sections(month.inventory.template.sections)}
 

@@ -64,12 +64,14 @@ class InventoryCheers:
 
 
 @bp.app_template_global()
-def inventory_cheers(inventory: Inventory) -> InventoryCheers | None:
-    """Cheers and milestones for the inventory page (templates/timeline/_inventory_cheers)."""
+def inventory_cheers(inventory: Inventory, ordinal: int | None = None) -> InventoryCheers | None:
+    """Cheers and milestones for the inventory page (templates/timeline/_inventory_cheers);
+    pass the inventory's ordinal when the page has read it already."""
     if not inventory.is_shared:
         return None
+    ordinals = {inventory.id: ordinal} if ordinal is not None else None
     return InventoryCheers(
-        milestones=milestones_for([inventory.id]).get(inventory.id, []),
+        milestones=milestones_for([inventory.id], ordinals).get(inventory.id, []),
         cheers=services.cheers_on(current_user, [inventory.id]),
         can_cheer=can_cheer(current_user, inventory),
         has_timeline=can_view_timeline(current_user, inventory.cohort, inventory.user_id),

@@ -1,0 +1,88 @@
+"""Every main page answers in at most ten SQL statements, on the demo's six months of life.
+
+The page benchmark (bench/) shows that the statements a page runs, not their size, decide its
+cost at a thousand cohorts; this keeps the budget from creeping back one query at a time.
+"""
+
+import pytest
+from sqlalchemy import select
+
+from cohort.auth.models import User
+from cohort.cohorts.models import Cohort, Membership, Role
+from cohort.database import utcnow
+from cohort.demo.builder import DEMO_PASSWORD
+from cohort.extensions import db
+from cohort.inventories.models import Inventory, InventoryStatus
+from cohort.meetings.models import Meeting
+
+from .conftest import AuthActions
+from .test_demo import build
+
+BUDGET = 10
+
+
+def main_pages(member: User) -> dict[str, str]:
+    """The member's main pages, in their first cohort, with a peer's latest shared month."""
+    cohort = db.session.scalar(
+        select(Cohort).join(Membership).where(Membership.user_id == member.id).limit(1)
+    )
+    inventory = db.session.scalar(
+        select(Inventory)
+        .join(Meeting, Inventory.meeting_id == Meeting.id)
+        .where(
+            Inventory.cohort_id == cohort.id,
+            Inventory.user_id != member.id,
+            Inventory.status == InventoryStatus.SHARED,
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    base = f"/c/{cohort.slug}"
+    return {
+        "home": "/",
+        "feed": "/feed",
+        "feed, everyone": "/feed?scope=cohorts",
+        "cohort": f"{base}/",
+        "session": f"{base}/sessions/{inventory.meeting_id}",
+        "inventory": f"{base}/inventories/{inventory.id}",
+        "timeline": f"{base}/members/{inventory.user_id}",
+        "own timeline": f"{base}/members/{member.id}",
+        "feedback": f"{base}/feedback",
+        "notifications": "/notifications",
+    }
+
+
+def organizer_pages(organizer: User) -> dict[str, str]:
+    cohort = db.session.scalar(
+        select(Cohort)
+        .join(Membership)
+        .where(Membership.user_id == organizer.id, Membership.role == Role.ORGANIZER)
+    )
+    return {"organizer overview": f"/c/{cohort.slug}/organize/"}
+
+
+@pytest.mark.parametrize(
+    ("email", "pages"),
+    [
+        ("tom@demo.example.org", main_pages),
+        ("kenichi@demo.example.org", main_pages),
+        ("priya@demo.example.org", organizer_pages),
+        ("haruka@demo.example.org", organizer_pages),
+    ],
+)
+def test_main_pages_stay_within_the_statement_budget(app, count_queries, email, pages):
+    assert build(utcnow())
+    person = db.session.scalar(select(User).where(User.email == email))
+    urls = pages(person)
+    db.session.remove()
+    client = app.test_client()
+    AuthActions(client).login(email, DEMO_PASSWORD)
+    over = {}
+    for name, url in urls.items():
+        assert client.get(url).status_code == 200, name  # warm: first-request work aside
+        with count_queries() as counter:
+            response = client.get(url)
+        assert response.status_code == 200, name
+        if counter.count > BUDGET:
+            over[name] = counter.statements
+    assert not over, {name: len(statements) for name, statements in over.items()}
