@@ -1,16 +1,34 @@
-"""Claiming a reminder once: the ledger row's unique key decides who sends it."""
+"""Claiming a reminder once: the ledger row's unique key decides who sends it.
 
+Periodic jobs claim in bulk: they select only what the ledger does not hold yet (``unclaimed``),
+then insert the keys of a bounded batch with ``ON CONFLICT DO NOTHING RETURNING`` and act only
+on the keys that came back, committing once per batch. A tick therefore never holds more than
+one batch's locks, and two schedulers at once still send each reminder exactly once.
+"""
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy import ColumnElement, exists
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from ..database import utcnow
 from ..extensions import db
 from .models import ReminderDelivery
+
+DEFAULT_BATCH_SIZE = 500
+
+Key = tuple[int, str, str]  # (user id, kind, period key): the ledger's unique key
+T = TypeVar("T")
 
 
 def claim(user_id: int, kind: str, period_key: str) -> bool:
     """True if this call claimed (user, kind, period); False if it was claimed before.
 
-    A savepoint keeps the caller's transaction usable after a conflict, so a tick can claim
-    many reminders in one transaction and skip the ones another scheduler already took.
+    For a single claim inside a request: a savepoint keeps the caller's transaction usable
+    after a conflict. Jobs that claim many reminders use ``claim_many`` instead.
     """
     try:
         with db.session.begin_nested():
@@ -19,3 +37,76 @@ def claim(user_id: int, kind: str, period_key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def claim_many(keys: Sequence[Key]) -> set[Key]:
+    """Insert the keys the ledger does not hold yet and return those this call inserted.
+
+    One statement, no savepoint. Keys are inserted in a fixed order so that two concurrent
+    ticks wait on each other's rows in the same order (never a deadlock); a key another
+    transaction holds uncommitted makes this one wait, then skip it if that one commits.
+    """
+    if not keys:
+        return set()
+    now = utcnow()
+    rows = [
+        {"user_id": user_id, "kind": kind, "period_key": period_key, "claimed_at": now}
+        for user_id, kind, period_key in sorted(set(keys))
+    ]
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    table = ReminderDelivery.__table__
+    statement = (
+        dialect.insert(table)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "kind", "period_key"])
+        .returning(table.c.user_id, table.c.kind, table.c.period_key)
+    )
+    return {tuple(row) for row in db.session.execute(statement)}
+
+
+def unclaimed(user_id: ColumnElement, kind: str, period_key: ColumnElement) -> ColumnElement:
+    """A WHERE clause: (user, kind, period key) is not in the ledger. It is an anti-join on
+    the ledger's unique index, so already-claimed reminders are never even loaded."""
+    ledger = ReminderDelivery
+    return ~exists().where(
+        ledger.user_id == user_id, ledger.kind == kind, ledger.period_key == period_key
+    )
+
+
+def batch_size() -> int:
+    """How many claims commit together (config ``REMINDER_BATCH_SIZE``)."""
+    return int(current_app.config.get("REMINDER_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+
+
+def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def claim_in_batches(
+    candidates: Sequence[T],
+    key: Callable[[T], Key],
+    send: Callable[[list[T]], None],
+    *,
+    commit: bool = True,
+) -> int:
+    """Claim ``candidates`` batch by batch and ``send`` only those this call claimed.
+
+    With ``commit``, each batch's ledger rows commit with what ``send`` wrote for them (its
+    notifications and queued emails), so a crash never loses nor doubles a reminder, and no
+    transaction outlives a batch. Returns how many were claimed.
+    """
+    sent = 0
+    for batch in batches(candidates, batch_size()):
+        claimed = claim_many([key(candidate) for candidate in batch])
+        mine = []
+        for candidate in batch:
+            if key(candidate) in claimed:
+                claimed.discard(key(candidate))  # a key listed twice is sent once
+                mine.append(candidate)
+        if mine:
+            send(mine)
+            sent += len(mine)
+        if commit:
+            db.session.commit()
+    return sent
