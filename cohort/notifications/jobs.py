@@ -6,7 +6,8 @@ from .reminders import send_due_reminders
 
 
 def send_reminders() -> None:
-    """Claim and queue every reminder that is due now."""
+    """Claim and queue every reminder that is due now. It commits batch by batch itself, so
+    no transaction or lock outlives a batch; the scheduler commits what is left (nothing)."""
     send_due_reminders(utcnow())
 
 

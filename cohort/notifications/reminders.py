@@ -3,14 +3,21 @@
 A reminder's moment is a wall-clock shift in the cohort's zone ("7 days before the due time"
 stays at the same local hour across a daylight-saving change). Each has a period key; the
 ledger lets it out once. After downtime only the latest passed reminder of a series is sent.
+
+A tick costs what is new, not what exists: the due period of each session is worked out in
+Python from the few sessions near their reminders, then one query per kind selects the members
+still to remind, leaving out in SQL everyone the ledger already holds. Those are claimed in
+bounded batches, and only what a batch claimed is loaded, rendered and queued.
 """
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, case, exists, or_, select
+from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
@@ -18,13 +25,13 @@ from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
-from .digest import away_since_last_digest, peer_changes
-from .feedback_owed import owed_feedback_reminders
-from .ledger import claim
+from .ledger import Key, batches, claim_in_batches, unclaimed
 from .outbox import queue_email
-from .services import notify
+from .services import Notice, notify_many
 
 LOOKAHEAD = timedelta(days=29)  # the longest reminder offset the settings allow, and some
+SESSION_LOOKAHEAD = timedelta(days=3)  # the digest (T-2d) and T-1d, with a day to spare
+MEETINGS_PER_QUERY = 1000  # keeps each query's CASE and IN list a sane size
 
 
 @dataclass
@@ -38,6 +45,34 @@ class Reminder:
     cohort: Cohort
     data: dict = field(default_factory=dict)  # for the in-app sentence
     context: dict = field(default_factory=dict)  # for the email
+
+
+class Candidate(NamedTuple):
+    """A reminder the ledger does not hold yet: plain values, cheap to keep by the thousand."""
+
+    user_id: int
+    kind: str
+    period_key: str
+    meeting_id: int
+
+    @property
+    def key(self) -> Key:
+        return (self.user_id, self.kind, self.period_key)
+
+    @property
+    def label(self) -> str:
+        return self.period_key.rsplit(":", 1)[-1]
+
+
+@dataclass
+class Loaded:
+    """What a claimed batch needs to be rendered, loaded for the whole batch at once."""
+
+    users: dict[int, User]
+    meetings: dict[int, Meeting]
+
+
+Build = Callable[[list[Candidate], Loaded], list[Reminder]]
 
 
 def shifted(moment: datetime, zone: str, days: int = 0, hours: int = 0) -> datetime:
@@ -55,7 +90,43 @@ def latest_passed(now: datetime, moments: dict[str, datetime], deadline: datetim
     return max(passed)[1] if passed else None
 
 
+def load(batch: list[Candidate]) -> Loaded:
+    """The users and sessions of a claimed batch: two queries, whatever its size."""
+    user_ids = {candidate.user_id for candidate in batch}
+    meeting_ids = {candidate.meeting_id for candidate in batch}
+    users = db.session.scalars(select(User).where(User.id.in_(user_ids)))
+    meetings = db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
+    return Loaded({user.id: user for user in users}, {meeting.id: meeting for meeting in meetings})
+
+
+def deliver(reminders: list[Reminder]) -> None:
+    """Write the in-app notifications of claimed reminders and queue their emails."""
+    notify_many(
+        [Notice(r.user.id, r.kind, r.url, r.cohort.id, r.data) for r in reminders],
+    )
+    # Without autoflush, each email's preference lookup does not flush the emails queued
+    # before it one by one: they are inserted together when the batch commits.
+    with db.session.no_autoflush:
+        for reminder in reminders:
+            queue_email(reminder.user, reminder.email_kind, reminder.template, **reminder.context)
+
+
+def claim_and_send(candidates: list[Candidate], build: Build, *, commit: bool = True) -> int:
+    """Claim candidates batch by batch; render and queue only what each batch claimed."""
+    return claim_in_batches(
+        candidates,
+        key=lambda candidate: candidate.key,
+        send=lambda batch: deliver(build(batch, load(batch))),
+        commit=commit,
+    )
+
+
+# Which period of each session is due -----------------------------------------------------
+
+
 def _meetings(now: datetime) -> list[Meeting]:
+    """Sessions for which some reminder could be due now: not yet started, and close enough
+    to their inventory due time or their start."""
     return db.session.scalars(
         select(Meeting)
         .join(Cohort, Meeting.cohort_id == Cohort.id)
@@ -63,186 +134,256 @@ def _meetings(now: datetime) -> list[Meeting]:
             Meeting.status == MeetingStatus.SCHEDULED,
             Cohort.is_archived.is_(False),
             Meeting.starts_at > now,
-            Meeting.starts_at <= now + LOOKAHEAD + timedelta(days=30),
+            or_(
+                Meeting.inventory_due_at <= now + LOOKAHEAD,
+                Meeting.starts_at <= now + SESSION_LOOKAHEAD,
+            ),
         )
     ).all()
 
 
-def _members(cohort_ids: list[int]) -> dict[int, list[Membership]]:
-    by_cohort: dict[int, list[Membership]] = {}
-    for membership in db.session.scalars(
-        select(Membership).where(
-            Membership.cohort_id.in_(cohort_ids), Membership.status == MembershipStatus.ACTIVE
-        )
-    ):
-        by_cohort.setdefault(membership.cohort_id, []).append(membership)
-    return by_cohort
-
-
-def _shared_or_paused(meeting_ids: list[int]) -> set[tuple[int, int]]:
-    """(meeting, user) pairs with nothing left to remind: shared or paused (one query)."""
-    return set(
-        db.session.execute(
-            select(Inventory.meeting_id, Inventory.user_id).where(
-                Inventory.meeting_id.in_(meeting_ids),
-                Inventory.status.in_([InventoryStatus.SHARED, InventoryStatus.PAUSED]),
-            )
-        ).all()
-    )
-
-
-def due_reminders(now: datetime) -> Iterator[Reminder]:
-    """Every reminder whose moment has passed and whose deadline has not (claimed or not)."""
-    meetings = _meetings(now)
-    members = _members(sorted({meeting.cohort_id for meeting in meetings}))
-    meeting_ids = [meeting.id for meeting in meetings]
-    done = _shared_or_paused(meeting_ids)
-    not_going = {
-        (row.meeting_id, row.user_id)
-        for row in db.session.scalars(
-            select(Attendance).where(
-                Attendance.meeting_id.in_(meeting_ids), Attendance.rsvp == Rsvp.NOT_GOING
-            )
-        )
-    }
-    for meeting in meetings:
-        cohort_members = members.get(meeting.cohort_id, [])
-        yield from _inventory_due(now, meeting, cohort_members, done)
-        yield from _organizer_summary(now, meeting, cohort_members, done)
-        yield from _session_soon(now, meeting, cohort_members, not_going)
-        yield from _digest(now, meeting, cohort_members)
-
-
-def _writers_missing(meeting, members, done) -> list[Membership]:
-    return [m for m in members if m.role != Role.MENTOR and (meeting.id, m.user_id) not in done]
-
-
-def _inventory_due(now, meeting: Meeting, members, done) -> Iterator[Reminder]:
+def _inventory_label(now: datetime, meeting: Meeting) -> str | None:
     cohort = meeting.cohort
     offsets = {cohort.first_reminder_days, cohort.last_reminder_days}
     moments = {
         f"T-{d}d": shifted(meeting.inventory_due_at, cohort.timezone, days=d) for d in offsets
     }
-    label = latest_passed(now, moments, meeting.inventory_due_at)
-    if label is None:
-        return
-    url = external_url("inventories.write", slug=cohort.slug, meeting_id=meeting.id)
-    for membership in _writers_missing(meeting, members, done):
-        yield Reminder(
-            user=membership.user,
-            kind="inventory_due",
-            email_kind="inventory_due",
-            period_key=f"meeting-{meeting.id}:{label}",
-            template="reminder_inventory_due",
-            url=url,
-            cohort=cohort,
-            data={"meeting": meeting.title},
-            context={"meeting": meeting, "cohort": cohort, "write_url": url},
-        )
+    return latest_passed(now, moments, meeting.inventory_due_at)
 
 
-def _organizer_summary(now, meeting: Meeting, members, done) -> Iterator[Reminder]:
-    cohort = meeting.cohort
-    moment = shifted(meeting.inventory_due_at, cohort.timezone, days=2)
-    if latest_passed(now, {"T-2d": moment}, meeting.inventory_due_at) is None:
-        return
-    missing = _writers_missing(meeting, members, done)
-    if not missing:
-        return
-    url = external_url("inventory_organizer.month", slug=cohort.slug, meeting_id=meeting.id)
-    names = [m.user.display_name for m in missing]
-    for membership in members:
-        if membership.role == Role.ORGANIZER:
-            yield Reminder(
-                user=membership.user,
-                kind="organizer_not_shared",
-                email_kind="organizer_reminders",
-                period_key=f"meeting-{meeting.id}:T-2d",
-                template="reminder_organizer",
-                url=url,
-                cohort=cohort,
-                data={"meeting": meeting.title, "count": len(names)},
-                context={"meeting": meeting, "cohort": cohort, "names": names, "month_url": url},
-            )
+def _organizer_label(now: datetime, meeting: Meeting) -> str | None:
+    moment = shifted(meeting.inventory_due_at, meeting.cohort.timezone, days=2)
+    return latest_passed(now, {"T-2d": moment}, meeting.inventory_due_at)
 
 
-def _session_soon(now, meeting: Meeting, members, not_going) -> Iterator[Reminder]:
-    cohort = meeting.cohort
+def _session_label(now: datetime, meeting: Meeting) -> str | None:
+    zone = meeting.cohort.timezone
     moments = {
-        "T-1d": shifted(meeting.starts_at, cohort.timezone, days=1),
-        "T-1h": shifted(meeting.starts_at, cohort.timezone, hours=1),
+        "T-1d": shifted(meeting.starts_at, zone, days=1),
+        "T-1h": shifted(meeting.starts_at, zone, hours=1),
     }
-    label = latest_passed(now, moments, meeting.starts_at)
-    if label is None:
-        return
-    url = external_url("meetings.show", slug=cohort.slug, meeting_id=meeting.id)
-    ics_url = external_url("meetings.ics", slug=cohort.slug, meeting_id=meeting.id)
-    for membership in members:
-        if (meeting.id, membership.user_id) in not_going:
-            continue
-        yield Reminder(
-            user=membership.user,
-            kind="session_soon",
-            email_kind="session_soon",
-            period_key=f"meeting-{meeting.id}:{label}",
-            template="reminder_session",
-            url=url,
-            cohort=cohort,
-            data={"meeting": meeting.title},
-            context={
-                "meeting": meeting,
-                "cohort": cohort,
-                "session_url": url,
-                "ics_url": ics_url,
-                "in_an_hour": label == "T-1h",
-            },
-        )
+    return latest_passed(now, moments, meeting.starts_at)
 
 
-def _digest(now, meeting: Meeting, members) -> Iterator[Reminder]:
-    cohort = meeting.cohort
-    moment = shifted(meeting.starts_at, cohort.timezone, days=2)
-    if latest_passed(now, {"T-2d": moment}, meeting.starts_at) is None:
-        return
-    recipients = away_since_last_digest(members, now)
-    changes = peer_changes(meeting) if recipients else []
-    url = external_url("meetings.show", slug=cohort.slug, meeting_id=meeting.id)
-    for membership in recipients:
-        peers = [change for change in changes if change.name != membership.user.display_name]
-        if not peers:
-            continue
-        yield Reminder(
-            user=membership.user,
-            kind="digest",
-            email_kind="digest",
-            period_key=f"meeting-{meeting.id}:T-2d",
-            template="digest",
-            url=url,
-            cohort=cohort,
-            data={"meeting": meeting.title},
-            context={"meeting": meeting, "cohort": cohort, "peers": peers, "session_url": url},
+def _digest_label(now: datetime, meeting: Meeting) -> str | None:
+    moment = shifted(meeting.starts_at, meeting.cohort.timezone, days=2)
+    return latest_passed(now, {"T-2d": moment}, meeting.starts_at)
+
+
+LABELS = {
+    "inventory_due": _inventory_label,
+    "organizer_not_shared": _organizer_label,
+    "session_soon": _session_label,
+    "digest": _digest_label,
+}
+
+
+def due_periods(now: datetime, meetings: list[Meeting]) -> dict[str, dict[int, str]]:
+    """For each kind, the period key due now of each session that has one (no query)."""
+    periods: dict[str, dict[int, str]] = {kind: {} for kind in LABELS}
+    for meeting in meetings:
+        for kind, label_of in LABELS.items():
+            label = label_of(now, meeting)
+            if label is not None:
+                periods[kind][meeting.id] = f"meeting-{meeting.id}:{label}"
+    return periods
+
+
+# Who is still to remind (one query per kind) ---------------------------------------------
+
+
+def _done(meeting_id: ColumnElement, user_id: ColumnElement) -> ColumnElement:
+    """The member has shared or paused this session's inventory: nothing left to remind."""
+    return exists().where(
+        Inventory.meeting_id == meeting_id,
+        Inventory.user_id == user_id,
+        Inventory.status.in_([InventoryStatus.SHARED, InventoryStatus.PAUSED]),
+    )
+
+
+def unclaimed_members(kind: str, periods: dict[int, str], *where) -> list[Candidate]:
+    """Active members of the sessions in ``periods`` matching ``where`` whose reminder of
+    ``kind`` for the session's due period is not in the ledger yet."""
+    candidates: list[Candidate] = []
+    for chunk in batches(sorted(periods), MEETINGS_PER_QUERY):
+        period = case({meeting_id: periods[meeting_id] for meeting_id in chunk}, value=Meeting.id)
+        rows = db.session.execute(
+            select(Membership.user_id, Meeting.id, period)
+            .select_from(Meeting)
+            .join(Membership, Membership.cohort_id == Meeting.cohort_id)
+            .join(User, User.id == Membership.user_id)
+            .where(
+                Meeting.id.in_(chunk),
+                Membership.status == MembershipStatus.ACTIVE,
+                unclaimed(Membership.user_id, kind, period),
+                *where,
+            )
+            .order_by(Meeting.id, Membership.id)
         )
+        candidates += [Candidate(user_id, kind, key, mid) for user_id, mid, key in rows]
+    return candidates
+
+
+def _inventory_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+    """Writers (not mentors) who have neither shared nor paused."""
+    return unclaimed_members(
+        "inventory_due", periods, Membership.role != Role.MENTOR, ~_done(Meeting.id, User.id)
+    )
+
+
+def _organizer_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+    """Organizers of sessions where some writer has neither shared nor paused."""
+    writer = aliased(Membership)
+    someone_missing = exists().where(
+        writer.cohort_id == Meeting.cohort_id,
+        writer.status == MembershipStatus.ACTIVE,
+        writer.role != Role.MENTOR,
+        ~_done(Meeting.id, writer.user_id),
+    )
+    return unclaimed_members(
+        "organizer_not_shared", periods, Membership.role == Role.ORGANIZER, someone_missing
+    )
+
+
+def _session_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+    """Every member except those who said they will not come."""
+    not_going = exists().where(
+        Attendance.meeting_id == Meeting.id,
+        Attendance.user_id == Membership.user_id,
+        Attendance.rsvp == Rsvp.NOT_GOING,
+    )
+    return unclaimed_members("session_soon", periods, ~not_going)
+
+
+def links(endpoint: str) -> Callable[[Meeting], str]:
+    """A session's link for ``endpoint``, built once per session of a batch."""
+    cache: dict[int, str] = {}
+
+    def url(meeting: Meeting) -> str:
+        if meeting.id not in cache:
+            cache[meeting.id] = external_url(
+                endpoint, slug=meeting.cohort.slug, meeting_id=meeting.id
+            )
+        return cache[meeting.id]
+
+    return url
+
+
+def reminder_of(
+    candidate: Candidate,
+    loaded: Loaded,
+    template: str,
+    url: str,
+    *,
+    data: dict | None = None,
+    email_kind: str | None = None,
+    **context,
+) -> Reminder:
+    """The reminder of a claimed candidate about its session. The in-app sentence names the
+    session unless ``data`` is given; the email kind is the reminder's kind unless given."""
+    meeting = loaded.meetings[candidate.meeting_id]
+    return Reminder(
+        user=loaded.users[candidate.user_id],
+        kind=candidate.kind,
+        email_kind=email_kind or candidate.kind,
+        period_key=candidate.period_key,
+        template=template,
+        url=url,
+        cohort=meeting.cohort,
+        data=data if data is not None else {"meeting": meeting.title},
+        context={"meeting": meeting, "cohort": meeting.cohort, **context},
+    )
+
+
+def _inventory_reminders(batch: list[Candidate], loaded: Loaded) -> list[Reminder]:
+    write_url = links("inventories.write")
+    reminders = []
+    for candidate in batch:
+        url = write_url(loaded.meetings[candidate.meeting_id])
+        reminders.append(
+            reminder_of(candidate, loaded, "reminder_inventory_due", url, write_url=url)
+        )
+    return reminders
+
+
+def _missing_writers(meeting_ids: set[int]) -> dict[int, list[str]]:
+    """Names of the writers who have neither shared nor paused, by session (one query)."""
+    names: dict[int, list[str]] = {}
+    for meeting_id, name in db.session.execute(
+        select(Meeting.id, User.display_name)
+        .join(Membership, Membership.cohort_id == Meeting.cohort_id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            Meeting.id.in_(meeting_ids),
+            Membership.status == MembershipStatus.ACTIVE,
+            Membership.role != Role.MENTOR,
+            ~_done(Meeting.id, User.id),
+        )
+        .order_by(Meeting.id, Membership.id)
+    ):
+        names.setdefault(meeting_id, []).append(name)
+    return names
+
+
+def _organizer_reminders(batch: list[Candidate], loaded: Loaded) -> list[Reminder]:
+    missing = _missing_writers({candidate.meeting_id for candidate in batch})
+    month_url = links("inventory_organizer.month")
+    reminders = []
+    for candidate in batch:
+        meeting = loaded.meetings[candidate.meeting_id]
+        names, url = missing.get(meeting.id, []), month_url(meeting)
+        data = {"meeting": meeting.title, "count": len(names)}
+        reminders.append(
+            reminder_of(
+                candidate,
+                loaded,
+                "reminder_organizer",
+                url,
+                data=data,
+                email_kind="organizer_reminders",
+                names=names,
+                month_url=url,
+            )
+        )
+    return reminders
+
+
+def _session_reminders(batch: list[Candidate], loaded: Loaded) -> list[Reminder]:
+    show_url, ics_url = links("meetings.show"), links("meetings.ics")
+    reminders = []
+    for candidate in batch:
+        meeting = loaded.meetings[candidate.meeting_id]
+        url = show_url(meeting)
+        context = {"session_url": url, "ics_url": ics_url(meeting)}
+        in_an_hour = candidate.label == "T-1h"
+        reminders.append(
+            reminder_of(
+                candidate, loaded, "reminder_session", url, in_an_hour=in_an_hour, **context
+            )
+        )
+    return reminders
 
 
 def send_due_reminders(now: datetime) -> int:
-    """Claim, notify in-app and queue the email of every due reminder; returns how many."""
+    """Claim, notify in-app and queue the email of every reminder due now and not claimed
+    yet, committing batch by batch; returns how many were sent."""
+    # Imported here: these series build on this module's Candidate and Reminder.
+    from . import digest, feedback_owed
+
+    periods = due_periods(now, _meetings(now))  # read before a commit expires the sessions
+    series = (
+        (_inventory_candidates, "inventory_due", _inventory_reminders),
+        (_organizer_candidates, "organizer_not_shared", _organizer_reminders),
+        (_session_candidates, "session_soon", _session_reminders),
+        (digest.digest_candidates, "digest", digest.digest_reminders),
+    )
     sent = 0
-    reminders = [
-        *due_reminders(now),
-        *owed_feedback_reminders(now, Reminder, shifted, latest_passed),
-    ]
-    for reminder in reminders:
-        if not claim(reminder.user.id, reminder.kind, reminder.period_key):
-            continue
-        notify(
-            reminder.user.id,
-            reminder.kind,
-            url=reminder.url,
-            cohort_id=reminder.cohort.id,
-            **reminder.data,
-        )
-        queue_email(reminder.user, reminder.email_kind, reminder.template, **reminder.context)
-        sent += 1
+    for find, kind, build in series:
+        if periods[kind]:
+            sent += claim_and_send(find(now, periods[kind]), build)
+    sent += claim_and_send(
+        feedback_owed.owed_feedback_candidates(now), feedback_owed.owed_feedback_reminders
+    )
     return sent
 
 
@@ -250,31 +391,24 @@ def nudge_non_sharers(actor: User, meeting: Meeting, message: str, now: datetime
     """An organizer's "remind them now": only members who have neither shared nor paused.
 
     A double click in the same minute reminds nobody twice (the ledger key has the minute).
+    Run inside the organizer's request: it flushes, and the view commits.
     """
     from ..permissions import Action, require
 
     require(actor, Action.MANAGE, meeting.cohort)
-    members = _members([meeting.cohort_id]).get(meeting.cohort_id, [])
-    done = _shared_or_paused([meeting.id])
-    url = external_url("inventories.write", slug=meeting.cohort.slug, meeting_id=meeting.id)
-    count = 0
-    for membership in _writers_missing(meeting, members, done):
-        if membership.user_id == actor.id:
-            continue
-        if not claim(membership.user_id, "nudge", f"meeting-{meeting.id}:{now:%Y%m%d%H%M}"):
-            continue
-        notify(
-            membership.user_id, "nudge", url=url, cohort_id=meeting.cohort_id, meeting=meeting.title
-        )
-        queue_email(
-            membership.user,
-            "nudge",
-            "nudge",
-            meeting=meeting,
-            cohort=meeting.cohort,
-            organizer=actor,
-            message=message.strip()[:1000],
-            write_url=url,
-        )
-        count += 1
-    return count
+    period = {meeting.id: f"meeting-{meeting.id}:{now:%Y%m%d%H%M}"}
+    candidates = unclaimed_members(
+        "nudge",
+        period,
+        Membership.role != Role.MENTOR,
+        Membership.user_id != actor.id,
+        ~_done(Meeting.id, User.id),
+    )
+    note = message.strip()[:1000]
+
+    def build(batch: list[Candidate], loaded: Loaded) -> list[Reminder]:
+        url = external_url("inventories.write", slug=meeting.cohort.slug, meeting_id=meeting.id)
+        context = {"organizer": actor, "message": note, "write_url": url}
+        return [reminder_of(candidate, loaded, "nudge", url, **context) for candidate in batch]
+
+    return claim_and_send(candidates, build, commit=False)
