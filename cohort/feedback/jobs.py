@@ -1,8 +1,9 @@
 """Periodic work for feedback, run by the scheduler process (listed in cohort/scheduler.py)."""
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import exists, select
+from sqlalchemy import String, cast, exists, select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
@@ -11,81 +12,129 @@ from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
-from ..notifications.ledger import claim
+from ..notifications.ledger import batch_size, claim_many, unclaimed
 from ..notifications.outbox import queue_email
-from ..notifications.services import notify
+from ..notifications.services import Notice, notify_many
 from .models import Feedback
 from .services import site_path
 
 ALERT_BEFORE_DUE = timedelta(hours=48)
+KIND = "feedback_missing"
 
 
-def missing_feedback_alerts(now: datetime) -> int:
-    """Tell each organizer, once, about every shared inventory that still has no feedback
-    when the session's feedback is due within 48 hours; returns how many alerts were new."""
-    meeting_ids = (
-        select(Meeting.id)
-        .join(Cohort, Meeting.cohort_id == Cohort.id)
+class Alert(NamedTuple):
+    """An organizer to tell that a shared inventory has no feedback yet (plain values)."""
+
+    organizer_id: int
+    meeting_id: int
+    cohort_id: int
+    cohort_slug: str
+    inventory_id: int
+    author: str
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.organizer_id, KIND, f"inventory-{self.inventory_id}")
+
+
+def _unsent_alerts(now: datetime) -> list[Alert]:
+    """Every alert due now and not in the ledger yet, ordered by organizer and session (one
+    query: the ledger anti-join leaves out what was sent before)."""
+    has_feedback = exists().where(Feedback.inventory_id == Inventory.id)
+    organizer = Membership
+    rows = db.session.execute(
+        select(
+            organizer.user_id,
+            Inventory.meeting_id,
+            Inventory.cohort_id,
+            Cohort.slug,
+            Inventory.id,
+            User.display_name,
+        )
+        .join(Meeting, Meeting.id == Inventory.meeting_id)
+        .join(Cohort, Cohort.id == Inventory.cohort_id)
+        .join(User, User.id == Inventory.user_id)
+        .join(organizer, organizer.cohort_id == Inventory.cohort_id)
         .where(
             Meeting.status == MeetingStatus.SCHEDULED,
             Cohort.is_archived.is_(False),
             Meeting.feedback_due_at > now,
             Meeting.feedback_due_at <= now + ALERT_BEFORE_DUE,
-        )
-    )
-    has_feedback = exists().where(Feedback.inventory_id == Inventory.id)
-    inventories = db.session.scalars(
-        select(Inventory).where(
-            Inventory.meeting_id.in_(meeting_ids),
             Inventory.status == InventoryStatus.SHARED,
             ~has_feedback,
+            organizer.status == MembershipStatus.ACTIVE,
+            organizer.role == Role.ORGANIZER,
+            # An organizer's own inventory: the other organizers hear of it.
+            organizer.user_id != Inventory.user_id,
+            unclaimed(organizer.user_id, KIND, "inventory-" + cast(Inventory.id, String)),
         )
-    ).all()
-    if not inventories:
-        return 0
-    organizers: dict[int, list[int]] = {}
-    for cohort_id, user_id in db.session.execute(
-        select(Membership.cohort_id, Membership.user_id).where(
-            Membership.cohort_id.in_(sorted({inventory.cohort_id for inventory in inventories})),
-            Membership.status == MembershipStatus.ACTIVE,
-            Membership.role == Role.ORGANIZER,
-        )
-    ):
-        organizers.setdefault(cohort_id, []).append(user_id)
+        .order_by(organizer.user_id, Inventory.meeting_id, Inventory.id)
+    )
+    return [Alert(*row) for row in rows]
+
+
+def _batches(alerts: list[Alert]) -> list[list[Alert]]:
+    """Bounded batches that never split one organizer's session, so each gets one email."""
+    batches: list[list[Alert]] = [[]]
+    for alert in alerts:
+        current = batches[-1]
+        same_email = current and current[-1][:2] == alert[:2]
+        if len(current) >= batch_size() and not same_email:
+            batches.append(current := [])
+        current.append(alert)
+    return [batch for batch in batches if batch]
+
+
+def missing_feedback_alerts(now: datetime) -> int:
+    """Tell each organizer, once, about every shared inventory that still has no feedback
+    when the session's feedback is due within 48 hours; returns how many alerts were new.
+
+    Claims are made in bulk and committed batch by batch with their notifications and emails.
+    """
     sent = 0
-    by_email: dict[tuple[int, int], list[Inventory]] = {}
-    for inventory in inventories:
-        url = site_path("inventories.show", slug=inventory.cohort.slug, inventory_id=inventory.id)
-        for organizer_id in organizers.get(inventory.cohort_id, []):
-            if organizer_id == inventory.user_id:
-                continue  # an organizer's own inventory: the other organizers hear of it
-            if claim(organizer_id, "feedback_missing", f"inventory-{inventory.id}"):
-                notify(
-                    organizer_id,
-                    "feedback_missing",
-                    url=url,
-                    cohort_id=inventory.cohort_id,
-                    recipient=inventory.user.display_name,
-                )
-                by_email.setdefault((organizer_id, inventory.meeting_id), []).append(inventory)
-                sent += 1
-    _email_organizers(by_email)
+    for batch in _batches(_unsent_alerts(now)):
+        claimed = claim_many([alert.key for alert in batch])
+        mine = [alert for alert in batch if alert.key in claimed]
+        notify_many([_notice(alert) for alert in mine])
+        _email_organizers(mine)
+        sent += len(mine)
+        db.session.commit()
     return sent
 
 
-def _email_organizers(by_email: dict[tuple[int, int], list[Inventory]]) -> None:
+def _notice(alert: Alert) -> Notice:
+    url = site_path("inventories.show", slug=alert.cohort_slug, inventory_id=alert.inventory_id)
+    return Notice(alert.organizer_id, KIND, url, alert.cohort_id, {"recipient": alert.author})
+
+
+def _email_organizers(alerts: list[Alert]) -> None:
     """One email per organizer and session listing the inventories still without feedback."""
-    for (organizer_id, _meeting_id), rows in by_email.items():
-        meeting, cohort = rows[0].meeting, rows[0].cohort
+    if not alerts:
+        return
+    by_email: dict[tuple[int, int], list[str]] = {}
+    for alert in alerts:
+        by_email.setdefault((alert.organizer_id, alert.meeting_id), []).append(alert.author)
+    users = {
+        user.id: user
+        for user in db.session.scalars(select(User).where(User.id.in_({a[0] for a in by_email})))
+    }
+    meetings = {
+        meeting.id: meeting
+        for meeting in db.session.scalars(
+            select(Meeting).where(Meeting.id.in_({a[1] for a in by_email}))
+        )
+    }
+    for (organizer_id, meeting_id), names in by_email.items():
+        meeting = meetings[meeting_id]
         queue_email(
-            db.session.get(User, organizer_id),
+            users[organizer_id],
             "organizer_reminders",
             "reminder_feedback_missing",
             meeting=meeting,
-            cohort=cohort,
-            names=[row.user.display_name for row in rows],
+            cohort=meeting.cohort,
+            names=names,
             month_url=external_url(
-                "feedback_organizer.coverage", slug=cohort.slug, meeting_id=meeting.id
+                "feedback_organizer.coverage", slug=meeting.cohort.slug, meeting_id=meeting.id
             ),
         )
 
