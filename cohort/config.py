@@ -60,6 +60,19 @@ class DefaultConfig:
     MAIL_USE_SSL = False
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
+    # Seconds any SMTP connect, read or write may take before it counts as failed (Flask-Mailman
+    # reads it), and the shorter wait for an email tried at once during a web request.
+    MAIL_TIMEOUT = 30
+    MAIL_TIMEOUT_NOW = 10
+
+    # The delivery job: rows claimed per batch, SMTP connections used in parallel, and how long
+    # (seconds) and how many emails one tick may go on for before it yields to the next tick.
+    OUTBOX_BATCH_SIZE = 200
+    OUTBOX_CONNECTIONS = 4
+    OUTBOX_TICK_SECONDS = 120
+    OUTBOX_TICK_MAX_EMAILS = 50000
+    # /healthz turns 503 when a due email has waited longer than this many seconds.
+    OUTBOX_STALL_AFTER = 15 * 60
 
     SCHEDULER_TICK_SECONDS = 60
     SCHEDULER_HEARTBEAT_MAX_AGE = timedelta(minutes=3)

@@ -2,12 +2,10 @@
 stable Message-IDs, one-click unsubscribe, and concurrent senders."""
 
 import re
-import socket
 import threading
 from datetime import datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from flask import current_app
 from sqlalchemy import select
 
@@ -15,51 +13,21 @@ from cohort.cohorts.models import RhythmKind
 from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.notifications.models import EmailPreference, OutboundEmail, OutboxStatus
-from cohort.notifications.outbox import MAX_ATTEMPTS, deliver_due, queue_email
+from cohort.notifications.outbox import MAX_ATTEMPTS, deliver_due, queue_email, queue_message
 
 from . import factories
+from .smtp_servers import free_port, smtp_sink
 from .test_reminders import make_session
-
-
-class Recorder:
-    """An SMTP server's handler that can refuse on purpose."""
-
-    def __init__(self):
-        self.messages: list[bytes] = []
-        self.temporary_failures = 0
-        self.reject_recipients = False
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.reject_recipients:
-            return "550 5.1.1 No such user"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.temporary_failures:
-            self.temporary_failures -= 1
-            return "451 4.3.0 Try again later"
-        self.messages.append(envelope.content)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def smtp(make_app, app):
     """An app whose mail goes by SMTP to a local server; yields the server's handler."""
-    handler, port = Recorder(), free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    smtp_app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    with smtp_app.app_context():
-        yield handler
-        db.session.remove()
-    controller.stop()
+    with smtp_sink() as (handler, port):
+        smtp_app = make_app(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+        with smtp_app.app_context():
+            yield handler
+            db.session.remove()
 
 
 def queued(n: int = 1) -> list[OutboundEmail]:
@@ -201,3 +169,125 @@ def test_account_emails_go_out_at_once_and_are_retried_when_the_server_fails(smt
     frozen_time.shift(timedelta(minutes=3))
     assert deliver_due(utcnow()) == 1
     assert len(smtp.messages) == 2
+
+
+def test_a_large_backlog_goes_out_in_one_tick_over_a_few_reused_connections(smtp):
+    emails = queued(450)
+    expected = sorted(email.message_id for email in emails)
+    assert deliver_due(utcnow()) == 450
+    assert sorted(smtp.message_ids) == expected  # each exactly once, with its own Message-ID
+    assert 1 <= smtp.connections <= current_app.config["OUTBOX_CONNECTIONS"]
+    rows = db.session.scalars(select(OutboundEmail)).all()
+    assert {(row.status, row.attempts) for row in rows} == {(OutboxStatus.SENT, 1)}
+    assert all(row.sent_at is not None for row in rows)
+
+
+def test_a_tick_stops_at_its_limit_and_the_next_one_goes_on(smtp):
+    queued(30)
+    assert deliver_due(utcnow(), limit=12) == 12
+    assert len(smtp.messages) == 12
+    assert deliver_due(utcnow()) == 18
+    assert len(set(smtp.message_ids)) == 30
+
+
+def test_two_senders_with_their_own_engines_share_the_work_and_send_each_email_once(make_app, app):
+    """Two scheduler processes by mistake: on PostgreSQL they skip each other's locked rows,
+    on SQLite each claim holds the write lock; either way nothing goes twice."""
+    emails = queued(300)
+    expected = sorted(email.message_id for email in emails)
+    with smtp_sink() as (handler, port):
+        config = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
+        senders = [make_app(**config, OUTBOX_BATCH_SIZE=20) for _ in range(2)]
+        start, sent, errors = threading.Barrier(2), [], []
+
+        def run(sender_app):
+            with sender_app.app_context():
+                start.wait()
+                try:
+                    sent.append(deliver_due(utcnow()))
+                except Exception as error:
+                    errors.append(error)
+                finally:
+                    db.session.remove()
+
+        threads = [threading.Thread(target=run, args=(sender,)) for sender in senders]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert not errors
+    assert sum(sent) == 300
+    assert sorted(handler.message_ids) == expected
+
+
+def queue_nudge(user, cohort, organizer) -> OutboundEmail:
+    meeting = make_session(cohort, datetime(2027, 5, 1, 10, 0))
+    email = queue_email(
+        user,
+        "nudge",
+        "nudge",
+        meeting=meeting,
+        cohort=cohort,
+        organizer=organizer,
+        message="",
+        write_url="http://cohort.test/x",
+    )
+    db.session.commit()
+    return email
+
+
+def test_emails_are_checked_again_when_sent_and_go_only_to_who_still_wants_them(smtp):
+    from cohort.auth.models import User
+    from cohort.cohorts.services import remove_member
+    from cohort.notifications.services import unsubscribe
+
+    organizer = factories.make_user(email="org@example.org")
+    cohort = factories.make_cohort(organizer, rhythm_kind=RhythmKind.MANUAL)
+    stays, opts_out, removed, deleted = (
+        factories.add_member(cohort, factories.make_user(email=f"{name}@example.org"))
+        for name in ("stays", "opts-out", "removed", "deleted")
+    )
+    nudges = {
+        m.user.email: queue_nudge(m.user, cohort, organizer)
+        for m in (stays, opts_out, removed, deleted)
+    }
+    reset = queue_message(
+        "deleted@example.org",
+        "password_reset",
+        locale="en",
+        user_id=deleted.user_id,
+        user=deleted.user,
+        reset_url="http://cohort.test/r",
+        max_age_minutes=60,
+    )
+    invitation = queue_message(
+        "new@example.org",
+        "invitation",
+        locale="en",
+        cohort=cohort,
+        inviter=organizer,
+        join_url="http://cohort.test/j",
+        expires_at=utcnow(),
+    )
+    db.session.commit()
+    unsubscribe(opts_out.user_id, "nudge")
+    remove_member(organizer, removed)
+    db.session.delete(db.session.get(User, deleted.user_id))
+    db.session.commit()
+
+    assert deliver_due(utcnow()) == 2
+    assert sorted(smtp.message_ids) == sorted(
+        [nudges["stays@example.org"].message_id, invitation.message_id]
+    )
+    skipped = {
+        nudges["opts-out@example.org"].id: "skipped: recipient opted out",
+        nudges[
+            "removed@example.org"
+        ].id: "skipped: recipient no longer an active member of the cohort",
+        nudges["deleted@example.org"].id: "skipped: recipient account deleted",
+        reset.id: "skipped: recipient account deleted",
+    }
+    for email_id, reason in skipped.items():
+        email = db.session.get(OutboundEmail, email_id)
+        assert (email.status, email.attempts, email.last_error) == (OutboxStatus.FAILED, 0, reason)
+
