@@ -291,3 +291,32 @@ def test_emails_are_checked_again_when_sent_and_go_only_to_who_still_wants_them(
         email = db.session.get(OutboundEmail, email_id)
         assert (email.status, email.attempts, email.last_error) == (OutboxStatus.FAILED, 0, reason)
 
+
+def test_healthz_reports_the_outbox_backlog(client, frozen_time):
+    emails = queued(3)
+    emails[0].next_attempt_at = utcnow() + timedelta(minutes=8)  # backing off after a failure
+    db.session.commit()
+    frozen_time.shift(90)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["outbox"] == {
+        "status": "ok",
+        "pending": 3,
+        "due": 2,
+        "counted_up_to": 10_000,
+        "oldest_due_age_seconds": 90.0,
+    }
+
+
+def test_healthz_fails_when_a_due_email_has_waited_too_long(client, frozen_time):
+    queued(1)
+    frozen_time.shift(current_app.config["OUTBOX_STALL_AFTER"] + 1)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "error"
+    assert response.json["outbox"]["status"] == "stalled"
+
+
+def test_healthz_reports_an_empty_outbox_as_healthy(client):
+    body = client.get("/healthz").json
+    assert body["outbox"]["pending"] == 0 and body["outbox"]["oldest_due_age_seconds"] is None
