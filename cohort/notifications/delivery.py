@@ -112,7 +112,7 @@ def claim(now: datetime, limit: int, only_id: int | None = None) -> list[Claimed
     due = (
         select(_table.c.id)
         .where(_table.c.status == OutboxStatus.PENDING, _table.c.next_attempt_at <= now)
-        .order_by(_table.c.next_attempt_at, _table.c.id)
+        .order_by(_table.c.next_attempt_at)
         .limit(limit)
     )
     if only_id is not None:
