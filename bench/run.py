@@ -125,6 +125,8 @@ def throughput_phase(size: str, url: str, samples: Samples, pages: list[Page], a
                 pool, app, reference, page.path(samples), cookies[page.role], plan, latency
             )
             results["pages"][page.name].setdefault(size, {})["throughput"] = measured
+            if any(status != 200 for status in measured["warmup_statuses"]):
+                log(f"    warning: before the load it answered {measured['warmup_statuses']}")
             reference_rates.append(measured["reference"]["rate"])
             log(
                 f"    {measured['page']['rate']:,.1f} req/s, "

@@ -25,6 +25,7 @@ from .loadgen import USER_AGENT
 from .run_inprocess import GENEROUS_LIMIT
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKERS = 2  # as in the README's production example
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -65,7 +66,7 @@ class Server:
         # A long worker timeout: on big data a single page may take tens of seconds.
         return [
             GUNICORN,
-            "--workers=2",
+            f"--workers={WORKERS}",
             "--worker-class=sync",
             f"--bind=127.0.0.1:{self.port}",
             "--timeout=120",
