@@ -316,3 +316,20 @@ def test_feedback_owed_when_assigned_and_a_day_before_it_is_due(frozen_time, ber
         select(OutboundEmail).where(OutboundEmail.kind == "feedback_owed")
     ).all()[-1]
     assert email.user_id == aiko.id and "Ken" in email.text_body
+
+
+def test_a_digest_shows_a_peer_who_shares_the_readers_name(frozen_time, berlin):
+    june = make_session(berlin, datetime(2027, 5, 10, 10, 0))
+    reader, namesake = (factories.make_user(display_name="Ken") for _ in range(2))
+    for user in (reader, namesake):
+        factories.add_member(berlin, user)
+    inventory = inventory_services.save_inventory(
+        namesake, june, inventory_services.InventoryInput(answers={"try": "Teach a class"}), 0
+    )
+    inventory_services.share_inventory(namesake, inventory)
+    db.session.commit()
+    tick(frozen_time, shifted(june.starts_at, BERLIN, days=2), kind="digest")
+    digests = db.session.scalars(select(OutboundEmail).where(OutboundEmail.kind == "digest")).all()
+    assert reader.id in {email.user_id for email in digests}
+    assert namesake.id not in {email.user_id for email in digests}  # nothing but their own
+    assert all("Teach a class" in email.text_body for email in digests)

@@ -6,7 +6,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text
 
 from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, RhythmKind, Role
@@ -181,9 +181,7 @@ def test_other_kinds_cost_the_same_too(count_queries, due_in, assign, kinds):
     assert set(db.session.scalars(select(ReminderDelivery.kind))) == kinds
 
 
-def test_claims_commit_in_bounded_batches_each_with_its_notifications_and_emails(
-    app, monkeypatch
-):
+def test_claims_commit_in_bounded_batches_each_with_its_notifications_and_emails(app, monkeypatch):
     build_cohorts(2, 5, NOW + timedelta(days=3) - timedelta(minutes=30))
     monkeypatch.setitem(app.config, "REMINDER_BATCH_SIZE", 4)
     session = db.session()
