@@ -13,16 +13,27 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-# COPY's text format: backslash escapes, \N for NULL.
-_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 CHUNK = 4 * 1024 * 1024
+
+
+class Escaped(str):
+    """Text already in COPY format: large pooled values are escaped once, not per row."""
+
+
+def escape(text: str) -> Escaped:
+    """COPY's text format: backslash escapes (str.replace is far faster than translate)."""
+    return Escaped(
+        text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
 
 
 def field(value: object) -> str:
     """One value in COPY text format."""
     kind = type(value)
     if kind is str:
-        return value.translate(_ESCAPES)
+        return escape(value)
+    if kind is Escaped:
+        return value
     if value is None:
         return "\\N"
     if kind is bool:

@@ -11,6 +11,7 @@ from random import Random
 
 from cohort.markdown import render_markdown
 
+from .generate_copy import Escaped, escape
 from .generate_words import (
     FEEDBACK,
     GOAL_WHY,
@@ -59,8 +60,9 @@ class Rendered:
     html_json: str = ""
 
     def __post_init__(self) -> None:
-        self.text_json = json.dumps(self.text)
-        self.html_json = json.dumps(self.html)
+        # Escaped for COPY here, once: inventories reuse them hundreds of thousands of times.
+        self.text_json = escape(json.dumps(self.text))
+        self.html_json = escape(json.dumps(self.html))
 
 
 def rendered(text: str) -> Rendered:
@@ -102,9 +104,10 @@ def build_pools(seed: int) -> dict[str, LocalePool]:
     return {locale: build_pool(locale, seed) for locale in LOCALES}
 
 
-def answers_json(pool: LocalePool, keys: list[str], rng: Random) -> tuple[str, str]:
-    """(answers, answers_html) as the app stores them: one JSON object each, same keys."""
+def answers_json(pool: LocalePool, keys: list[str], rng: Random) -> tuple[Escaped, Escaped]:
+    """(answers, answers_html) as the app stores them (one JSON object each, same keys),
+    already in COPY format."""
     picks = [(key, rng.choice(pool.sections[key])) for key in keys]
-    answers = ", ".join(f'"{key}": {item.text_json}' for key, item in picks)
-    html = ", ".join(f'"{key}": {item.html_json}' for key, item in picks)
-    return "{" + answers + "}", "{" + html + "}"
+    answers = ", ".join([f'"{key}": {item.text_json}' for key, item in picks])
+    html = ", ".join([f'"{key}": {item.html_json}' for key, item in picks])
+    return Escaped("{" + answers + "}"), Escaped("{" + html + "}")
