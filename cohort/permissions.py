@@ -135,24 +135,26 @@ def _can_inventory(user: User | None, action: Action, inventory: Inventory) -> b
     return False
 
 
+def visible_cohort_ids(user: User | None) -> Select:
+    """Ids of the cohorts the user is an active member of: the subquery every "which objects
+    may this user see" below starts from (a handful of rows, read from the user's side)."""
+    if user is None or not user.is_authenticated:
+        return select(Membership.cohort_id).where(False)
+    return select(Membership.cohort_id).where(
+        Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
+    )
+
+
 def visible_cohorts(user: User | None) -> Select:
     """Cohorts the user is an active member of."""
-    if user is None or not user.is_authenticated:
-        return select(Cohort).where(False)
-    return select(Cohort).where(
-        Cohort.id.in_(
-            select(Membership.cohort_id).where(
-                Membership.user_id == user.id, Membership.status == MembershipStatus.ACTIVE
-            )
-        )
-    )
+    return select(Cohort).where(Cohort.id.in_(visible_cohort_ids(user)))
 
 
 def visible_memberships(user: User | None) -> Select:
     """Active memberships in the cohorts the user is an active member of."""
     return select(Membership).where(
         Membership.status == MembershipStatus.ACTIVE,
-        Membership.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+        Membership.cohort_id.in_(visible_cohort_ids(user)),
     )
 
 
@@ -166,9 +168,7 @@ class NotAllowed(Exception):
 
 def visible_meetings(user: User | None) -> Select:
     """Sessions of the cohorts the user is an active member of."""
-    return select(Meeting).where(
-        Meeting.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id))
-    )
+    return select(Meeting).where(Meeting.cohort_id.in_(visible_cohort_ids(user)))
 
 
 def visible_inventories(user: User | None) -> Select:
@@ -176,10 +176,7 @@ def visible_inventories(user: User | None) -> Select:
     shared_or_own = Inventory.status == InventoryStatus.SHARED
     if user is not None and user.is_authenticated:
         shared_or_own = or_(shared_or_own, Inventory.user_id == user.id)
-    return select(Inventory).where(
-        Inventory.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
-        shared_or_own,
-    )
+    return select(Inventory).where(Inventory.cohort_id.in_(visible_cohort_ids(user)), shared_or_own)
 
 
 def require(user: User | None, action: Action, target: Target) -> None:
@@ -348,7 +345,7 @@ def visible_feedback(user: User | None) -> Select:
         Membership.role == Role.ORGANIZER,
     )
     return select(Feedback).where(
-        Feedback.cohort_id.in_(visible_cohorts(user).with_only_columns(Cohort.id)),
+        Feedback.cohort_id.in_(visible_cohort_ids(user)),
         or_(
             Feedback.is_shared,
             Feedback.giver_id == user.id,
