@@ -119,6 +119,15 @@ class Inventory(db.Model):
     __table_args__ = (
         UniqueConstraint("meeting_id", "user_id"),
         Index("ix_inventories_user_created", "user_id", "created_at"),
+        # A person's shared months, newest last: the feed picks its page from these entries
+        # (on PostgreSQL from the index alone).
+        Index(
+            "ix_inventories_user_status_shared",
+            "user_id",
+            "status",
+            "shared_at",
+            postgresql_include=["cohort_id", "id"],
+        ),
         *(
             CheckConstraint(f"{column} BETWEEN 1 AND 5", name=column)
             for column in ["energy", *(f"rating_{area}" for area in RATING_AREAS)]
