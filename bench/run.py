@@ -10,16 +10,20 @@ Progress goes to stderr; the markdown table goes to stdout and the full figures 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
+import subprocess
 import sys
 from dataclasses import asdict
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from .run_inprocess import InProcessBench
 from .run_report import RESULTS_DIR, markdown, targets, write_json
 from .run_samples import Page, Samples, load_samples, select_pages
-from .run_servers import Server, login_cookie, server_env
+from .run_servers import ROOT, Server, login_cookie, server_env
 from .run_throughput import LoadGenPool, Plan, generator_ceiling, measure_page
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_{size}"
@@ -49,6 +53,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--loadgen-processes", type=int, default=2)
     parser.add_argument("--no-json", action="store_true", help="do not write bench/results/")
+    parser.add_argument(
+        "--no-upgrade", action="store_true", help="do not run `flask db upgrade` on the databases"
+    )
     return parser.parse_args(argv)
 
 
@@ -141,23 +148,52 @@ def throughput_phase(size: str, url: str, samples: Samples, pages: list[Page], a
         reference.stop()
 
 
+def upgrade(size: str, url: str) -> None:
+    """Bring the database to the code's latest migration: until then the app answers 503, and
+    a new index is often the very change being measured."""
+    env = {**os.environ, "COHORT_DATABASE_URL": url}
+    command = [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "db", "upgrade"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode:
+        raise SystemExit(f"[{size}] flask db upgrade failed:\n{done.stderr[-2000:]}")
+    applied = [line for line in done.stderr.splitlines() if "Running upgrade" in line]
+    for line in applied:
+        log(f"[{size}] {line.split('] ', 1)[-1]}")
+
+
+def measure_size(size: str, url: str, pages: list[Page], args, results: dict) -> Samples:
+    if not args.no_upgrade:
+        upgrade(size, url)
+    samples = load_samples(size, url)
+    results["sizes"][size] = {
+        "database": make_url(url).render_as_string(hide_password=True),
+        "samples": asdict(samples),
+    }
+    log(f"[{size}] samples from {samples.source}")
+    inprocess_phase(size, url, samples, pages, args, results)
+    return samples
+
+
+def stop_on_terminate(signum: int, frame: object) -> None:
+    """Turn SIGTERM into KeyboardInterrupt, so the servers (in sessions of their own) are
+    stopped on the way out, whoever ends the run."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> None:
+    signal.signal(signal.SIGTERM, stop_on_terminate)
     args = parse_args(argv)
     pages = select_pages(args.pages)
     results = new_results(args, pages)
     chosen = sizes(args)
-    samples = {}
-    for size, url in chosen:
-        samples[size] = load_samples(size, url)
-        results["sizes"][size] = {
-            "database": make_url(url).render_as_string(hide_password=True),
-            "samples": asdict(samples[size]),
-        }
-        log(f"[{size}] samples from {samples[size].source}")
-        inprocess_phase(size, url, samples[size], pages, args, results)
+    samples = {size: measure_size(size, url, pages, args, results) for size, url in chosen}
     if not args.skip_throughput:
         for size, url in chosen:
-            throughput_phase(size, url, samples[size], pages, args, results)
+            try:
+                throughput_phase(size, url, samples[size], pages, args, results)
+            except SystemExit as error:  # a server that will not start or log in: report the rest
+                log(f"[{size}] throughput stopped: {error}")
+                results["sizes"][size]["throughput_error"] = str(error)
     for page in results["pages"].values():
         page["targets"] = targets(page)
     print(markdown(results))

@@ -41,16 +41,32 @@ def bench_config(database_url: str, secret_key: str) -> dict:
 
 
 class StatementCounter:
-    """Counts the statements the app sends while it is attached to an engine."""
+    """Counts and times the statements the app sends while it is attached to an engine.
+
+    The time runs from sending a statement to the driver's return (fetching the rows is
+    included for psycopg's client-side cursors), which is what shows where a slow page waits.
+    """
 
     def __init__(self) -> None:
-        self.statements: list[str] = []
+        self.statements: list[tuple[str, float]] = []
+        self._started = 0.0
 
-    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
+    def attach(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self.before)
+        event.listen(engine, "after_cursor_execute", self.after)
+
+    def detach(self, engine: Engine) -> None:
+        event.remove(engine, "before_cursor_execute", self.before)
+        event.remove(engine, "after_cursor_execute", self.after)
+
+    def before(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self._started = time.perf_counter()
+
+    def after(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if not BOOKKEEPING.match(statement):
-            self.statements.append(statement)
+            self.statements.append((statement, time.perf_counter() - self._started))
 
-    def take(self) -> list[str]:
+    def take(self) -> list[tuple[str, float]]:
         """The statements since the last call, leaving the counter empty."""
         taken, self.statements = self.statements, []
         return taken
@@ -64,8 +80,9 @@ class InProcessResult:
     statuses: list[int] = field(default_factory=list)
     statements: list[int] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
+    sql_seconds: list[float] = field(default_factory=list)
     warmup_seconds: float = 0.0
-    sample_statements: list[str] = field(default_factory=list)
+    sample_statements: list[tuple[str, float]] = field(default_factory=list)
 
     def summary(self) -> dict:
         ordered = sorted(self.seconds)
@@ -78,7 +95,12 @@ class InProcessResult:
             "warmup_s": self.warmup_seconds,
             "median_s": statistics.median(ordered) if ordered else None,
             "p90_s": ordered[int(0.9 * (len(ordered) - 1))] if ordered else None,
-            "statements_of_first_request": self.sample_statements,
+            "sql_median_s": statistics.median(self.sql_seconds) if self.sql_seconds else None,
+            "slowest_statements": [
+                {"seconds": seconds, "sql": " ".join(sql.split())[:400]}
+                for sql, seconds in sorted(self.sample_statements, key=lambda s: -s[1])[:3]
+            ],
+            "statements_of_first_request": [sql for sql, _ in self.sample_statements],
         }
 
 
@@ -91,11 +113,11 @@ class InProcessBench:
         self.counter = StatementCounter()
         with self.app.app_context():
             self.engine: Engine = db.engine
-        event.listen(self.engine, "before_cursor_execute", self.counter)
+        self.counter.attach(self.engine)
         self.clients: dict[str, FlaskClient] = {}
 
     def close(self) -> None:
-        event.remove(self.engine, "before_cursor_execute", self.counter)
+        self.counter.detach(self.engine)
         self.engine.dispose()
 
     def client_for(self, role: str) -> FlaskClient:
@@ -134,6 +156,7 @@ class InProcessBench:
             result.statuses.append(response.status_code)
             statements = self.counter.take()
             result.statements.append(len(statements))
+            result.sql_seconds.append(sum(seconds for _, seconds in statements))
             if not result.sample_statements:
                 result.sample_statements = statements
         return result

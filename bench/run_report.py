@@ -99,8 +99,27 @@ def _size_notes(results: dict) -> list[str]:
                 f"load generator on /ping {ceiling['ping_rate']:,.0f} req/s "
                 f"({ceiling['headroom']:.1f}× the reference)"
             )
+        if info.get("throughput_error"):
+            line += f"; throughput not measured: {info['throughput_error']}"
         lines.append(line)
     return lines
+
+
+def slowest_statements(results: dict, share: float = 0.3) -> list[str]:
+    """Where the slow pages wait: on big data, each page's slowest statement when statements
+    take more than ``share`` of the page's time (the full texts are in the JSON)."""
+    lines = []
+    for name, page in results["pages"].items():
+        inprocess = page.get("big", {}).get("inprocess", {})
+        median, sql = inprocess.get("median_s"), inprocess.get("sql_median_s")
+        slowest = inprocess.get("slowest_statements") or []
+        if median and sql and slowest and sql > share * median:
+            top = slowest[0]
+            lines.append(
+                f"- {name}: SQL {_ms(sql)} of {_ms(median)} ms; slowest statement "
+                f"{_ms(top['seconds'])} ms: `{top['sql'][:160]}…`"
+            )
+    return ["", "Where the time goes on big data:", *lines] if lines else []
 
 
 def markdown(results: dict) -> str:
@@ -118,7 +137,7 @@ def markdown(results: dict) -> str:
         "|" + "---|" * (HEADER.count("|") - 1),
     ]
     lines += [page_row(name, page) for name, page in results["pages"].items()]
-    lines += ["", *_size_notes(results)]
+    lines += ["", *_size_notes(results), *slowest_statements(results)]
     return "\n".join(lines)
 
 
