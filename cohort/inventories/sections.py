@@ -4,8 +4,11 @@ Built-in sections are identified by key and shown in the reader's language; orga
 rename, reorder, hide them and add questions of their own (see InventoryTemplate).
 """
 
+import json
 from dataclasses import dataclass
 
+from flask import g, has_request_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .models import RATING_AREAS
@@ -130,7 +133,20 @@ class Section:
 
 
 def resolve_sections(raw: list[dict]) -> list[Section]:
-    """The template's stored sections with titles and help in the current language."""
+    """The template's stored sections with titles and help in the current language.
+
+    A page resolves the same few templates once per card: each is translated once per
+    request and language."""
+    if not has_request_context():
+        return _resolve(raw)
+    cache = g.setdefault("_resolved_sections", {})
+    key = (json.dumps(raw, sort_keys=True), str(get_locale()))
+    if key not in cache:
+        cache[key] = _resolve(raw)
+    return list(cache[key])
+
+
+def _resolve(raw: list[dict]) -> list[Section]:
     sections = []
     for item in raw:
         builtin = BUILTIN.get(item["key"]) if not item.get("custom") else None

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import defer
 
 from ..auth.models import User
 from ..extensions import db
@@ -89,7 +90,12 @@ def feed_slice(user: User, scope: Scope, offset: int, limit: int) -> Select:
     are picked from the index of the authors' shared months (a few hundred entries, whatever
     the installation's size), then only those rows are read with what they show."""
     ids = feed_inventories(user, scope).with_only_columns(Inventory.id).offset(offset).limit(limit)
-    return select(Inventory).where(Inventory.id.in_(ids)).order_by(*NEWEST_FIRST)
+    return (
+        select(Inventory)
+        .where(Inventory.id.in_(ids))
+        .order_by(*NEWEST_FIRST)
+        .options(defer(Inventory.answers))  # a card shows rendered answers only
+    )
 
 
 def feed_page(

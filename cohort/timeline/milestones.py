@@ -7,6 +7,7 @@ a cheer on (inventory, key).
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -39,6 +40,7 @@ class Milestone:
         return _("Goal achieved: %(goal)s", goal=self.goal_title)
 
 
+@cache  # built once: aliasing a model costs more than running the query (see bench/)
 def ordinal_column():
     """How many inventories the author has shared in the cohort up to this one's session (a
     correlated subquery: 1 is the first, 12 a year of monthly reflections)."""
@@ -75,11 +77,10 @@ def ordinals_of(inventory_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
-    """Per inventory, the achieved goals whose last recorded progress it holds (1 query)."""
-    ids = list(inventory_ids)
-    if not ids:
-        return {}
+@cache  # built once, as ordinal_column
+def _recorded_later():
+    """A session alias for the inventory's own, and "this goal's progress was recorded again
+    at a later session" as an EXISTS over it."""
     later, later_inventory, later_meeting = (
         aliased(GoalProgress),
         aliased(Inventory),
@@ -95,6 +96,15 @@ def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
         )
         .exists()
     )
+    return this_meeting, recorded_later
+
+
+def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
+    """Per inventory, the achieved goals whose last recorded progress it holds (1 query)."""
+    ids = list(inventory_ids)
+    if not ids:
+        return {}
+    this_meeting, recorded_later = _recorded_later()
     rows = db.session.execute(
         select(GoalProgress.inventory_id, Goal)
         .join(Goal, GoalProgress.goal_id == Goal.id)
