@@ -103,6 +103,28 @@ def test_sync_is_idempotent_and_rolls_forward_month_by_month(app):
     assert [m.month_on.month for m in meetings_of(cohort)] == [12, 1, 2, 3]
 
 
+def test_the_hourly_job_rolls_every_cohort_forward_in_batches(app, count_queries):
+    from cohort.meetings.jobs import sync_all_meetings
+
+    cohorts = [cohort_at(at(2026, 11, 20), name=f"Circle {n}") for n in range(5)]
+    berlin = cohort_at(at(2026, 11, 20), name="Berlin circle", timezone="Europe/Berlin")
+    manual = cohort_at(at(2026, 11, 20), name="By hand", rhythm_kind=RhythmKind.MANUAL)
+    with time_machine.travel(at(2026, 12, 20), tick=False):
+        sync_all_meetings(batch=2)
+    for cohort in [*cohorts, berlin]:
+        assert [m.month_on.month for m in meetings_of(cohort)] == [12, 1, 2, 3]
+    assert meetings_of(manual) == []
+
+    def statements_of_a_quiet_tick(batch: int) -> int:
+        with time_machine.travel(at(2026, 12, 20, 1), tick=False), count_queries() as counter:
+            sync_all_meetings(batch=batch)
+        return counter.count
+
+    # Nothing to add: the statements depend on the number of batches, not of cohorts.
+    assert statements_of_a_quiet_tick(batch=100) < statements_of_a_quiet_tick(batch=1)
+    assert statements_of_a_quiet_tick(batch=100) <= 5
+
+
 def test_a_rhythm_change_moves_future_rhythm_sessions_only(app):
     organizer = factories.make_user()
     cohort = cohort_at(at(2026, 10, 1), organizer)  # 2nd Saturday, 10:00 Tokyo

@@ -87,11 +87,17 @@ def default_title(cohort: Cohort, month_on: date) -> str:
 # Following the rhythm ---------------------------------------------------------------------
 
 
-def sync_meetings_from_rhythm(cohort: Cohort, now: datetime, months_ahead: int = 3) -> None:
+def sync_meetings_from_rhythm(
+    cohort: Cohort,
+    now: datetime,
+    months_ahead: int = 3,
+    known: list[Meeting] | None = None,
+) -> None:
     """Keep one session in each of the rhythm's next ``months_ahead`` cohort-local months.
 
     Idempotent. Sessions that have started, and sessions whose time an organizer set, are
-    never touched; a future session still following the rhythm moves with it.
+    never touched; a future session still following the rhythm moves with it. ``known``: the
+    cohort's sessions from ``sessions_to_sync`` when a job syncs many cohorts at once.
     """
     if cohort.is_archived:
         return
@@ -101,12 +107,16 @@ def sync_meetings_from_rhythm(cohort: Cohort, now: datetime, months_ahead: int =
         return
     upcoming = upcoming_slots(rhythm, now, max(months_ahead, 1))
     slots = {local_month(cohort, slot.starts_at): slot for slot in upcoming}
-    existing = db.session.scalars(
-        select(Meeting).where(
-            Meeting.cohort_id == cohort.id,
-            or_(Meeting.starts_at > now, Meeting.month_on >= min(slots)),
-        )
-    ).all()
+    if known is None:
+        existing = db.session.scalars(
+            select(Meeting).where(
+                Meeting.cohort_id == cohort.id,
+                or_(Meeting.starts_at > now, Meeting.month_on >= min(slots)),
+            )
+        ).all()
+    else:
+        first = min(slots)
+        existing = [m for m in known if m.starts_at > now or (m.month_on and m.month_on >= first)]
     for meeting in existing:
         if meeting.follows_rhythm and meeting.month_on and meeting.starts_at > now:
             month = meeting.month_on
@@ -119,6 +129,22 @@ def sync_meetings_from_rhythm(cohort: Cohort, now: datetime, months_ahead: int =
         insert = _insert(Meeting).values(rows)
         db.session.execute(insert.on_conflict_do_nothing(index_elements=["cohort_id", "month_on"]))
     db.session.flush()
+
+
+def sessions_to_sync(cohort_ids: list[int], now: datetime) -> dict[int, list[Meeting]]:
+    """Per cohort, every session ``sync_meetings_from_rhythm`` could look at (a superset: it
+    filters them again), in one query for many cohorts."""
+    # The first slot's month is never before the current month in any zone.
+    earliest_month = (now - timedelta(days=31)).date().replace(day=1)
+    by_cohort: dict[int, list[Meeting]] = {cohort_id: [] for cohort_id in cohort_ids}
+    for meeting in db.session.scalars(
+        select(Meeting).where(
+            Meeting.cohort_id.in_(cohort_ids),
+            or_(Meeting.starts_at > now, Meeting.month_on >= earliest_month),
+        )
+    ):
+        by_cohort[meeting.cohort_id].append(meeting)
+    return by_cohort
 
 
 def _follow(meeting: Meeting, slot: Slot, now: datetime) -> None:
