@@ -5,8 +5,8 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, lazy_gettext
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 
 __all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
@@ -92,7 +92,39 @@ def zone_label(name: str) -> str:
     return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
+def current_catalog():
+    """The translations of this request's language (or of the one forced for an email).
+
+    Flask-Babel resolves them through a dozen context lookups on every call, and a page's
+    templates make hundreds of calls: here the catalog is kept with the language object it was
+    resolved for, in Flask-Babel's own per-request namespace, and looked up again only when
+    that object changes (``force_locale`` sets a new one).
+    """
+    babel_ctx = g.get("_flask_babel") if has_request_context() else None
+    locale = getattr(babel_ctx, "babel_locale", None)
+    cached = getattr(babel_ctx, "cohort_catalog", None)
+    if locale is not None and cached is not None and cached[0] is locale:
+        return cached[1]
+    catalog = get_translations()
+    babel_ctx = g.get("_flask_babel") if has_request_context() else None
+    if babel_ctx is not None:
+        babel_ctx.cohort_catalog = (getattr(babel_ctx, "babel_locale", None), catalog)
+    return catalog
+
+
+def install_template_gettext(app: Flask) -> None:
+    """Templates translate through ``current_catalog`` (same results, a fraction of the cost)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: current_catalog().ugettext(s),
+        ngettext=lambda s, p, n: current_catalog().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: current_catalog().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_catalog().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
+    install_template_gettext(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["datetime"] = datetime_filter
     app.jinja_env.filters["date"] = date_filter

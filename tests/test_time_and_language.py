@@ -98,3 +98,15 @@ def test_required_fields_are_marked_in_text_in_both_languages(client):
     assert "(required)" in client.get("/register").get_data(as_text=True)
     client.post("/language", data={"locale": "ja"})
     assert "(必須)" in client.get("/register").get_data(as_text=True)
+
+
+def test_templates_follow_a_language_forced_mid_request_and_back(app):
+    """Emails are rendered in the recipient's language inside someone else's request."""
+    from flask_babel import force_locale
+
+    template = app.jinja_env.from_string('{{ _("Notifications") }}')
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert template.render() == "Notifications"
+        with force_locale("ja"):
+            assert template.render() == "通知"
+        assert template.render() == "Notifications"
