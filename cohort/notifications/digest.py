@@ -49,6 +49,7 @@ def away_since_last_digest(user_id: ColumnElement, now: datetime) -> ColumnEleme
 def digest_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
     """Members away since their last digest, in sessions where a peer has shared."""
     peer_shared = exists().where(
+        Inventory.meeting_id.in_(sorted(periods)),  # only these sessions' inventories
         Inventory.meeting_id == Meeting.id,
         Inventory.user_id != User.id,
         Inventory.status == Status.SHARED,

@@ -16,7 +16,7 @@ from ..emails import external_url
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..meetings.models import Meeting, MeetingStatus
-from .ledger import unclaimed
+from .ledger import unclaimed, without_jit
 from .reminders import Candidate, Loaded, Reminder, reminder_of, shifted
 
 KIND = "feedback_owed"
@@ -46,6 +46,7 @@ def _last_calls(now: datetime) -> tuple[list[int], dict[int, datetime]]:
 def _open_assignments(meeting_ids: list[int]):
     """Assignments of active givers who have not given that feedback yet."""
     given = exists().where(
+        Feedback.meeting_id.in_(meeting_ids),  # only these sessions' feedback
         Feedback.inventory_id == FeedbackAssignment.inventory_id,
         Feedback.giver_id == FeedbackAssignment.giver_id,
     )
@@ -84,6 +85,7 @@ def owed_feedback_candidates(now: datetime) -> list[Candidate]:
         .subquery()
     )
     period = "meeting-" + cast(owed.c.meeting_id, String) + ":" + owed.c.label
+    without_jit()
     rows = db.session.execute(
         select(owed.c.giver_id, owed.c.meeting_id, period)
         .where(unclaimed(owed.c.giver_id, KIND, period))

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import ColumnElement, exists
+from sqlalchemy import ColumnElement, exists, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -71,6 +71,16 @@ def unclaimed(user_id: ColumnElement, kind: str, period_key: ColumnElement) -> C
     return ~exists().where(
         ledger.user_id == user_id, ledger.kind == kind, ledger.period_key == period_key
     )
+
+
+def without_jit() -> None:
+    """Keep PostgreSQL from JIT-compiling the rest of this transaction's queries.
+
+    A tick's selection is thousands of cheap index probes whose summed estimate passes
+    ``jit_above_cost`` on big data: compiling took a second, running it a tenth of that.
+    """
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL jit = off"))
 
 
 def batch_size() -> int:

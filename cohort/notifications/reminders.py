@@ -10,7 +10,7 @@ still to remind, leaving out in SQL everyone the ledger already holds. Those are
 bounded batches, and only what a batch claimed is loaded, rendered and queued.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
@@ -25,7 +25,7 @@ from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
-from .ledger import Key, batches, claim_in_batches, unclaimed
+from .ledger import Key, batches, claim_in_batches, unclaimed, without_jit
 from .outbox import queue_email
 from .services import Notice, notify_many
 
@@ -192,9 +192,16 @@ def due_periods(now: datetime, meetings: list[Meeting]) -> dict[str, dict[int, s
 # Who is still to remind (one query per kind) ---------------------------------------------
 
 
-def _done(meeting_id: ColumnElement, user_id: ColumnElement) -> ColumnElement:
-    """The member has shared or paused this session's inventory: nothing left to remind."""
+def _done(
+    meeting_id: ColumnElement, user_id: ColumnElement, meeting_ids: Sequence[int]
+) -> ColumnElement:
+    """The member has shared or paused this session's inventory: nothing left to remind.
+
+    ``meeting_ids`` (the query's sessions) is repeated inside so that PostgreSQL's planner
+    reads only those sessions' inventories, never the whole history (nor compiles a JIT plan
+    for it)."""
     return exists().where(
+        Inventory.meeting_id.in_(meeting_ids),
         Inventory.meeting_id == meeting_id,
         Inventory.user_id == user_id,
         Inventory.status.in_([InventoryStatus.SHARED, InventoryStatus.PAUSED]),
@@ -205,6 +212,7 @@ def unclaimed_members(kind: str, periods: dict[int, str], *where) -> list[Candid
     """Active members of the sessions in ``periods`` matching ``where`` whose reminder of
     ``kind`` for the session's due period is not in the ledger yet."""
     candidates: list[Candidate] = []
+    without_jit()
     for chunk in batches(sorted(periods), MEETINGS_PER_QUERY):
         period = case({meeting_id: periods[meeting_id] for meeting_id in chunk}, value=Meeting.id)
         rows = db.session.execute(
@@ -226,9 +234,8 @@ def unclaimed_members(kind: str, periods: dict[int, str], *where) -> list[Candid
 
 def _inventory_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
     """Writers (not mentors) who have neither shared nor paused."""
-    return unclaimed_members(
-        "inventory_due", periods, Membership.role != Role.MENTOR, ~_done(Meeting.id, User.id)
-    )
+    done = _done(Meeting.id, User.id, sorted(periods))
+    return unclaimed_members("inventory_due", periods, Membership.role != Role.MENTOR, ~done)
 
 
 def _organizer_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
@@ -238,7 +245,7 @@ def _organizer_candidates(now: datetime, periods: dict[int, str]) -> list[Candid
         writer.cohort_id == Meeting.cohort_id,
         writer.status == MembershipStatus.ACTIVE,
         writer.role != Role.MENTOR,
-        ~_done(Meeting.id, writer.user_id),
+        ~_done(Meeting.id, writer.user_id, sorted(periods)),
     )
     return unclaimed_members(
         "organizer_not_shared", periods, Membership.role == Role.ORGANIZER, someone_missing
@@ -248,6 +255,7 @@ def _organizer_candidates(now: datetime, periods: dict[int, str]) -> list[Candid
 def _session_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
     """Every member except those who said they will not come."""
     not_going = exists().where(
+        Attendance.meeting_id.in_(sorted(periods)),
         Attendance.meeting_id == Meeting.id,
         Attendance.user_id == Membership.user_id,
         Attendance.rsvp == Rsvp.NOT_GOING,
@@ -314,10 +322,10 @@ def _missing_writers(meeting_ids: set[int]) -> dict[int, list[str]]:
         .join(Membership, Membership.cohort_id == Meeting.cohort_id)
         .join(User, User.id == Membership.user_id)
         .where(
-            Meeting.id.in_(meeting_ids),
+            Meeting.id.in_(sorted(meeting_ids)),
             Membership.status == MembershipStatus.ACTIVE,
             Membership.role != Role.MENTOR,
-            ~_done(Meeting.id, User.id),
+            ~_done(Meeting.id, User.id, sorted(meeting_ids)),
         )
         .order_by(Meeting.id, Membership.id)
     ):
@@ -402,7 +410,7 @@ def nudge_non_sharers(actor: User, meeting: Meeting, message: str, now: datetime
         period,
         Membership.role != Role.MENTOR,
         Membership.user_id != actor.id,
-        ~_done(Meeting.id, User.id),
+        ~_done(Meeting.id, User.id, [meeting.id]),
     )
     note = message.strip()[:1000]
 
