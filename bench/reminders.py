@@ -1,0 +1,188 @@
+"""Time the reminders tick on big data: nothing new due, a reminder due for everyone, then
+nothing new again. Reports seconds, SQL statements and memory for each tick.
+
+    .venv/bin/python -m bench.reminders \\
+        --database-url postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_big
+
+It works in a copy (``CREATE DATABASE <copy> TEMPLATE <source>``, dropped afterwards unless
+``--keep``) so the page benchmark's data stays as the generator left it (``bench.generate
+--size big`` makes it).
+"""
+
+import argparse
+import resource
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.exc import OperationalError
+
+COPY_ATTEMPTS = 60
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_big"
+
+
+@dataclass
+class Figures:
+    name: str
+    seconds: float
+    statements: int
+    sent: int
+    rss_mib: float  # resident memory right after the tick
+    peak_mib: float  # the process's peak so far
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * resource.getpagesize() / 2**20
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def make_copy(source_url: str, copy_name: str) -> str:
+    """Create ``copy_name`` as a copy of the source database (nobody may be connected to it)."""
+    admin = create_engine(_with_database(source_url, "postgres"), isolation_level="AUTOCOMMIT")
+    source = urlsplit(source_url).path.lstrip("/")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)'))
+        for attempt in range(COPY_ATTEMPTS):
+            try:
+                connection.execute(text(f'CREATE DATABASE "{copy_name}" TEMPLATE "{source}"'))
+                break
+            except OperationalError:  # someone is connected to the source: wait for them
+                if attempt == COPY_ATTEMPTS - 1:
+                    raise
+                print(f"{source} is in use; trying again in 10 seconds", flush=True)
+                time.sleep(10)
+    admin.dispose()
+    return _with_database(source_url, copy_name)
+
+
+def drop_copy(source_url: str, copy_name: str) -> None:
+    admin = create_engine(_with_database(source_url, "postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{copy_name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def measure(name: str, tick: Callable[[], int], engine) -> Figures:
+    with counting(engine) as statements:
+        start = time.perf_counter()
+        sent = tick()
+        seconds = time.perf_counter() - start
+    return Figures(name, seconds, len(statements), sent, _rss_mib(), _peak_mib())
+
+
+def make_everyone_due(db, now: datetime) -> int:
+    """Move each cohort's next session so that its T-3d inventory reminder passed five minutes
+    ago and nobody has shared or paused it yet; returns how many sessions moved."""
+    due = now + timedelta(days=3) - timedelta(minutes=5)
+    moved = db.session.execute(
+        text(
+            """
+            WITH next AS (
+                SELECT DISTINCT ON (m.cohort_id) m.id
+                FROM meetings m JOIN cohorts c ON c.id = m.cohort_id
+                WHERE m.status = 'scheduled' AND NOT c.is_archived AND m.starts_at > :now
+                ORDER BY m.cohort_id, m.starts_at
+            )
+            UPDATE meetings m SET inventory_due_at = :due,
+                starts_at = :due + interval '2 days',
+                ends_at = :due + interval '2 days 2 hours',
+                feedback_due_at = :due + interval '9 days'
+            FROM next WHERE m.id = next.id RETURNING m.id
+            """
+        ),
+        {"now": now, "due": due},
+    ).scalars()
+    ids = list(moved)
+    db.session.execute(text("UPDATE cohorts SET first_reminder_days = 7, last_reminder_days = 3"))
+    db.session.execute(
+        text("UPDATE inventories SET status = 'draft' WHERE meeting_id = ANY(:ids)"), {"ids": ids}
+    )
+    db.session.commit()
+    return len(ids)
+
+
+def run(url: str) -> list[Figures]:
+    from cohort import create_app
+    from cohort.extensions import db
+    from cohort.notifications.reminders import send_due_reminders
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "BASE_URL": "http://bench.test",
+            "MAIL_BACKEND": "locmem",
+        }
+    )
+    figures = []
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # the copy may predate the newest migration
+
+        def tick() -> int:
+            sent = send_due_reminders(datetime.now(UTC))
+            db.session.commit()
+            return sent
+
+        figures.append(measure("catch-up (whatever the data had due)", tick, db.engine))
+        figures.append(measure("(a) nothing new due", tick, db.engine))
+        moved = make_everyone_due(db, datetime.now(UTC))
+        figures.append(measure(f"(b) due for everyone ({moved} sessions)", tick, db.engine))
+        figures.append(measure("(c) nothing new due again", tick, db.engine))
+    return figures
+
+
+def report(figures: list[Figures]) -> None:
+    print(f"{'tick':44} {'seconds':>8} {'statements':>10} {'sent':>7} {'RSS MiB':>8} {'peak':>7}")
+    for f in figures:
+        print(
+            f"{f.name:44} {f.seconds:8.2f} {f.statements:10d} {f.sent:7d} "
+            f"{f.rss_mib:8.1f} {f.peak_mib:7.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="the generated database")
+    parser.add_argument("--copy-name", default="cohort_bench_reminders")
+    parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
+    args = parser.parse_args()
+    url = make_copy(args.database_url, args.copy_name)
+    try:
+        report(run(url))
+    finally:
+        if not args.keep:
+            drop_copy(args.database_url, args.copy_name)
+
+
+if __name__ == "__main__":
+    main()
