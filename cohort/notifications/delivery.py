@@ -1,17 +1,19 @@
 """Sending the outbox: claim due rows in batches, re-check each recipient, send outside any
 transaction, record the results in bulk.
 
-A claim is one UPDATE that takes a batch of due rows, counts an attempt and leases them
-(``next_attempt_at = now + LEASE``): two senders never take the same row (on PostgreSQL
-``FOR UPDATE SKIP LOCKED`` lets them share the work without waiting; on SQLite the statement
+A claim is one short transaction that takes a batch of due rows, counts an attempt and leases
+them (``next_attempt_at = now + LEASE``): two senders never take the same row (on PostgreSQL
+``FOR UPDATE SKIP LOCKED`` lets them share the work without waiting; on SQLite a single UPDATE
 holds the database's write lock), and the rows of a sender that dies come back after the lease.
 The claim commits before any network I/O, so no row lock is held while the mail server is slow.
+Results are written once per batch: after a crash, the emails of the batch in flight may go a
+second time, with the same Message-ID, which lets mail servers and clients drop the copy.
 """
 
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -30,25 +32,11 @@ MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=10)
 
 _table = OutboundEmail.__table__
-_CLAIMED_COLUMNS = (
-    "id",
-    "attempts",
-    "user_id",
-    "to_account",
-    "cohort_id",
-    "kind",
-    "to_address",
-    "subject",
-    "text_body",
-    "html_body",
-    "headers",
-    "message_id",
-)
 
 
 @dataclass(frozen=True)
 class Claimed:
-    """A row this sender holds until ``lease_until``."""
+    """An outbox row as this sender claimed it: its own until the lease ends."""
 
     id: int
     attempts: int
@@ -73,6 +61,10 @@ class Claimed:
             headers=self.headers or {},
             message_id=self.message_id,
         )
+
+
+# The columns a claim returns, in the order of Claimed's fields.
+_CLAIMED_COLUMNS = tuple(field.name for field in fields(Claimed))
 
 
 @dataclass(frozen=True)
