@@ -46,6 +46,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--time-cap", type=float, default=30.0, help="in-process seconds per page and data set"
     )
     parser.add_argument("--skip-throughput", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="add a cProfile of one request per page to the JSON"
+    )
     parser.add_argument("--duration", type=float, default=5.0, help="load seconds per page")
     parser.add_argument(
         "--page-cap", type=float, default=30.0, help="load seconds for a page too slow to slice"
@@ -80,6 +83,8 @@ def inprocess_phase(size: str, url: str, samples: Samples, pages: list[Page], ar
         for page in pages:
             log(f"[{size}] in-process {page.name}: {page.path(samples)}")
             summary = bench.measure(page, args.requests, args.time_cap).summary()
+            if args.profile:
+                summary["profile"] = bench.profile(page)
             results["pages"][page.name].setdefault(size, {})["inprocess"] = summary
             log(
                 f"    {summary['sql_statements']} statements, median "

@@ -7,10 +7,13 @@ app's engine, the same way the test suite's ``count_queries`` fixture counts.
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import re
 import statistics
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -97,7 +100,7 @@ class InProcessResult:
             "p90_s": ordered[int(0.9 * (len(ordered) - 1))] if ordered else None,
             "sql_median_s": statistics.median(self.sql_seconds) if self.sql_seconds else None,
             "slowest_statements": [
-                {"seconds": seconds, "sql": " ".join(sql.split())[:400]}
+                {"seconds": seconds, "sql": " ".join(sql.split())[:4000]}
                 for sql, seconds in sorted(self.sample_statements, key=lambda s: -s[1])[:3]
             ],
             "statements_of_first_request": [sql for sql, _ in self.sample_statements],
@@ -160,3 +163,18 @@ class InProcessBench:
             if not result.sample_statements:
                 result.sample_statements = statements
         return result
+
+    def profile(self, page: Page, top: int = 12) -> list[str]:
+        """One more request under cProfile: the functions with the most time of their own,
+        which says whether a page waits on SQL, builds ORM objects or renders templates."""
+        client = self.client_for(page.role)
+        profiler = cProfile.Profile()
+        profiler.runcall(client.get, page.path(self.samples))
+        self.counter.take()
+        stats = pstats.Stats(profiler)
+        rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]  # type: ignore[attr-defined]
+        return [
+            f"{own * 1000:7.1f} ms own {total * 1000:7.1f} ms total {calls:6d}x "
+            f"{Path(file).name}:{line} {name}"
+            for (file, line, name), (_, calls, own, total, _) in rows
+        ]

@@ -105,6 +105,13 @@ def _size_notes(results: dict) -> list[str]:
     return lines
 
 
+def _gist(sql: str, width: int = 150) -> str:
+    """A statement without its column list: what it reads and how it filters."""
+    head, found, tail = sql.partition(" FROM ")
+    text = f"{head.split()[0]} … FROM {tail}" if found else head
+    return text if len(text) <= width else text[:width] + "…"
+
+
 def slowest_statements(results: dict, share: float = 0.3) -> list[str]:
     """Where the slow pages wait: on big data, each page's slowest statement when statements
     take more than ``share`` of the page's time (the full texts are in the JSON)."""
@@ -117,7 +124,7 @@ def slowest_statements(results: dict, share: float = 0.3) -> list[str]:
             top = slowest[0]
             lines.append(
                 f"- {name}: SQL {_ms(sql)} of {_ms(median)} ms; slowest statement "
-                f"{_ms(top['seconds'])} ms: `{top['sql'][:160]}…`"
+                f"{_ms(top['seconds'])} ms: `{_gist(top['sql'])}`"
             )
     return ["", "Where the time goes on big data:", *lines] if lines else []
 
