@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from .run_inprocess import InProcessBench
+from .run_inprocess import InProcessBench, measure_interleaved
 from .run_report import RESULTS_DIR, markdown, targets, write_json
 from .run_samples import Page, Samples, load_samples, select_pages
 from .run_servers import ROOT, Server, login_cookie, server_env
@@ -76,22 +76,28 @@ def sizes(args: argparse.Namespace) -> list[tuple[str, str]]:
     return [(name, url) for name, url in chosen if args.only in (None, name)]
 
 
-def inprocess_phase(size: str, url: str, samples: Samples, pages: list[Page], args, results):
-    """SQL statements and server time of every page, in this process through the test client."""
-    bench = InProcessBench(url, SECRET_KEY, samples)
+def inprocess_phase(chosen: dict[str, tuple[str, Samples]], pages: list[Page], args, results):
+    """SQL statements and server time of every page, in this process through the test client,
+    small and big data alternating request by request."""
+    benches = {
+        size: InProcessBench(url, SECRET_KEY, samples) for size, (url, samples) in chosen.items()
+    }
     try:
         for page in pages:
-            log(f"[{size}] in-process {page.name}: {page.path(samples)}")
-            summary = bench.measure(page, args.requests, args.time_cap).summary()
-            if args.profile:
-                summary["profile"] = bench.profile(page)
-            results["pages"][page.name].setdefault(size, {})["inprocess"] = summary
-            log(
-                f"    {summary['sql_statements']} statements, median "
-                f"{summary['median_s'] * 1000:,.0f} ms over {summary['requests']} requests"
-            )
+            log(f"in-process {page.name}")
+            measured = measure_interleaved(benches, page, args.requests, args.time_cap)
+            for size, result in measured.items():
+                summary = result.summary()
+                if args.profile:
+                    summary["profile"] = benches[size].profile(page)
+                results["pages"][page.name].setdefault(size, {})["inprocess"] = summary
+                log(
+                    f"    [{size}] {result.path}: {summary['sql_statements']} statements, "
+                    f"median {summary['median_s'] * 1000:,.0f} ms over {summary['requests']}"
+                )
     finally:
-        bench.close()
+        for bench in benches.values():
+            bench.close()
 
 
 def start_servers(size: str, url: str) -> tuple[Server, Server]:
@@ -166,7 +172,8 @@ def upgrade(size: str, url: str) -> None:
         log(f"[{size}] {line.split('] ', 1)[-1]}")
 
 
-def measure_size(size: str, url: str, pages: list[Page], args, results: dict) -> Samples:
+def prepare_size(size: str, url: str, args, results: dict) -> Samples:
+    """Migrations, then the sample ids and logins for this data set."""
     if not args.no_upgrade:
         upgrade(size, url)
     samples = load_samples(size, url)
@@ -175,7 +182,6 @@ def measure_size(size: str, url: str, pages: list[Page], args, results: dict) ->
         "samples": asdict(samples),
     }
     log(f"[{size}] samples from {samples.source}")
-    inprocess_phase(size, url, samples, pages, args, results)
     return samples
 
 
@@ -191,7 +197,8 @@ def main(argv: list[str] | None = None) -> None:
     pages = select_pages(args.pages)
     results = new_results(args, pages)
     chosen = sizes(args)
-    samples = {size: measure_size(size, url, pages, args, results) for size, url in chosen}
+    samples = {size: prepare_size(size, url, args, results) for size, url in chosen}
+    inprocess_phase({size: (url, samples[size]) for size, url in chosen}, pages, args, results)
     if not args.skip_throughput:
         for size, url in chosen:
             try:

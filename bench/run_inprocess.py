@@ -140,29 +140,33 @@ class InProcessBench:
                 )
         return self.clients[role]
 
-    def measure(self, page: Page, requests: int, time_cap: float) -> InProcessResult:
-        """One warm-up request, then up to ``requests`` timed ones within ``time_cap`` seconds
-        (at least one), so a page that takes many seconds cannot stall the whole run."""
-        client = self.client_for(page.role)
+    def warm_up(self, page: Page) -> InProcessResult:
+        """The first request (templates compile, caches fill) is timed apart, not counted."""
         result = InProcessResult(path=page.path(self.samples))
         started = time.perf_counter()
-        client.get(result.path)
+        self.client_for(page.role).get(result.path)
         result.warmup_seconds = time.perf_counter() - started
         self.counter.take()
-        spent = 0.0
-        while len(result.seconds) < requests and (not result.seconds or spent < time_cap):
-            started = time.perf_counter()
-            response = client.get(result.path)
-            elapsed = time.perf_counter() - started
-            spent += elapsed
-            result.seconds.append(elapsed)
-            result.statuses.append(response.status_code)
-            statements = self.counter.take()
-            result.statements.append(len(statements))
-            result.sql_seconds.append(sum(seconds for _, seconds in statements))
-            if not result.sample_statements:
-                result.sample_statements = statements
         return result
+
+    def wants_more(self, result: InProcessResult, requests: int, time_cap: float) -> bool:
+        """Up to ``requests`` timed requests within ``time_cap`` seconds (at least one), so a
+        page that takes many seconds cannot stall the whole run."""
+        return len(result.seconds) < requests and (
+            not result.seconds or sum(result.seconds) < time_cap
+        )
+
+    def step(self, page: Page, result: InProcessResult) -> None:
+        """One timed request, its statements counted and timed."""
+        started = time.perf_counter()
+        response = self.client_for(page.role).get(result.path)
+        result.seconds.append(time.perf_counter() - started)
+        result.statuses.append(response.status_code)
+        statements = self.counter.take()
+        result.statements.append(len(statements))
+        result.sql_seconds.append(sum(seconds for _, seconds in statements))
+        if not result.sample_statements:
+            result.sample_statements = statements
 
     def profile(self, page: Page, top: int = 12) -> list[str]:
         """One more request under cProfile: the functions with the most time of their own,
@@ -178,3 +182,19 @@ class InProcessBench:
             f"{Path(file).name}:{line} {name}"
             for (file, line, name), (_, calls, own, total, _) in rows
         ]
+
+
+def measure_interleaved(
+    benches: dict[str, InProcessBench], page: Page, requests: int, time_cap: float
+) -> dict[str, InProcessResult]:
+    """Alternate the data sets request by request, so a busy moment on the machine slows
+    small and big alike and their ratio stays meaningful."""
+    results = {size: bench.warm_up(page) for size, bench in benches.items()}
+    pending = dict(benches)
+    while pending:
+        for size, bench in list(pending.items()):
+            if bench.wants_more(results[size], requests, time_cap):
+                bench.step(page, results[size])
+            else:
+                del pending[size]
+    return results
