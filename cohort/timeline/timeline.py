@@ -7,6 +7,7 @@ number of months, building it runs a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -107,7 +108,8 @@ def _state(inventory: Inventory | None) -> str:
     )
 
 
-def _detail_columns() -> list:
+@cache  # built once: constructing the expressions costs more than running them
+def _detail_columns() -> tuple:
     """Per inventory: feedback received and tasks done / carried / dropped, as correlated
     counts read with the inventory itself."""
     from ..feedback.models import Feedback
@@ -121,9 +123,7 @@ def _detail_columns() -> list:
             .scalar_subquery()
         )
 
-    return [count(Feedback)] + [
-        count(TaskReview, TaskReview.outcome == outcome) for outcome in TaskOutcome
-    ]
+    return (count(Feedback), *(count(TaskReview, TaskReview.outcome == o) for o in TaskOutcome))
 
 
 def visible_months(viewer: User, cohort: Cohort, member_id: int, now: datetime) -> list[Month]:
