@@ -7,8 +7,8 @@ number of months, building it runs a fixed number of queries.
 """
 
 from dataclasses import dataclass, field
-from functools import cache
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
