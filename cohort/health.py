@@ -16,6 +16,7 @@ from .database import utcnow
 from .extensions import db, limiter
 from .notifications.delivery import outbox_backlog
 from .scheduler import last_heartbeat
+from .schema import schema_state
 
 bp = Blueprint("health", __name__)
 
@@ -57,18 +58,31 @@ def outbox_check() -> tuple[dict, bool]:
 CHECKS: dict[str, Check] = {"scheduler": scheduler_check, "outbox": outbox_check}
 
 
+def schema_check() -> tuple[dict, bool]:
+    """Whether the database is at the code's latest migration (see cohort/schema.py): until it
+    is, the app answers 503 and the other checks would only read missing tables."""
+    if not current_app.config["REQUIRE_CURRENT_SCHEMA"]:
+        return {"status": "not checked"}, True
+    state = schema_state()
+    return state.as_dict(), state.is_current
+
+
 @bp.get("/healthz")
 @limiter.exempt
 def healthz():
     """The database and every check of CHECKS; 503 when any of them is unhealthy."""
     try:
         db.session.execute(text("SELECT 1"))
+        schema, schema_ok = schema_check()
+        if not schema_ok:
+            body = {"status": "error", "database": "ok", "schema": schema}
+            return {**body, **dict.fromkeys(CHECKS)}, 503
         reports = {name: check() for name, check in CHECKS.items()}
     except SQLAlchemyError:
         db.session.rollback()
-        body = {"status": "error", "database": "unreachable"}
+        body = {"status": "error", "database": "unreachable", "schema": None}
         return {**body, **dict.fromkeys(CHECKS)}, 503
     healthy = all(ok for _report, ok in reports.values())
-    body = {"status": "ok" if healthy else "error", "database": "ok"}
+    body = {"status": "ok" if healthy else "error", "database": "ok", "schema": schema}
     body.update({name: report for name, (report, _ok) in reports.items()})
     return body, 200 if healthy else 503

@@ -81,3 +81,23 @@ def test_command_line_tools_are_never_gated(gated_app):
     result = gated_app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert gated_app.test_client().get("/login").status_code == 200
+
+
+def test_healthz_says_the_schema_is_behind_and_answers_503(gated_app):
+    response = gated_app.test_client().get("/healthz")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["database"] == "ok"
+    assert body["schema"] == {
+        "status": "behind",
+        "current": [],
+        "expected": list(schema.expected_heads()),
+    }
+    assert body["scheduler"] is None  # not read from tables that may not exist yet
+
+
+def test_healthz_reports_a_current_schema(gated_app):
+    migrate(gated_app)
+    body = gated_app.test_client().get("/healthz").get_json()
+    assert body["schema"]["status"] == "ok"
+    assert body["scheduler"]["status"] == "not seen yet"
