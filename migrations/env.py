@@ -11,7 +11,9 @@ from cohort.database import UTCDateTime, sqlite_foreign_keys_off
 
 config = context.config
 if config.config_file_name:
-    fileConfig(config.config_file_name)
+    # Leave the app's own loggers on: an upgrade run inside the app (tests, scripts) must not
+    # silence them, e.g. the schema gate's message.
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db

@@ -225,6 +225,7 @@ def test_rate_limits_can_be_shared_through_redis(tmp_path):
     script = (
         "from cohort import create_app\n"
         "app = create_app({'TESTING': True, 'SECRET_KEY': 'x', 'WTF_CSRF_ENABLED': False,"
+        " 'REQUIRE_CURRENT_SCHEMA': False,"
         f" 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/db.sqlite3'}})\n"
         "print(app.test_client().post('/login', data={}).status_code)\n"
     )
