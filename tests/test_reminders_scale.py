@@ -119,6 +119,31 @@ def test_a_tick_with_nothing_new_costs_the_same_for_3_or_150_members(count_queri
     assert count(ReminderDelivery) == count(Notification) == count(OutboundEmail) == 153
 
 
+def test_a_due_tick_reads_preferences_per_batch_not_per_email(count_queries):
+    """Sending to 5 or to 60 members in one batch runs the same statements: the batch's
+    email preferences, users and sessions are each read once (the rows are written at
+    commit, one insert per table)."""
+    from cohort.notifications import services as notification_services
+
+    due = NOW + timedelta(days=3) - timedelta(minutes=30)
+    counts = []
+    for tag, members in (("a", 5), ("b", 60)):
+        build_cohorts(1, members, due, tag=tag)
+        opted_out = db.session.scalar(
+            select(User.id).where(User.email.like(f"m{tag}%")).order_by(User.id.desc())
+        )
+        notification_services.unsubscribe(opted_out, "inventory_due")
+        db.session.commit()
+        with count_queries() as counter:
+            assert send_due_reminders(NOW) == members
+        counts.append(
+            len([s for s in counter.statements if not s.lstrip().upper().startswith("INSERT")])
+        )
+        mail = select(OutboundEmail).where(OutboundEmail.user_id == opted_out)
+        assert db.session.scalar(mail) is None
+    assert counts[0] == counts[1]
+
+
 def share_and_assign(tag: str, assign: bool) -> None:
     """Each cohort's organizer shares an inventory; with ``assign``, every member is asked
     to give feedback on it."""

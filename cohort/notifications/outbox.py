@@ -4,10 +4,12 @@ stable Message-ID (see ``delivery``). Account emails are also tried at once, rig
 commit."""
 
 import uuid
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -22,6 +24,7 @@ __all__ = [
     "deliver_due",
     "deliver_now",
     "email_enabled",
+    "opted_out",
     "queue_email",
     "queue_message",
     "read_unsubscribe_token",
@@ -34,6 +37,19 @@ UNSUBSCRIBE_SALT = "cohort-unsubscribe"
 def email_enabled(user: User, kind: str) -> bool:
     preference = db.session.get(EmailPreference, (user.id, kind))
     return preference is None or preference.enabled
+
+
+def opted_out(user_ids: Iterable[int], kinds: Iterable[str]) -> set[tuple[int, str]]:
+    """The (user, kind) pairs among these that switched the kind off, in one query: a job
+    queueing thousands of emails asks once per batch instead of once per email."""
+    rows = db.session.execute(
+        select(EmailPreference.user_id, EmailPreference.kind).where(
+            EmailPreference.user_id.in_(set(user_ids)),
+            EmailPreference.kind.in_(set(kinds)),
+            EmailPreference.enabled.is_(False),
+        )
+    )
+    return {(user_id, kind) for user_id, kind in rows}
 
 
 def unsubscribe_token(user: User, kind: str) -> str:
@@ -51,15 +67,22 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
 
 
 def queue_email(
-    user: User, kind: str, template: str, *, cohort_id: int | None = None, **context
+    user: User,
+    kind: str,
+    template: str,
+    *,
+    cohort_id: int | None = None,
+    enabled: bool | None = None,
+    **context,
 ) -> OutboundEmail | None:
     """Render an email for ``user`` in their language and queue it (None if they opted out).
 
     Every email carries a one-click unsubscribe link for its kind. An email about a cohort
     (``cohort_id``, or the ``cohort`` its template shows) goes only if the recipient is still
-    an active member there when it is sent.
+    an active member there when it is sent. ``enabled``: the preference when the caller has
+    read it already (see ``opted_out``); the delivery job checks it again before sending.
     """
-    if not email_enabled(user, kind):
+    if not (email_enabled(user, kind) if enabled is None else enabled):
         return None
     unsubscribe_url = external_url("notifications.unsubscribe", token=unsubscribe_token(user, kind))
     subject, text, html = render_email(

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
 from .ledger import Key, batches, claim_in_batches, unclaimed, without_jit
-from .outbox import queue_email
+from .outbox import opted_out, queue_email
 from .services import Notice, notify_many
 
 LOOKAHEAD = timedelta(days=29)  # the longest reminder offset the settings allow, and some
@@ -104,11 +104,18 @@ def deliver(reminders: list[Reminder]) -> None:
     notify_many(
         [Notice(r.user.id, r.kind, r.url, r.cohort.id, r.data) for r in reminders],
     )
-    # Without autoflush, each email's preference lookup does not flush the emails queued
-    # before it one by one: they are inserted together when the batch commits.
+    # The batch's email preferences are read in one query, and the emails are inserted
+    # together when the batch commits.
+    off = opted_out({r.user.id for r in reminders}, {r.email_kind for r in reminders})
     with db.session.no_autoflush:
         for reminder in reminders:
-            queue_email(reminder.user, reminder.email_kind, reminder.template, **reminder.context)
+            queue_email(
+                reminder.user,
+                reminder.email_kind,
+                reminder.template,
+                enabled=(reminder.user.id, reminder.email_kind) not in off,
+                **reminder.context,
+            )
 
 
 def claim_and_send(candidates: list[Candidate], build: Build, *, commit: bool = True) -> int:
