@@ -124,18 +124,7 @@ def test_two_senders_at_once_send_each_email_exactly_once(smtp):
 
 def test_emails_carry_one_click_unsubscribe_that_works_without_a_session(make_app, app, user):
     cohort = factories.make_cohort(user, rhythm_kind=RhythmKind.MANUAL)
-    meeting = make_session(cohort, datetime(2027, 5, 1, 10, 0))
-    email = queue_email(
-        user,
-        "nudge",
-        "nudge",
-        meeting=meeting,
-        cohort=cohort,
-        organizer=user,
-        message="",
-        write_url="http://cohort.test/x",
-    )
-    db.session.commit()
+    email = queue_nudge(user, cohort, user)
     url = email.headers["List-Unsubscribe"].strip("<>")
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert url in email.text_body
