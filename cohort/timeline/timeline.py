@@ -35,6 +35,7 @@ from .milestones import Milestone, milestones_for
 from .services import Cheers, cheers_on
 
 MONTH_FORMATS = {"ja": "y年M月", "en": "MMM y"}
+RECENT_CARDS = 12  # a year of monthly sessions
 HIGHLIGHTS = tuple(key for key in CARD_SECTIONS if key != "feedback_ask")  # did, praised, …
 
 
@@ -86,6 +87,12 @@ class Timeline:
     @property
     def newest_first(self) -> list[Month]:
         return self.months[::-1]
+
+    def cards(self, show_all: bool) -> list[Month]:
+        """The months shown as cards, newest first: the last year's unless all are asked for
+        (the charts above always span every month). A page's cost then stays that of a year,
+        however long someone has been reflecting."""
+        return self.newest_first if show_all else self.newest_first[:RECENT_CARDS]
 
     @property
     def milestones(self) -> list[tuple[Month, Milestone]]:

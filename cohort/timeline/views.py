@@ -26,9 +26,15 @@ HOME_FEED_SIZE = 5
 
 
 def member_page_context(cohort: Cohort, membership: Membership) -> dict:
-    """What the member page (cohorts.member) shows of the timeline, and the follow button."""
+    """What the member page (cohorts.member) shows of the timeline, and the follow button:
+    the last year's months as cards, every month with ``?months=all``."""
+    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow())
+    cards = timeline.cards(show_all=request.args.get("months") == "all")
     return {
-        "timeline": member_timeline(current_user, cohort, membership.user_id, utcnow()),
+        "timeline": timeline,
+        "month_cards": cards,
+        "carded": {month.meeting.id for month in cards},
+        "earlier_months": len(timeline.months) - len(cards),
         "following": services.followed_ids(current_user),
     }
 
