@@ -12,8 +12,9 @@ from cohort.extensions import db
 from cohort.inventories import services as inventory_services
 from cohort.meetings.models import Meeting
 from cohort.notifications import services as notification_services
+from cohort.notifications.due import shifted
 from cohort.notifications.models import Notification, OutboundEmail, ReminderDelivery
-from cohort.notifications.reminders import send_due_reminders, shifted
+from cohort.notifications.reminders import send_due_reminders
 
 from . import factories
 

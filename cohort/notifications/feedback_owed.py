@@ -16,8 +16,9 @@ from ..emails import external_url
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..meetings.models import Meeting, MeetingStatus
+from .due import shifted
 from .ledger import unclaimed, without_jit
-from .reminders import Candidate, Loaded, Reminder, reminder_of, shifted
+from .reminders import Candidate, Loaded, Reminder, reminder_of
 
 KIND = "feedback_owed"
 

@@ -1,8 +1,7 @@
 """Which reminders are due now, computed from our own tables at every tick.
 
-A reminder's moment is a wall-clock shift in the cohort's zone ("7 days before the due time"
-stays at the same local hour across a daylight-saving change). Each has a period key; the
-ledger lets it out once. After downtime only the latest passed reminder of a series is sent.
+Each reminder has a period key (``due``: which moment of a session's series has passed); the
+ledger lets it out once.
 
 A tick costs what is new, not what exists: the due period of each session is worked out in
 Python from the few sessions near their reminders, then one query per kind selects the members
@@ -12,11 +11,10 @@ bounded batches, and only what a batch claimed is loaded, rendered and queued.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, case, exists, or_, select
+from sqlalchemy import ColumnElement, case, exists, select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
@@ -24,13 +22,12 @@ from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
-from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
+from ..meetings.models import Attendance, Meeting, Rsvp
+from .due import due_meetings, due_periods
 from .ledger import Key, batches, claim_in_batches, unclaimed, without_jit
 from .outbox import opted_out, queue_email
 from .services import Notice, notify_many
 
-LOOKAHEAD = timedelta(days=29)  # the longest reminder offset the settings allow, and some
-SESSION_LOOKAHEAD = timedelta(days=3)  # the digest (T-2d) and T-1d, with a day to spare
 MEETINGS_PER_QUERY = 1000  # keeps each query's CASE and IN list a sane size
 
 
@@ -75,21 +72,6 @@ class Loaded:
 Build = Callable[[list[Candidate], Loaded], list[Reminder]]
 
 
-def shifted(moment: datetime, zone: str, days: int = 0, hours: int = 0) -> datetime:
-    """``moment`` moved by whole days on the zone's wall clock (and hours of real time)."""
-    local = moment.astimezone(ZoneInfo(zone))
-    wall = (local.replace(tzinfo=None) - timedelta(days=days)).replace(tzinfo=ZoneInfo(zone))
-    return wall.astimezone(UTC) - timedelta(hours=hours)
-
-
-def latest_passed(now: datetime, moments: dict[str, datetime], deadline: datetime) -> str | None:
-    """The label of the latest moment that has passed, if the deadline has not."""
-    if now >= deadline:
-        return None
-    passed = [(moment, label) for label, moment in moments.items() if moment <= now]
-    return max(passed)[1] if passed else None
-
-
 def load(batch: list[Candidate]) -> Loaded:
     """The users and sessions of a claimed batch: two queries, whatever its size."""
     user_ids = {candidate.user_id for candidate in batch}
@@ -126,74 +108,6 @@ def claim_and_send(candidates: list[Candidate], build: Build, *, commit: bool = 
         send=lambda batch: deliver(build(batch, load(batch))),
         commit=commit,
     )
-
-
-# Which period of each session is due -----------------------------------------------------
-
-
-def _meetings(now: datetime) -> list[Meeting]:
-    """Sessions for which some reminder could be due now: not yet started, and close enough
-    to their inventory due time or their start."""
-    return db.session.scalars(
-        select(Meeting)
-        .join(Cohort, Meeting.cohort_id == Cohort.id)
-        .where(
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Cohort.is_archived.is_(False),
-            Meeting.starts_at > now,
-            or_(
-                Meeting.inventory_due_at <= now + LOOKAHEAD,
-                Meeting.starts_at <= now + SESSION_LOOKAHEAD,
-            ),
-        )
-    ).all()
-
-
-def _inventory_label(now: datetime, meeting: Meeting) -> str | None:
-    cohort = meeting.cohort
-    offsets = {cohort.first_reminder_days, cohort.last_reminder_days}
-    moments = {
-        f"T-{d}d": shifted(meeting.inventory_due_at, cohort.timezone, days=d) for d in offsets
-    }
-    return latest_passed(now, moments, meeting.inventory_due_at)
-
-
-def _organizer_label(now: datetime, meeting: Meeting) -> str | None:
-    moment = shifted(meeting.inventory_due_at, meeting.cohort.timezone, days=2)
-    return latest_passed(now, {"T-2d": moment}, meeting.inventory_due_at)
-
-
-def _session_label(now: datetime, meeting: Meeting) -> str | None:
-    zone = meeting.cohort.timezone
-    moments = {
-        "T-1d": shifted(meeting.starts_at, zone, days=1),
-        "T-1h": shifted(meeting.starts_at, zone, hours=1),
-    }
-    return latest_passed(now, moments, meeting.starts_at)
-
-
-def _digest_label(now: datetime, meeting: Meeting) -> str | None:
-    moment = shifted(meeting.starts_at, meeting.cohort.timezone, days=2)
-    return latest_passed(now, {"T-2d": moment}, meeting.starts_at)
-
-
-LABELS = {
-    "inventory_due": _inventory_label,
-    "organizer_not_shared": _organizer_label,
-    "session_soon": _session_label,
-    "digest": _digest_label,
-}
-
-
-def due_periods(now: datetime, meetings: list[Meeting]) -> dict[str, dict[int, str]]:
-    """For each kind, the period key due now of each session that has one (no query)."""
-    periods: dict[str, dict[int, str]] = {kind: {} for kind in LABELS}
-    for meeting in meetings:
-        for kind, label_of in LABELS.items():
-            label = label_of(now, meeting)
-            if label is not None:
-                periods[kind][meeting.id] = f"meeting-{meeting.id}:{label}"
-    return periods
 
 
 # Who is still to remind (one query per kind) ---------------------------------------------
@@ -385,7 +299,7 @@ def send_due_reminders(now: datetime) -> int:
     # Imported here: these series build on this module's Candidate and Reminder.
     from . import digest, feedback_owed
 
-    periods = due_periods(now, _meetings(now))  # read before a commit expires the sessions
+    periods = due_periods(now, due_meetings(now))  # read before a commit expires the sessions
     series = (
         (_inventory_candidates, "inventory_due", _inventory_reminders),
         (_organizer_candidates, "organizer_not_shared", _organizer_reminders),
