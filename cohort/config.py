@@ -75,6 +75,8 @@ class DefaultConfig:
     OUTBOX_STALL_AFTER = 15 * 60
 
     SCHEDULER_TICK_SECONDS = 60
+    # Reminders claimed, notified and queued per transaction by the reminders job.
+    REMINDER_BATCH_SIZE = 500
     SCHEDULER_HEARTBEAT_MAX_AGE = timedelta(minutes=3)
 
     # Answer 503 (and say why on stderr and /healthz) while the database is behind the code's

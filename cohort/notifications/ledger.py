@@ -18,8 +18,6 @@ from ..database import utcnow
 from ..extensions import db
 from .models import ReminderDelivery
 
-DEFAULT_BATCH_SIZE = 500
-
 Key = tuple[int, str, str]  # (user id, kind, period key): the ledger's unique key
 T = TypeVar("T")
 
@@ -85,7 +83,7 @@ def without_jit() -> None:
 
 def batch_size() -> int:
     """How many claims commit together (config ``REMINDER_BATCH_SIZE``)."""
-    return int(current_app.config.get("REMINDER_BATCH_SIZE", DEFAULT_BATCH_SIZE))
+    return int(current_app.config["REMINDER_BATCH_SIZE"])
 
 
 def batches(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
