@@ -4,18 +4,16 @@ stable Message-ID (see ``delivery``). Account emails are also tried at once, rig
 commit."""
 
 import uuid
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..emails import external_url, render_email
 from ..extensions import db
-from .delivery import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now
+from .delivery import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now, opted_out
 from .models import EmailPreference, OutboundEmail
 
 __all__ = [
@@ -37,19 +35,6 @@ UNSUBSCRIBE_SALT = "cohort-unsubscribe"
 def email_enabled(user: User, kind: str) -> bool:
     preference = db.session.get(EmailPreference, (user.id, kind))
     return preference is None or preference.enabled
-
-
-def opted_out(user_ids: Iterable[int], kinds: Iterable[str]) -> set[tuple[int, str]]:
-    """The (user, kind) pairs among these that switched the kind off, in one query: a job
-    queueing thousands of emails asks once per batch instead of once per email."""
-    rows = db.session.execute(
-        select(EmailPreference.user_id, EmailPreference.kind).where(
-            EmailPreference.user_id.in_(set(user_ids)),
-            EmailPreference.kind.in_(set(kinds)),
-            EmailPreference.enabled.is_(False),
-        )
-    )
-    return {(user_id, kind) for user_id, kind in rows}
 
 
 def unsubscribe_token(user: User, kind: str) -> str:
