@@ -11,6 +11,7 @@ never blocked.
 import logging
 import time
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -51,6 +52,7 @@ class SchemaState:
         }
 
 
+@cache  # the migrations on disk are this process's code: read them once, not per /healthz
 def expected_heads() -> tuple[str, ...]:
     return tuple(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
 
