@@ -12,8 +12,9 @@ from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
-from ..notifications.ledger import batch_size, claim_many, unclaimed
-from ..notifications.outbox import queue_email
+from ..notifications.ledger import batch_size, claim_batch, unclaimed
+from ..notifications.outbox import opted_out, queue_email
+from ..notifications.reminders import load_people_and_sessions
 from ..notifications.services import Notice, notify_many
 from .models import Feedback
 from .services import site_path
@@ -93,13 +94,14 @@ def missing_feedback_alerts(now: datetime) -> int:
     """
     sent = 0
     for batch in _batches(_unsent_alerts(now)):
-        claimed = claim_many([alert.key for alert in batch])
-        mine = [alert for alert in batch if alert.key in claimed]
-        notify_many([_notice(alert) for alert in mine])
-        _email_organizers(mine)
-        sent += len(mine)
+        sent += claim_batch(batch, key=lambda alert: alert.key, send=_send)
         db.session.commit()
     return sent
+
+
+def _send(alerts: list[Alert]) -> None:
+    notify_many([_notice(alert) for alert in alerts])
+    _email_organizers(alerts)
 
 
 def _notice(alert: Alert) -> Notice:
@@ -109,27 +111,18 @@ def _notice(alert: Alert) -> Notice:
 
 def _email_organizers(alerts: list[Alert]) -> None:
     """One email per organizer and session listing the inventories still without feedback."""
-    if not alerts:
-        return
     by_email: dict[tuple[int, int], list[str]] = {}
     for alert in alerts:
         by_email.setdefault((alert.organizer_id, alert.meeting_id), []).append(alert.author)
-    users = {
-        user.id: user
-        for user in db.session.scalars(select(User).where(User.id.in_({a[0] for a in by_email})))
-    }
-    meetings = {
-        meeting.id: meeting
-        for meeting in db.session.scalars(
-            select(Meeting).where(Meeting.id.in_({a[1] for a in by_email}))
-        )
-    }
+    loaded = load_people_and_sessions({key[0] for key in by_email}, {key[1] for key in by_email})
+    off = opted_out(loaded.users.keys(), ["organizer_reminders"])
     for (organizer_id, meeting_id), names in by_email.items():
-        meeting = meetings[meeting_id]
+        meeting = loaded.meetings[meeting_id]
         queue_email(
-            users[organizer_id],
+            loaded.users[organizer_id],
             "organizer_reminders",
             "reminder_feedback_missing",
+            enabled=(organizer_id, "organizer_reminders") not in off,
             meeting=meeting,
             cohort=meeting.cohort,
             names=names,

@@ -106,15 +106,23 @@ def claim_in_batches(
     """
     sent = 0
     for batch in batches(candidates, batch_size()):
-        claimed = claim_many([key(candidate) for candidate in batch])
-        mine = []
-        for candidate in batch:
-            if key(candidate) in claimed:
-                claimed.discard(key(candidate))  # a key listed twice is sent once
-                mine.append(candidate)
-        if mine:
-            send(mine)
-            sent += len(mine)
+        sent += claim_batch(batch, key, send)
         if commit:
             db.session.commit()
     return sent
+
+
+def claim_batch(
+    batch: Sequence[T], key: Callable[[T], Key], send: Callable[[list[T]], None]
+) -> int:
+    """Claim one batch and ``send`` what this call claimed (each key once); the caller
+    commits. Returns how many were claimed."""
+    claimed = claim_many([key(candidate) for candidate in batch])
+    mine = []
+    for candidate in batch:
+        if key(candidate) in claimed:
+            claimed.discard(key(candidate))  # a key listed twice is sent once
+            mine.append(candidate)
+    if mine:
+        send(mine)
+    return len(mine)

@@ -74,8 +74,13 @@ Build = Callable[[list[Candidate], Loaded], list[Reminder]]
 
 def load(batch: list[Candidate]) -> Loaded:
     """The users and sessions of a claimed batch: two queries, whatever its size."""
-    user_ids = {candidate.user_id for candidate in batch}
-    meeting_ids = {candidate.meeting_id for candidate in batch}
+    return load_people_and_sessions(
+        {candidate.user_id for candidate in batch}, {candidate.meeting_id for candidate in batch}
+    )
+
+
+def load_people_and_sessions(user_ids: set[int], meeting_ids: set[int]) -> Loaded:
+    """Users and sessions by id, for a batch of reminders or alerts (two queries)."""
     users = db.session.scalars(select(User).where(User.id.in_(user_ids)))
     meetings = db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
     return Loaded({user.id: user for user in users}, {meeting.id: meeting for meeting in meetings})
