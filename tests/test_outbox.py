@@ -30,13 +30,16 @@ def smtp(make_app, app):
             db.session.remove()
 
 
-def queued(n: int = 1) -> list[OutboundEmail]:
+def queued(n: int = 1, addresses: list[str] | None = None) -> list[OutboundEmail]:
+    """``n`` plain emails to Ken's account, sent to ``addresses`` in turn if given."""
     user = factories.make_user(email="ken@example.org")
+    addresses = addresses or [user.email]
     emails = []
     for index in range(n):
         email = OutboundEmail(
             user_id=user.id,
-            to_address=user.email,
+            to_account=True,
+            to_address=addresses[index % len(addresses)],
             kind="nudge",
             subject=f"Subject {index}",
             text_body="Hello",

@@ -17,6 +17,7 @@ from cohort.notifications.outbox import deliver_due
 
 from . import factories
 from .smtp_servers import FaultyServer, Misbehaviour, faulty_server, free_port
+from .test_outbox import queued as queue
 
 TIMEOUT = 0.5
 
@@ -44,27 +45,6 @@ def misbehaving(make_app, **behaviour) -> Iterator[FaultyServer]:
         app_sending_to(make_app, server.port),
     ):
         yield server
-
-
-def queue(n: int, addresses: list[str] | None = None) -> list[OutboundEmail]:
-    user = factories.make_user(email="ken@example.org")
-    emails = [
-        OutboundEmail(
-            user_id=user.id,
-            to_account=True,
-            to_address=(addresses or [user.email])[index % len(addresses or [user.email])],
-            kind="nudge",
-            subject=f"Subject {index}",
-            text_body="Hello",
-            html_body="<p>Hello</p>",
-            headers={},
-            message_id=f"<fault{index}@cohort.test>",
-        )
-        for index in range(n)
-    ]
-    db.session.add_all(emails)
-    db.session.commit()
-    return emails
 
 
 def states() -> dict[str, tuple[OutboxStatus, int]]:
