@@ -93,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import errors, i18n, permissions, schema, security
+    from . import errors, i18n, permissions, read_only, schema, security
     from .auth import presence
     from .cohorts.forms import role_label
     from .notifications import views as notification_views
@@ -106,6 +106,7 @@ def register_request_hooks(app: Flask) -> None:
     app.jinja_env.filters["role_label"] = role_label
     errors.init_app(app)
     i18n.init_app(app)
+    read_only.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
