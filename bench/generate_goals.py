@@ -1,7 +1,7 @@
 """Each person's goals and tasks, replayed month by month over their inventories.
 
-Goals and tasks belong to the person, not the cohort, so people in two cohorts review the
-same tasks in whichever inventory comes next, as they would in the app.
+Goals belong to the person, not the cohort. A task belongs to the inventory it was planned
+in and is reviewed in the same cohort's next inventory, as in the app.
 """
 
 from datetime import datetime, timedelta
@@ -23,7 +23,16 @@ class Goal:
 
 
 class Task:
-    __slots__ = ("closed_at", "created_at", "goal_id", "id", "status", "title")
+    __slots__ = (
+        "closed_at",
+        "cohort",
+        "created_at",
+        "goal_id",
+        "id",
+        "inventory_id",
+        "status",
+        "title",
+    )
 
 
 class GoalWriter:
@@ -50,7 +59,7 @@ class GoalWriter:
                 progress[goal.id] = (0, "")
             if inv.status == "shared":
                 progress.update(self.record_progress(inv, active, pool))
-                tasks += self.new_tasks(pool, inv.updated_at, active)
+                tasks += self.new_tasks(pool, inv, active)
             for goal_id, (percent, note) in progress.items():
                 self.spools["goal_progress"].add(
                     next(self.progress_ids), inv.id, goal_id, percent, note
@@ -62,8 +71,8 @@ class GoalWriter:
             )  # fmt: skip
         for task in tasks:
             self.spools["tasks"].add(
-                task.id, user.id, task.goal_id, task.title, task.status, task.created_at,
-                task.closed_at,
+                task.id, user.id, task.goal_id, task.inventory_id, task.title, task.status,
+                task.created_at, task.closed_at,
             )  # fmt: skip
 
     def new_goal(self, pool: LocalePool, at: datetime) -> Goal:
@@ -78,6 +87,8 @@ class GoalWriter:
         """The first sitting: done, carried or dropped for each task open when it started."""
         for task in tasks:
             if task.status != "open" or task.created_at >= inv.created_at:
+                continue
+            if task.cohort is not inv.cohort:
                 continue
             outcome = self.rng.choice(OUTCOMES)
             self.spools["task_reviews"].add(next(self.review_ids), inv.id, task.id, outcome)
@@ -98,13 +109,14 @@ class GoalWriter:
             found[goal.id] = (goal.percent, self.rng.choice(pool.notes))
         return found
 
-    def new_tasks(self, pool: LocalePool, at: datetime, goals: list[Goal]) -> list[Task]:
+    def new_tasks(self, pool: LocalePool, inv: Inv, goals: list[Goal]) -> list[Task]:
         serving = [g for g in goals if g.status == "active"]
         goal_id = self.rng.choice(serving).id if serving and self.rng.random() < 0.7 else None
         made = []
         for title in self.rng.sample(pool.tasks, self.rng.randint(1, 3)):
             task = Task()
             task.id, task.goal_id, task.title = next(self.task_ids), goal_id, title
-            task.status, task.created_at, task.closed_at = "open", at, None
+            task.status, task.created_at, task.closed_at = "open", inv.updated_at, None
+            task.inventory_id, task.cohort = inv.id, inv.cohort
             made.append(task)
         return made

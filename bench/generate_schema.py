@@ -44,7 +44,9 @@ TABLES: dict[str, tuple[str, ...]] = {
         "id", "inventory_id", "version", "answers", "ratings", "after_meeting", "created_at",
     ),
     "goals": ("id", "user_id", "title", "why", "target_on", "status", "created_at", "closed_at"),
-    "tasks": ("id", "user_id", "goal_id", "title", "status", "created_at", "closed_at"),
+    "tasks": (
+        "id", "user_id", "goal_id", "inventory_id", "title", "status", "created_at", "closed_at",
+    ),
     "task_reviews": ("id", "inventory_id", "task_id", "outcome"),
     "goal_progress": ("id", "inventory_id", "goal_id", "percent", "note"),
     "feedback_assignments": (

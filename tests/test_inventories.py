@@ -202,7 +202,7 @@ def test_tasks_carry_over_and_goals_progress(app, user, cohort):
     from cohort.inventories.goals import tasks_to_review
     from cohort.inventories.models import TaskOutcome
 
-    assert {t.title for t in tasks_to_review(user, None)} == set(tasks)
+    assert {t.title for t in tasks_to_review(user, cohort.id, None)} == set(tasks)
     services.save_inventory(
         user,
         june,
@@ -224,6 +224,42 @@ def test_tasks_carry_over_and_goals_progress(app, user, cohort):
         "Redo my CV": TaskStatus.DROPPED,
     }
     assert goal.status == GoalStatus.ACTIVE
+
+
+def test_an_inventory_shows_only_the_tasks_planned_in_it(app, client, user, cohort):
+    """Not those of the author's later drafts, nor of their inventories in other cohorts."""
+    other = factories.make_cohort(factories.make_user(), name="Other Circle")
+    factories.add_member(other, user)
+    may, june = session_for(cohort, days_ahead=-30), session_for(cohort, days_ahead=5)
+    elsewhere = session_for(other, days_ahead=-20)
+
+    def write(meeting, task, share=True):
+        inventory = services.save_inventory(
+            user, meeting, services.InventoryInput(answers={"did": "x"}, new_tasks=[task]), 0
+        )
+        if share:
+            services.share_inventory(user, inventory)
+        db.session.commit()
+        return inventory
+
+    shared = write(may, "Planned in May")
+    write(elsewhere, "Planned in the other cohort")
+    write(june, "Planned in a June draft", share=False)
+    peer = factories.make_user()
+    factories.add_member(cohort, peer)
+    client.post("/login", data={"email": peer.email, "password": factories.PASSWORD})
+    page = client.get(f"/c/{cohort.slug}/inventories/{shared.id}").get_data(as_text=True)
+    assert "Planned in May" in page
+    assert "Planned in the other cohort" not in page
+    assert "Planned in a June draft" not in page
+
+    from cohort.inventories.goals import tasks_to_review
+
+    here = [t.title for t in tasks_to_review(user, cohort.id, None)]
+    assert here == ["Planned in May", "Planned in a June draft"]
+    assert [t.title for t in tasks_to_review(user, other.id, None)] == [
+        "Planned in the other cohort"
+    ]
 
 
 def test_a_new_inventory_starts_from_the_last_one(logged_in, user, cohort):

@@ -4,6 +4,7 @@ COHORT_TEST_DATABASE_URL): upgrade, agreement with the models, downgrade and upg
 import shutil
 import uuid
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import flask_migrate
@@ -16,7 +17,9 @@ from sqlalchemy import create_engine, inspect, make_url, select, text
 from cohort import create_app, database
 from cohort.auth.models import PasswordResetToken, User
 from cohort.extensions import db
+from cohort.inventories.models import Task
 
+from . import factories
 from .conftest import TEST_CONFIG
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -168,3 +171,24 @@ def test_migration_file_names_start_with_date_and_time():
         stamp = path.name.split("_")[:2]
         assert len(stamp[0]) == 8 and stamp[0].isdigit(), path.name
         assert len(stamp[1]) == 4 and stamp[1].isdigit(), path.name
+
+
+def test_tasks_planned_before_the_inventory_link_find_the_inventory_being_written(migration_app):
+    flask_migrate.upgrade()
+    user = factories.make_user(email="a@example.org", display_name="A")
+    cohort = factories.make_cohort(organizer=user)
+    months = [
+        factories.make_shared_inventory(factories.make_meeting(cohort, starts_at=at), user)
+        for at in (datetime(2026, 1, 20, 10, tzinfo=UTC), datetime(2026, 2, 20, 10, tzinfo=UTC))
+    ]
+    for inventory, started in zip(months, ("2026-01-10", "2026-02-10"), strict=True):
+        inventory.created_at = datetime.fromisoformat(started).replace(tzinfo=UTC)
+    planned = {"2025-12-01": "Before any", "2026-01-10 00:05": "January", "2026-02-15": "February"}
+    for at, title in planned.items():
+        created = datetime.fromisoformat(at).replace(tzinfo=UTC)
+        db.session.add(Task(user_id=user.id, title=title, created_at=created))
+    db.session.commit()
+    flask_migrate.downgrade(revision="10adf1d845ae")
+    flask_migrate.upgrade()
+    rows = db.session.execute(select(Task.title, Task.inventory_id)).all()
+    assert dict(rows) == {"Before any": None, "January": months[0].id, "February": months[1].id}

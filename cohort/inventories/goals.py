@@ -37,17 +37,21 @@ def active_goals(user: User) -> list[Goal]:
     )
 
 
-def tasks_to_review(user: User, inventory: Inventory | None) -> list[Task]:
-    """The tasks this month's inventory asks about: those open when it was started, and
-    those it already reviewed (so a done task stays on the form while it is edited)."""
+def tasks_to_review(user: User, cohort_id: int, inventory: Inventory | None) -> list[Task]:
+    """The tasks this month's inventory asks about: those planned in this cohort and open
+    when it was started, and those it already reviewed (so a done task stays on the form
+    while it is edited). Tasks planned in another cohort are reviewed there."""
     started_at = inventory.created_at if inventory and inventory.id else utcnow()
-    reviewed = (
-        select(TaskReview.task_id).where(TaskReview.inventory_id == inventory.id)
-        if inventory and inventory.id
-        else None
+    planned_in_cohort = select(Inventory.id).where(
+        Inventory.user_id == user.id, Inventory.cohort_id == cohort_id
     )
-    condition = (Task.status == TaskStatus.OPEN) & (Task.created_at < started_at)
-    if reviewed is not None:
+    condition = (
+        (Task.status == TaskStatus.OPEN)
+        & (Task.created_at < started_at)
+        & Task.inventory_id.in_(planned_in_cohort)
+    )
+    if inventory and inventory.id:
+        reviewed = select(TaskReview.task_id).where(TaskReview.inventory_id == inventory.id)
         condition = or_(condition, Task.id.in_(reviewed))
     return list(
         db.session.scalars(
@@ -63,12 +67,8 @@ def new_tasks_since(user: User, inventory: Inventory | None) -> list[Task]:
     return list(
         db.session.scalars(
             select(Task)
-            .where(
-                Task.user_id == user.id,
-                Task.status == TaskStatus.OPEN,
-                Task.created_at >= inventory.created_at,
-            )
-            .order_by(Task.created_at)
+            .where(Task.user_id == user.id, Task.inventory_id == inventory.id)
+            .order_by(Task.created_at, Task.id)
         )
     )
 
@@ -83,8 +83,9 @@ class InventoryTasks:
 
 
 def inventory_tasks(inventory: Inventory) -> InventoryTasks:
-    """The tasks an inventory reviewed and those it planned, in one query."""
-    planned_here = (Task.status == TaskStatus.OPEN) & (Task.created_at >= inventory.created_at)
+    """The tasks an inventory reviewed and those planned in it, in one query: nothing from
+    the author's other inventories (drafts, other cohorts) comes with it."""
+    planned_here = Task.inventory_id == inventory.id
     rows = db.session.execute(
         select(Task, TaskReview.outcome)
         .outerjoin(
@@ -99,7 +100,7 @@ def inventory_tasks(inventory: Inventory) -> InventoryTasks:
         if outcome is not None:
             result.outcomes[task.id] = outcome
             result.reviewed.append(task)
-        if task.status == TaskStatus.OPEN and task.created_at >= inventory.created_at:
+        if task.inventory_id == inventory.id:
             result.planned.append(task)
     return result
 
@@ -184,10 +185,20 @@ def create_goals(user: User, inventory: Inventory, goals: list[NewGoal | tuple])
         db.session.add(GoalProgress(inventory_id=inventory.id, goal_id=goal.id, percent=0))
 
 
-def create_tasks(user: User, titles: list[str], goal_id: int | None = None) -> None:
-    """Open tasks for next month, serving one of the member's own goals or standing alone."""
+def create_tasks(
+    user: User, inventory: Inventory, titles: list[str], goal_id: int | None = None
+) -> None:
+    """Open tasks for next month, planned in this inventory, serving one of the member's own
+    goals or standing alone."""
     if goal_id is not None and db.session.get(Goal, goal_id) not in active_goals(user):
         goal_id = None
     for title in titles:
         if title.strip():
-            db.session.add(Task(user_id=user.id, goal_id=goal_id, title=title.strip()[:200]))
+            db.session.add(
+                Task(
+                    user_id=user.id,
+                    inventory_id=inventory.id,
+                    goal_id=goal_id,
+                    title=title.strip()[:200],
+                )
+            )

@@ -184,6 +184,11 @@ class Task(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
+    # The inventory the task was planned in: it is shown with that inventory only, and
+    # reviewed in the same cohort's next inventory, never in another cohort's.
+    inventory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inventories.id", ondelete="SET NULL"), index=True
+    )
     title: Mapped[str] = mapped_column(String(200))
     status: Mapped[TaskStatus] = mapped_column(
         string_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN

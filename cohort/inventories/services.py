@@ -171,7 +171,7 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
     apply_task_outcomes(user, inventory, data.task_outcomes)
     apply_goal_progress(user, inventory, data.goal_progress)
     create_goals(user, inventory, data.new_goals)
-    create_tasks(user, data.new_tasks, data.new_tasks_goal_id)
+    create_tasks(user, inventory, data.new_tasks, data.new_tasks_goal_id)
     if inventory.status == InventoryStatus.PAUSED:
         inventory.status = InventoryStatus.DRAFT
     inventory.version += 1

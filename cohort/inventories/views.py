@@ -38,7 +38,7 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
     cohort = meeting.cohort
     raw = inventory.template.sections if inventory else template_sections(cohort)
     sections = [section for section in resolve_sections(raw) if not section.hidden]
-    tasks = goal_services.tasks_to_review(current_user, inventory)
+    tasks = goal_services.tasks_to_review(current_user, cohort.id, inventory)
     progress = goal_services.goal_progress(inventory)
     goals = goal_services.active_goals(current_user)
     goals += [row.goal for goal_id, row in progress.items() if row.goal not in goals]
