@@ -200,3 +200,26 @@ def test_rejoining_after_leaving_reuses_the_membership(app):
 def test_joining_is_rate_limited(app, client, real_limits):
     statuses = {client.get("/join/guess-" + str(n)).status_code for n in range(31)}
     assert 429 in statuses
+
+
+def test_a_removed_member_needs_a_new_personal_invitation_to_come_back(app, client, frozen_time):
+    organizer = factories.make_user()
+    cohort = factories.make_cohort(organizer)
+    guest = factories.make_user(email="gone@example.org")
+    shared_link = factories.make_invitation(cohort, organizer, max_uses=10)
+    earlier_personal = factories.make_invitation(cohort, organizer, email="gone@example.org")
+    services.redeem_invitation(guest, shared_link.invitation)
+    frozen_time.shift(60)
+    services.remove_member(organizer, membership_of(guest, cohort))
+    db.session.commit()
+    frozen_time.shift(60)
+    newer_link = factories.make_invitation(cohort, organizer, max_uses=10)
+    client.post("/login", data={"email": guest.email, "password": factories.PASSWORD})
+    for issued in (shared_link, earlier_personal, newer_link):
+        page = client.get(f"/join/{issued.token}").get_data(as_text=True)
+        assert "You were removed from this cohort" in page
+        client.post(f"/join/{issued.token}")
+        assert membership_of(guest, cohort).status == MembershipStatus.REMOVED
+    again = factories.make_invitation(cohort, organizer, email="gone@example.org")
+    client.post(f"/join/{again.token}")
+    assert membership_of(guest, cohort).status == MembershipStatus.ACTIVE

@@ -195,6 +195,10 @@ INVITATION_PROBLEMS = {
         "This invitation was sent to another email address. Log in with that address, "
         "or ask the organizers for a new invitation."
     ),
+    "removed": _l(
+        "You were removed from this cohort. Only a new personal invitation from its "
+        "organizers lets you back in."
+    ),
 }
 
 
@@ -210,7 +214,27 @@ def invitation_problem(invitation: Invitation, user: User | None, now: datetime)
         return "used"
     if user is not None and invitation.email and invitation.email != user.email:
         return "other_email"
+    if user is not None and _removed_before(user, invitation):
+        return "removed"
     return None
+
+
+def _removed_before(user: User, invitation: Invitation) -> bool:
+    """True when an organizer removed the user from the cohort and has not invited them
+    again since: only a personal invitation made after the removal brings them back."""
+    removal = db.session.execute(
+        select(Membership.ended_at).where(
+            Membership.cohort_id == invitation.cohort_id,
+            Membership.user_id == user.id,
+            Membership.status == MembershipStatus.REMOVED,
+        )
+    ).first()
+    if removal is None:
+        return False
+    invited_again = invitation.email is not None and (
+        removal.ended_at is None or invitation.created_at > removal.ended_at
+    )
+    return not invited_again
 
 
 def redeem_invitation(user: User, invitation: Invitation) -> Membership:
