@@ -38,6 +38,7 @@ CONTEXTS = {
         "max_age_minutes": 60,
     },
     "email_changed": {"old_email": "old@example.org"},
+    "password_changed": {"forgot_url": "https://cohort.example.org/password/forgot"},
     "email_confirm": {
         "new_email": "hanako.new@example.org",
         "confirm_url": "https://cohort.example.org/settings/email/confirm/token",

@@ -97,3 +97,44 @@ def test_reset_requests_are_rate_limited(client, real_limits):
     statuses = [request_reset(client, "someone@example.org").status_code for _ in range(6)]
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
+
+
+def test_a_reset_sends_a_notice_and_says_the_device_is_logged_in(client, user, outbox):
+    request_reset(client, user.email)
+    link = reset_link(outbox[0])
+    new = {"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    page = client.post(link, data=new, follow_redirects=True).get_data(as_text=True)
+    assert "you are now logged in on this device" in page
+    notice = outbox[-1]
+    assert notice.to == [user.email]
+    assert notice.subject == "Your Cohort password was changed"
+    assert "http://cohort.test/password/forgot" in notice.body
+
+
+def test_changing_the_password_kills_outstanding_reset_links(client, user, outbox):
+    request_reset(client, user.email)
+    link = reset_link(outbox[0])
+    client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    changed = client.post(
+        "/settings/password",
+        data={
+            "current_password": factories.PASSWORD,
+            "new_password": "my own new passphrase",
+            "confirm": "my own new passphrase",
+        },
+    )
+    assert changed.status_code == 302
+    assert outbox[-1].subject == "Your Cohort password was changed"
+    assert client.get(link).status_code == 410
+
+
+def test_changing_the_email_address_kills_outstanding_reset_links(client, user, outbox):
+    from cohort.auth import services
+
+    request_reset(client, user.email)
+    link = reset_link(outbox[0])
+    _, token = services.request_email_change(user, "ann.new@example.org")
+    services.confirm_email_change(user, token)
+    db.session.commit()
+    assert db.session.scalar(select(PasswordResetToken)) is None
+    assert client.get(link).status_code == 410

@@ -5,11 +5,13 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column, query_expression, with_expression
+from sqlalchemy import Boolean, ForeignKey, String, Text, delete, event, func, inspect, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, query_expression, with_expression
 
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+
+CREDENTIALS = ("password_hash", "email")  # changing either revokes outstanding reset links
 
 
 def new_session_token() -> str:
@@ -80,3 +82,22 @@ class PasswordResetToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+@event.listens_for(Session, "before_flush")
+def _revoke_reset_links_when_credentials_change(session, flush_context, instances) -> None:
+    """A reset link is for the password and address it was sent for: once either changes
+    (in settings, through a reset, from the command line), every outstanding link dies."""
+    changed = [
+        user.id
+        for user in session.dirty
+        if isinstance(user, User)
+        and user.id is not None
+        and any(inspect(user).attrs[name].history.has_changes() for name in CREDENTIALS)
+    ]
+    if changed:
+        session.execute(
+            delete(PasswordResetToken)
+            .where(PasswordResetToken.user_id.in_(changed))
+            .execution_options(synchronize_session=False)
+        )

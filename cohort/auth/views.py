@@ -22,6 +22,7 @@ from ..notifications.outbox import deliver_now, queue_message
 from ..security import keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
+from .emails import queue_password_changed_notice
 from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 bp = Blueprint("auth", __name__)
@@ -156,9 +157,17 @@ def reset_password(token: str):
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            notice = queue_password_changed_notice(user)
             db.session.commit()
+            deliver_now(notice)
             logout_user()
             login_user(user)
-            flash(_("Your new password is set. Other devices have been logged out."), "success")
+            flash(
+                _(
+                    "Your new password is set and you are now logged in on this device. "
+                    "Other devices have been logged out, and we emailed you a notice."
+                ),
+                "success",
+            )
             return redirect(url_for("main.home"))
     return render_template("auth/reset_password.html", form=form)

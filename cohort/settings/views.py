@@ -6,6 +6,7 @@ from flask_babel import refresh
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
 from ..auth import services
+from ..auth.emails import queue_password_changed_notice
 from ..cohorts.forms import ConfirmForm
 from ..emails import external_url
 from ..errors import DomainError
@@ -50,7 +51,9 @@ def password():
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            notice = queue_password_changed_notice(current_user)
             db.session.commit()
+            deliver_now(notice)
             login_user(current_user._get_current_object())  # this session, with the new token
             flash(_("Your password is changed. Other devices have been logged out."), "success")
             return redirect(url_for("settings.profile"))
