@@ -25,8 +25,11 @@ def render_markdown(text: str | None) -> str:
     if not text:
         return ""
     converter = md.Markdown(extensions=["sane_lists", "tables", "fenced_code"])
-    # Escape any raw HTML before Markdown sees it: people write text here, not markup.
-    return sanitize_html(converter.convert(_escape_html(text)))
+    # People write text here, not markup: without its raw-HTML rules, Markdown escapes any
+    # tag like the rest of the text (once, so `a < b` in code reads as written).
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    return sanitize_html(converter.convert(text))
 
 
 def sanitize_html(html: str) -> str:
@@ -40,7 +43,3 @@ def sanitize_html(html: str) -> str:
         strip_comments=True,
     )
 
-
-def _escape_html(text: str) -> str:
-    # '>' stays as it is: Markdown needs it for block quotes and escapes it itself.
-    return text.replace("&", "&amp;").replace("<", "&lt;")

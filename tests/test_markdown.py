@@ -63,3 +63,11 @@ def test_block_quotes_and_tables_work():
 def test_empty_text_renders_nothing():
     assert render_markdown("") == ""
     assert render_markdown(None) == ""
+
+
+def test_code_is_escaped_once():
+    assert render_markdown("use `a < b && c` here") == (
+        "<p>use <code>a &lt; b &amp;&amp; c</code> here</p>"
+    )
+    assert render_markdown("```\nif x < y:\n```") == "<pre><code>if x &lt; y:\n</code></pre>"
+    assert render_markdown("Fish & chips < tea") == "<p>Fish &amp; chips &lt; tea</p>"
