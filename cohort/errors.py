@@ -6,6 +6,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import Forbidden, HTTPException, NotFound
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .extensions import db
+
 
 class DomainError(Exception):
     """A use case refused, with a translatable message to show the person."""
@@ -30,6 +32,10 @@ def init_app(app: Flask) -> None:
 
 def render_error_page(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) else 500
+    if code == 500:
+        # A failed statement leaves PostgreSQL's transaction unusable, and the page itself
+        # reads the signed-in user: start afresh so the error page cannot fail in turn.
+        db.session.rollback()
     if request.path.startswith("/healthz"):
         return {"error": code}, code
     if request_ctx.url_adapter is None:  # an untrusted Host header: no page can link anywhere

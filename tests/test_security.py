@@ -5,8 +5,10 @@ import re
 
 import pytest
 from flask import abort
+from sqlalchemy import text
 
 from cohort.config import DefaultConfig
+from cohort.extensions import db
 
 from . import factories
 
@@ -241,3 +243,20 @@ def test_rate_limits_can_be_shared_through_redis(tmp_path):
     keys = client.keys(f"*{prefix}*")
     assert keys, "no rate-limit counter was written to Redis"
     client.delete(*keys)
+
+
+def test_the_error_page_survives_a_failed_database_statement(make_app, user):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/broken-query")
+    def broken_query():
+        db.session.commit()  # the signed-in user's attributes now need reloading
+        db.session.execute(text("SELECT * FROM no_such_table"))
+
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    response = client.get("/broken-query")
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page
+    assert "Ann" in page  # the page still knows who is signed in
