@@ -42,4 +42,3 @@ def sanitize_html(html: str) -> str:
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
-
