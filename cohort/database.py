@@ -91,3 +91,10 @@ def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
         connection.commit()
     if violations:
         raise RuntimeError(f"migration left broken foreign keys: {violations[:5]}")
+
+
+def database_busy(error: Exception) -> bool:
+    """True for SQLite's "database is locked": another write held the file for longer than
+    the busy timeout, or committed under a transaction that had already read. Trying again
+    is the answer, so pages say so instead of failing."""
+    return "database is locked" in str(getattr(error, "orig", error))

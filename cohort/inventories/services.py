@@ -6,8 +6,9 @@ Each checks permissions, flushes, and leaves the commit to the caller.
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -148,6 +149,24 @@ def _require_writable(user: User, meeting: Meeting) -> None:
         raise DomainError(_l("This session was cancelled."))
 
 
+def _claim_version(inventory: Inventory, version: int) -> bool:
+    """Move the inventory from ``version`` to the next in one conditional UPDATE, before
+    anything else is written: of two saves made from the same version at the same moment,
+    exactly one goes on (on PostgreSQL the second waits for the first, then finds the
+    version gone) and the other becomes a conflict, so neither is silently lost."""
+    claimed = db.session.execute(
+        update(Inventory)
+        .where(Inventory.id == inventory.id, Inventory.version == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount == 1:
+        set_committed_value(inventory, "version", version + 1)
+        return True
+    db.session.refresh(inventory)
+    return False
+
+
 def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: int) -> Inventory:
     """Save the member's inventory (a draft until shared; a new revision once shared).
 
@@ -156,7 +175,7 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
     """
     _require_writable(user, meeting)
     inventory = _get_or_create(user, meeting)
-    if inventory.version != version:
+    if inventory.version != version or not _claim_version(inventory, version):
         if _same_content(inventory, data):
             return inventory
         raise VersionConflict(inventory)
@@ -174,7 +193,6 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
     create_tasks(user, inventory, data.new_tasks, data.new_tasks_goal_id)
     if inventory.status == InventoryStatus.PAUSED:
         inventory.status = InventoryStatus.DRAFT
-    inventory.version += 1
     inventory.updated_at = now
     if inventory.is_shared:
         inventory.edited_after_meeting = inventory.edited_after_meeting or now > meeting.ends_at

@@ -2,11 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from ..cohorts.models import Cohort, Membership, MembershipStatus
-from ..database import utcnow
+from ..database import database_busy, utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.reading import inventory_feedback_context
@@ -31,6 +33,11 @@ from .organizing import prompts_for, template_sections
 from .sections import AREA_LABELS, resolve_sections
 
 bp = Blueprint("inventories", __name__)
+
+BUSY_MESSAGE = _l(
+    "Cohort was busy saving something else and could not save this just now. Nothing is "
+    "lost: your text is still here. Please press the button again."
+)
 
 
 def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
@@ -113,6 +120,12 @@ def write(slug: str, meeting_id: int):
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
+        except OperationalError as error:
+            db.session.rollback()
+            if not database_busy(error):
+                raise
+            form.form_errors.append(BUSY_MESSAGE)
+            return render_template("inventories/write.html", form=form, **context), 503
         else:
             db.session.commit()
             if inventory.is_shared:
