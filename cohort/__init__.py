@@ -94,13 +94,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from . import errors, i18n, permissions, read_only, schema, security
-    from .auth import presence
+    from .auth import presence, sessions
     from .cohorts.forms import role_label
     from .notifications import views as notification_views
 
     schema.init_app(app)
     security.init_app(app)
     permissions.init_app(app)
+    sessions.init_app(app)  # before anything reads the signed-in user
     presence.init_app(app)
     notification_views.init_app(app)
     app.jinja_env.filters["role_label"] = role_label

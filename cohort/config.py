@@ -27,8 +27,10 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
-    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Seconds: a session without "remember me" ends after this long unused, and no sign-in
+    # (remembered or not) lasts longer than the lifetime; the cookies' expiry follows it.
+    SESSION_IDLE_TIMEOUT = 24 * 3600
+    SESSION_LIFETIME = 30 * 24 * 3600
 
     # Long reflections are text, never files: 1 MiB covers any honest form.
     MAX_CONTENT_LENGTH = 1024 * 1024
@@ -101,6 +103,9 @@ def load_config(app: Flask, overrides: dict | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'cohort.sqlite3'}"
     app.config.setdefault("MAIL_FILE_PATH", str(instance / "mail"))
 
+    lifetime = timedelta(seconds=app.config["SESSION_LIFETIME"])
+    app.config.update(PERMANENT_SESSION_LIFETIME=lifetime, REMEMBER_COOKIE_DURATION=lifetime)
+
     if app.config["PRODUCTION"]:
         _apply_production(app)
     elif not app.config["SECRET_KEY"]:
@@ -113,11 +118,34 @@ def _apply_production(app: Flask) -> None:
         raise RuntimeError(
             "Production needs COHORT_SECRET_KEY and COHORT_BASE_URL (the public https address)."
         )
+    _refuse_weak_secret_key(app.config["SECRET_KEY"])
+    if not app.config.get("TRUSTED_HOSTS"):
+        raise RuntimeError(
+            "Production needs COHORT_TRUSTED_HOSTS, the JSON list of host names the app "
+            "answers to, e.g. '[\"cohort.example.org\"]'."
+        )
     app.config.update(
         SESSION_COOKIE_SECURE=True,
         REMEMBER_COOKIE_SECURE=True,
+        # __Host- cookies are refused by browsers unless Secure, for "/" and without a
+        # Domain: no subdomain or plain-http page can set or overwrite them.
+        SESSION_COOKIE_NAME="__Host-session",
+        REMEMBER_COOKIE_NAME="__Host-remember_token",
         PREFERRED_URL_SCHEME="https",
     )
+
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _refuse_weak_secret_key(key: str) -> None:
+    """Sessions are only as safe as the key that signs them: refuse one that is short or
+    made of few distinct characters (a word repeated, "aaaa…", "1234…")."""
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 12:
+        raise RuntimeError(
+            f"COHORT_SECRET_KEY is too weak: use at least {MIN_SECRET_KEY_LENGTH} random "
+            'characters, e.g. python -c "import secrets; print(secrets.token_hex(32))".'
+        )
 
 
 def _development_secret_key(instance: Path) -> str:

@@ -142,9 +142,12 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("cohorts.leave", "POST"): inside(302),
     # Anyone may open a live invitation; members are sent to the cohort they are already in.
     ("cohorts.join", "GET"): {**everyone(200), "member": 302, "mentor": 302, "organizer": 302},
+    # A removed member is told why the link does not let them back in (only a new personal
+    # invitation does).
     ("cohorts.join", "POST"): {
         **everyone(302),
         "anonymous": 200,
+        "removed": 200,
     },
     ("organizer.dashboard", "GET"): organizers_only(200),
     ("organizer.members", "GET"): organizers_only(200),

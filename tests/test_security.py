@@ -97,19 +97,36 @@ def test_every_get_route_is_safe_and_post_routes_refuse_get(app):
             assert "GET" not in rule.methods, rule
 
 
+STRONG_KEY = "b1c4f0e9a27d6e5f8c3b0a9d8e7f6a5b4c3d2e1f0a9b8c7d"
+PRODUCTION = {
+    "PRODUCTION": True,
+    "SECRET_KEY": STRONG_KEY,
+    "BASE_URL": "https://cohort.example.org",
+    "TRUSTED_HOSTS": ["cohort.example.org"],
+}
+
+
 def test_production_needs_a_secret_key_and_base_url(make_app):
     with pytest.raises(RuntimeError, match="COHORT_SECRET_KEY"):
-        make_app(PRODUCTION=True, SECRET_KEY=None, BASE_URL="https://cohort.example.org")
+        make_app(**{**PRODUCTION, "SECRET_KEY": None})
     with pytest.raises(RuntimeError, match="COHORT_BASE_URL"):
-        make_app(PRODUCTION=True, BASE_URL=DefaultConfig.BASE_URL)
+        make_app(**{**PRODUCTION, "BASE_URL": DefaultConfig.BASE_URL})
+
+
+@pytest.mark.parametrize("key", ["test secret key", "a" * 64, "abcd1234" * 8])
+def test_production_refuses_a_weak_secret_key(make_app, key):
+    with pytest.raises(RuntimeError, match="COHORT_SECRET_KEY is too weak"):
+        make_app(**{**PRODUCTION, "SECRET_KEY": key})
+
+
+def test_production_needs_trusted_hosts(make_app):
+    for hosts in (None, []):
+        with pytest.raises(RuntimeError, match="COHORT_TRUSTED_HOSTS"):
+            make_app(**{**PRODUCTION, "TRUSTED_HOSTS": hosts})
 
 
 def test_production_sets_secure_cookies_and_trusted_hosts(make_app, user):
-    app = make_app(
-        PRODUCTION=True,
-        BASE_URL="https://cohort.example.org",
-        TRUSTED_HOSTS=["cohort.example.org"],
-    )
+    app = make_app(**PRODUCTION)
     client = app.test_client()
     assert client.get("/login", base_url="https://evil.example").status_code == 400
     response = client.post(
@@ -120,6 +137,9 @@ def test_production_sets_secure_cookies_and_trusted_hosts(make_app, user):
     assert response.status_code == 302
     cookies = response.headers.getlist("Set-Cookie")
     assert cookies and all("Secure" in c and "HttpOnly" in c for c in cookies)
+    names = {cookie.split("=", 1)[0] for cookie in cookies}
+    assert names == {"__Host-session", "__Host-remember_token"}
+    assert all("Domain=" not in c and "Path=/" in c for c in cookies)
     assert "Strict-Transport-Security" in response.headers
 
 

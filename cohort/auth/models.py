@@ -2,6 +2,7 @@
 
 import hmac
 import secrets
+import time
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -42,17 +43,26 @@ class User(UserMixin, db.Model):
     # every page shows it, so it costs no statement of its own.
     unread_notifications: Mapped[int | None] = query_expression()
 
+    # When this sign-in began (Unix seconds): set by ``sessions.start_session`` and kept by
+    # ``load_user``, so the id below carries it into the session and remember-me cookies.
+    signed_in_at = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.signed_in_at or int(time.time())}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
 
 def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id must carry the user's current session token."""
-    raw_id, _, token = user_id.partition(":")
-    if not raw_id.isdigit() or not token:
+    """Flask-Login's loader: the id must carry the user's current session token and a
+    sign-in moment within the session lifetime (see ``sessions``)."""
+    from .sessions import is_past_lifetime
+
+    raw_id, token, signed_in = [*user_id.split(":"), "", ""][:3]
+    if not raw_id.isdigit() or not token or not signed_in.isdigit():
+        return None
+    if is_past_lifetime(int(signed_in)):
         return None
     from ..notifications.models import Notification
 
@@ -69,6 +79,7 @@ def load_user(user_id: str) -> User | None:
     )
     if user is None or not hmac.compare_digest(user.session_token, token):
         return None
+    user.signed_in_at = int(signed_in)
     return user
 
 

@@ -11,7 +11,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_fresh, login_required, login_user, logout_user
+from flask_login import current_user, login_fresh, login_required, logout_user
 
 from ..emails import external_url
 from ..errors import DomainError
@@ -24,6 +24,7 @@ from ..urls import safe_next_url
 from . import services
 from .emails import queue_password_changed_notice
 from .forms import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .sessions import start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -72,7 +73,7 @@ def register():
         else:
             cohort = join_pending_invitation(user)
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash(_("Welcome to Cohort, %(name)s!", name=user.display_name), "success")
             if cohort is not None:
                 return redirect(url_for("cohorts.overview", slug=cohort.slug))
@@ -92,8 +93,7 @@ def login():
             form.form_errors.append(_("The email or password is not correct."))
         else:
             db.session.commit()
-            login_user(user, remember=form.remember.data)
-            session.permanent = True
+            start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -161,7 +161,7 @@ def reset_password(token: str):
             db.session.commit()
             deliver_now(notice)
             logout_user()
-            login_user(user)
+            start_session(user)
             flash(
                 _(
                     "Your new password is set and you are now logged in on this device. "
