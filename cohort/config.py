@@ -75,6 +75,8 @@ class DefaultConfig:
     OUTBOX_TICK_MAX_EMAILS = 50000
     # /healthz turns 503 when a due email has waited longer than this many seconds.
     OUTBOX_STALL_AFTER = 15 * 60
+    # Sent and failed emails (their bodies emptied once final) are deleted after this many days.
+    OUTBOX_KEEP_DAYS = 30
 
     SCHEDULER_TICK_SECONDS = 60
     # Reminders claimed, notified and queued per transaction by the reminders job.

@@ -24,6 +24,7 @@ from ..cohorts.models import Membership, MembershipStatus
 from ..database import utcnow
 from ..extensions import db
 from .models import EmailPreference, OutboundEmail, OutboxStatus
+from .retention import EMPTIED, forget_bodies
 from .transport import Outcome, Outgoing, Result, SenderPool
 
 log = logging.getLogger(__name__)
@@ -208,7 +209,7 @@ def record(batch: list[Claimed], results: list[Result], lease: datetime, now: da
         db.session.execute(
             update(_table)
             .where(_table.c.id.in_(sent), _table.c.next_attempt_at == lease)
-            .values(status=OutboxStatus.SENT, sent_at=now)
+            .values(status=OutboxStatus.SENT, sent_at=now, **EMPTIED)
         )
     others = [_row_after(by_id[r.email_id], r, now) for r in results if r.email_id not in sent]
     if others:
@@ -223,6 +224,7 @@ def record(batch: list[Claimed], results: list[Result], lease: datetime, now: da
             ),
             others,
         )
+        forget_bodies(row["b_id"] for row in others if row["b_status"] is OutboxStatus.FAILED)
     db.session.commit()
     return Counter(result.outcome for result in results)
 

@@ -3,6 +3,7 @@
 from ..database import utcnow
 from .outbox import deliver_due
 from .reminders import send_due_reminders
+from .retention import purge_old_emails
 
 
 def send_reminders() -> None:
@@ -14,3 +15,8 @@ def send_reminders() -> None:
 def deliver_emails() -> None:
     """Send the outbox's due emails, with retries and backoff."""
     deliver_due(utcnow())
+
+
+def purge_emails() -> None:
+    """Delete sent and failed emails past the retention period."""
+    purge_old_emails(utcnow())
