@@ -45,11 +45,26 @@ def render_error_page(error: HTTPException | Exception):
 
 def handle_csrf_error(error: CSRFError):
     view = current_app.view_functions.get(request.endpoint)
-    if view is not None and getattr(view, "keeps_text_on_csrf_failure", False):
-        # The view validates its FlaskForm, which fails on the same token and re-renders the
-        # form with everything the member typed and a fresh token.
-        return view(**(request.view_args or {}))
+    if (
+        view is not None
+        and getattr(view, "keeps_text_on_csrf_failure", False)
+        and _token_problem(error)
+    ):
+        # The view validates its FlaskForm, which fails on the same token and shows the form
+        # again with everything the member typed and a fresh token. Whatever the view answers
+        # instead (a 404, a redirect to log in) is answered as it would be anywhere else.
+        try:
+            return view(**(request.view_args or {}))
+        except HTTPException as http_error:
+            return render_error_page(http_error)
     return render_template("errors/error.html", code=400, csrf_failed=True), 400
+
+
+def _token_problem(error: CSRFError) -> bool:
+    """The token is missing, expired or wrong, which the view's own form refuses again. A
+    missing or foreign Referer over HTTPS is not: the token may be valid, so re-running the
+    view would save the request, and it is refused like on every other form."""
+    return "referrer" not in (error.description or "").lower()
 
 
 def handle_not_allowed(error):

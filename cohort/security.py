@@ -2,8 +2,15 @@
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+KEPT = "kept_text"
+EXPIRED_MESSAGE = _l(
+    "This page was open for a long time, so for your safety it needs to be sent again. "
+    "Everything you wrote is still here: please check it and press the button once more."
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,6 +30,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
+    app.after_request(_forget_kept_text_once_shown)
+    app.add_template_global(kept_text)
 
 
 def set_security_headers(response):
@@ -50,3 +59,24 @@ def keeps_text_on_csrf_failure(view: Callable) -> Callable:
     """
     view.keeps_text_on_csrf_failure = True
     return view
+
+
+def keep_text(**fields: str) -> None:
+    """Remember what was typed in a form that could not be saved (its token had expired) for
+    the page the view redirects to, which puts it back in the same form (``kept_text``)."""
+    session[KEPT] = {"action": request.path, "fields": fields}
+
+
+def kept_text(action: str, name: str) -> str:
+    """The text kept for field ``name`` of the form posting to ``action``, shown once."""
+    kept = session.get(KEPT)
+    if not kept or kept.get("action") != action:
+        return ""
+    g.kept_text_shown = True
+    return kept["fields"].get(name, "")
+
+
+def _forget_kept_text_once_shown(response):
+    if g.get("kept_text_shown"):
+        session.pop(KEPT, None)
+    return response

@@ -13,7 +13,7 @@ from ..inventories import goals as goal_services
 from ..inventories.models import Inventory
 from ..inventories.sections import AREA_LABELS, resolve_sections
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
-from ..security import keeps_text_on_csrf_failure
+from ..security import EXPIRED_MESSAGE, keep_text, keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
 from .forms import FeedbackForm, ReplyForm, ToggleForm
@@ -125,6 +125,7 @@ def _back(feedback: Feedback):
 
 @bp.post("/c/<slug>/feedback/<int:feedback_id>/reply")
 @login_required
+@keeps_text_on_csrf_failure
 def reply(slug: str, feedback_id: int):
     feedback = _feedback_in(cohort_or_404(current_user, slug), feedback_id)
     form = ReplyForm()
@@ -133,6 +134,9 @@ def reply(slug: str, feedback_id: int):
             lambda: services.reply_to_feedback(current_user, feedback, form.reply.data),
             _("Your reply is sent to %(name)s.", name=feedback.giver.display_name),
         )
+    elif "csrf_token" in form.errors:
+        keep_text(reply=request.form.get("reply", ""))
+        flash(str(EXPIRED_MESSAGE), "error")
     else:
         flash(_("Keep the reply under 2000 characters."), "error")
     return _back(feedback)

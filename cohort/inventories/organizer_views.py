@@ -12,6 +12,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
+from ..security import EXPIRED_MESSAGE, keep_text, keeps_text_on_csrf_failure
 from . import organizing
 from .sections import resolve_sections
 
@@ -42,11 +43,16 @@ def month(slug: str, meeting_id: int):
 
 @bp.post("/sessions/<int:meeting_id>/nudge")
 @login_required
+@keeps_text_on_csrf_failure
 def nudge(slug: str, meeting_id: int):
     """Remind, right away, only the members who have not shared, with an optional message."""
     cohort = _organizer_cohort(slug)
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        keep_text(message=request.form.get("message", ""))
+        flash(str(EXPIRED_MESSAGE), "error")
+    else:
         count = nudge_non_sharers(
             current_user, meeting, request.form.get("message", "")[:1000], utcnow()
         )
@@ -121,6 +127,7 @@ def _position(value: str | None, default: int) -> int:
 
 @bp.route("/prompts", methods=["GET", "POST"])
 @login_required
+@keeps_text_on_csrf_failure
 def prompts(slug: str):
     """The cohort's own deepening questions, one per line for each section."""
     cohort = _organizer_cohort(slug)
@@ -140,5 +147,9 @@ def prompts(slug: str):
         cohort=cohort,
         form=form,
         sections=sections,
-        prompts=organizing.prompts_for(cohort),
+        prompts=(
+            {s.key: request.form.get(f"prompts-{s.key}", "").splitlines() for s in sections}
+            if request.method == "POST"  # not saved (an expired token): what was typed
+            else organizing.prompts_for(cohort)
+        ),
     )
