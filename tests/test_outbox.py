@@ -85,6 +85,19 @@ def test_a_permanent_failure_ends_as_failed_at_once(smtp):
     assert "550" in email.last_error
 
 
+def test_an_email_that_cannot_be_built_fails_at_once_and_is_not_retried(smtp, frozen_time):
+    (email,) = queued()
+    email.subject = "Hello\r\nBcc: everyone@example.org"  # a header injection never leaves
+    db.session.commit()
+    deliver_due(utcnow())
+    db.session.refresh(email)
+    assert (email.status, email.attempts) == (OutboxStatus.FAILED, 1)
+    frozen_time.shift(timedelta(days=1))
+    assert deliver_due(utcnow()) == 0
+    db.session.refresh(email)
+    assert email.attempts == 1 and smtp.messages == []
+
+
 def test_a_server_that_stays_down_fails_after_a_few_attempts_and_loses_nothing(
     make_app, app, frozen_time
 ):

@@ -102,6 +102,10 @@ def build_message(item: Outgoing) -> EmailMultiAlternatives:
         headers={**item.headers, "Message-ID": item.message_id},
     )
     message.attach_alternative(item.html_body, "text/html")
+    # Headers are only checked when the message is serialised: do it here, where a message
+    # that can never go (a line break in its subject) fails for good, instead of inside the
+    # SMTP conversation, where the error would stop the whole batch at every tick.
+    message.message()
     return message
 
 
