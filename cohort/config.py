@@ -113,11 +113,34 @@ def _apply_production(app: Flask) -> None:
         raise RuntimeError(
             "Production needs COHORT_SECRET_KEY and COHORT_BASE_URL (the public https address)."
         )
+    _require_shared_ratelimit_storage(app)
     app.config.update(
         SESSION_COOKIE_SECURE=True,
         REMEMBER_COOKIE_SECURE=True,
         PREFERRED_URL_SCHEME="https",
     )
+
+
+# Storage every worker and host reaches (see limits.storage.SCHEMES): not memory://.
+SHARED_RATELIMIT_SCHEMES = frozenset(
+    {"redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel"}
+    | {"valkey", "valkeys", "valkey+unix", "valkey+cluster", "valkey+sentinel"}
+    | {"memcached", "mongodb", "mongodb+srv"}
+)
+
+
+def _require_shared_ratelimit_storage(app: Flask) -> None:
+    """Refuse to start on per-process counters: with memory:// every worker keeps its own
+    count, so each limit silently becomes the limit times the number of workers."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    scheme = uri.partition("://")[0].lower() if "://" in uri else ""
+    if scheme not in SHARED_RATELIMIT_SCHEMES:
+        got = f"{scheme}://" if scheme else "no storage address"  # never the password in it
+        raise RuntimeError(
+            "Production needs COHORT_RATELIMIT_STORAGE_URI pointing at storage shared by every "
+            f"worker, e.g. redis://localhost:6379/0 (got {got}): with memory:// each worker "
+            "counts on its own and every rate limit is multiplied by the number of workers."
+        )
 
 
 def _development_secret_key(instance: Path) -> str:
