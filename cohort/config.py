@@ -45,11 +45,18 @@ class DefaultConfig:
     PASSWORD_HASH_MEMORY_COST = 65536
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
 
-    RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0
+    # Each process counts on its own with memory://, which multiplies every limit by the number
+    # of workers: production refuses to start without shared storage (redis://host:6379/0).
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address.
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"  # noqa: S105 (a limit)
     RATELIMIT_JOIN = "30 per minute;200 per hour"
+    # Per account, whatever address the requests come from: failed logins against one email
+    # (then a wait, never a lock-out), and reset emails asked for one address.
+    RATELIMIT_LOGIN_ACCOUNT = "10 per 10 minutes"
+    RATELIMIT_PASSWORD_RESET_EMAIL = "3 per 15 minutes;10 per day"  # noqa: S105 (a limit)
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"
