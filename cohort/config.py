@@ -57,6 +57,12 @@ class DefaultConfig:
     # (then a wait, never a lock-out), and reset emails asked for one address.
     RATELIMIT_LOGIN_ACCOUNT = "10 per 10 minutes"
     RATELIMIT_PASSWORD_RESET_EMAIL = "3 per 15 minutes;10 per day"  # noqa: S105 (a limit)
+    # Per signed-in member: writes that notify someone or send an email. Far above what anyone
+    # does by hand, low enough that one account cannot flood a cohort's inboxes.
+    RATELIMIT_CHEERS = "60 per hour"
+    RATELIMIT_FEEDBACK = "30 per hour"
+    RATELIMIT_NUDGES = "10 per hour"
+    RATELIMIT_INVITATIONS = "40 per hour;100 per day"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"

@@ -1,8 +1,10 @@
-"""Rate limits keyed on the account acted on, beside Flask-Limiter's per-address ones.
+"""Rate limits keyed on who is acted on or who acts, beside Flask-Limiter's per-address ones.
 
 - Per account: a login or password reset names an email; counting per email, whatever address
   the requests come from, stops one account being tried from many machines. Unknown emails are
   counted the same way, so the answer never tells whether an account exists.
+- Per member: writes that notify someone or send an email are limited per signed-in user, so
+  one account cannot flood a cohort's notifications or inboxes.
 
 Counters live in the limiter's storage (Redis in production), under its key prefix.
 """
@@ -12,6 +14,8 @@ import hmac
 from collections.abc import Callable
 
 from flask import current_app
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from limits import parse_many
 
 from .auth.services import normalize_email
@@ -59,3 +63,20 @@ def hit(config_key: str, key: str) -> bool:
         return all(results)
 
     return _run(count_each)
+
+
+def _user_or_address() -> str:
+    if current_user.is_authenticated:
+        return f"user-{current_user.id}"
+    return get_remote_address()  # login_required turns them away anyway
+
+
+def per_member(config_key: str):
+    """Decorate a view: its POSTs count against ``config[config_key]`` for the signed-in
+    member, shared by every view decorated with the same key; over it, the 429 page."""
+    return limiter.shared_limit(
+        lambda: current_app.config[config_key],
+        scope=config_key.lower(),
+        key_func=_user_or_address,
+        methods=["POST"],
+    )

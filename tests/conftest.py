@@ -32,6 +32,10 @@ TEST_CONFIG = {
     "RATELIMIT_JOIN": "10000 per minute",
     "RATELIMIT_LOGIN_ACCOUNT": "10000 per minute",
     "RATELIMIT_PASSWORD_RESET_EMAIL": "10000 per minute",
+    "RATELIMIT_CHEERS": "10000 per minute",
+    "RATELIMIT_FEEDBACK": "10000 per minute",
+    "RATELIMIT_NUDGES": "10000 per minute",
+    "RATELIMIT_INVITATIONS": "10000 per minute",
     # Cheap hashes keep the suite fast; production cost is checked in test_passwords.py.
     "PASSWORD_HASH_TIME_COST": 1,
     "PASSWORD_HASH_MEMORY_COST": 1024,
@@ -45,6 +49,10 @@ RATE_LIMITS = (
     "RATELIMIT_JOIN",
     "RATELIMIT_LOGIN_ACCOUNT",
     "RATELIMIT_PASSWORD_RESET_EMAIL",
+    "RATELIMIT_CHEERS",
+    "RATELIMIT_FEEDBACK",
+    "RATELIMIT_NUDGES",
+    "RATELIMIT_INVITATIONS",
 )
 
 

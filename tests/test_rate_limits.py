@@ -1,11 +1,12 @@
-"""Limits keyed on the account a login or reset names, from any address. Per-address limits:
-test_security.py."""
+"""Limits keyed on the account a login or reset names (from any address), and on the member
+behind writes that notify someone or send an email. Per-address limits: test_security.py."""
 
 import os
 import subprocess
 import sys
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,8 @@ from cohort.extensions import db
 from cohort.notifications.models import OutboundEmail
 
 from . import factories
+from .test_feedback import form_data
+from .test_inventories import session_for
 
 PAUSED = "Too many attempts for this account. Please wait a few minutes and try again."
 RESET_PAUSED = "Too many reset requests for this email address."
@@ -155,3 +158,90 @@ def test_an_unknown_email_gets_the_same_reset_answers(client, user, real_limits)
         return [ask_for_reset(client, email, n).status_code for n in range(4)]
 
     assert answers(user.email) == answers("nobody@example.org") == [302, 302, 302, 429]
+
+
+# Writes that notify or email, per member ---------------------------------------------------
+
+
+@pytest.fixture
+def members(app, user):
+    """Ann organizes with Bo; Ken shared an inventory asking for feedback; Aiko is a member.
+    One client per person, each signed in."""
+    cohort = factories.make_cohort(user, name="Circle")
+    people = {"Ann": user}
+    for name, role in (("Bo", "organizer"), ("Ken", "member"), ("Aiko", "member")):
+        people[name] = factories.make_user(display_name=name, email=f"{name.lower()}@example.org")
+        factories.add_member(cohort, people[name], role=role)
+    meeting = session_for(cohort)
+    inventory = factories.make_shared_inventory(meeting, people["Ken"], feedback_ask="How?")
+    clients = {}
+    for name, person in people.items():
+        clients[name] = app.test_client()
+        assert log_in(clients[name], person.email, factories.PASSWORD).status_code == 302
+    return SimpleNamespace(
+        cohort=cohort, meeting=meeting, inventory=inventory, people=people, clients=clients
+    )
+
+
+def tiny_limit(app, monkeypatch, key: str) -> None:
+    monkeypatch.setitem(app.config, key, "2 per hour")
+
+
+def test_cheers_are_limited_per_member(app, members, monkeypatch):
+    tiny_limit(app, monkeypatch, "RATELIMIT_CHEERS")
+    url = f"/c/{members.cohort.slug}/inventories/{members.inventory.id}/cheer"
+    ann, aiko = members.clients["Ann"], members.clients["Aiko"]
+    assert ann.post(url, data={"action": "add"}).status_code == 302
+    assert ann.post(url, data={"action": "remove"}).status_code == 302
+    refused = ann.post(url, data={"action": "add"}, **from_address(7))  # another address too
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.get_data(as_text=True)
+    assert aiko.post(url, data={"action": "add"}).status_code == 302
+
+
+def test_feedback_replies_and_helpful_marks_share_one_limit_per_member(app, members, monkeypatch):
+    from cohort.feedback.models import Feedback
+
+    tiny_limit(app, monkeypatch, "RATELIMIT_FEEDBACK")
+    slug, inventory = members.cohort.slug, members.inventory
+    give = f"/c/{slug}/inventories/{inventory.id}/feedback"
+    aiko, bo, ken = (members.clients[name] for name in ("Aiko", "Bo", "Ken"))
+    assert aiko.post(give, data=form_data()).status_code == 302
+    assert aiko.post(give, data=form_data(impact="Edited once")).status_code == 302
+    assert aiko.post(give, data=form_data(impact="Edited twice")).status_code == 429
+    assert bo.post(give, data=form_data()).status_code == 302
+
+    feedback = db.session.scalar(
+        select(Feedback).where(Feedback.giver_id == members.people["Aiko"].id)
+    )
+    reply = f"/c/{slug}/feedback/{feedback.id}/reply"
+    helpful = f"/c/{slug}/feedback/{feedback.id}/helpful"
+    assert ken.post(reply, data={"reply": "Thank you!"}).status_code == 302
+    assert ken.post(helpful, data={"value": "1"}).status_code == 302
+    assert ken.post(reply, data={"reply": "Thanks again!"}).status_code == 429
+
+
+def test_nudges_are_limited_per_organizer(app, members, monkeypatch):
+    tiny_limit(app, monkeypatch, "RATELIMIT_NUDGES")
+    url = f"/c/{members.cohort.slug}/organize/sessions/{members.meeting.id}/nudge"
+    ann, bo = members.clients["Ann"], members.clients["Bo"]
+    assert [ann.post(url, data={"message": "Hi"}).status_code for _ in range(3)] == [
+        302,
+        302,
+        429,
+    ]
+    assert bo.post(url, data={"message": "Hi"}).status_code == 302
+
+
+def test_email_invitations_are_limited_per_organizer(app, members, monkeypatch, outbox):
+    tiny_limit(app, monkeypatch, "RATELIMIT_INVITATIONS")
+    url = f"/c/{members.cohort.slug}/organize/invitations/email"
+    ann, bo = members.clients["Ann"], members.clients["Bo"]
+
+    def invite(client, n: int):
+        data = {"email": f"guest{n}@example.org", "valid_days": 7, "role": "member"}
+        return client.post(url, data=data).status_code
+
+    assert [invite(ann, n) for n in range(3)] == [302, 302, 429]
+    assert len(outbox) == 2
+    assert invite(bo, 3) == 302

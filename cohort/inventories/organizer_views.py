@@ -12,6 +12,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
+from ..ratelimits import per_member
 from . import organizing
 from .sections import resolve_sections
 
@@ -41,6 +42,7 @@ def month(slug: str, meeting_id: int):
 
 
 @bp.post("/sessions/<int:meeting_id>/nudge")
+@per_member("RATELIMIT_NUDGES")
 @login_required
 def nudge(slug: str, meeting_id: int):
     """Remind, right away, only the members who have not shared, with an optional message."""
