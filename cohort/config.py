@@ -47,11 +47,24 @@ class DefaultConfig:
     PASSWORD_HASH_MEMORY_COST = 65536
     PASSWORD_RESET_MAX_AGE = timedelta(hours=1)
 
-    RATELIMIT_STORAGE_URI = "memory://"  # production: redis://host:6379/0
+    # Each process counts on its own with memory://, which multiplies every limit by the number
+    # of workers: production refuses to start without shared storage (redis://host:6379/0).
+    RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Per client address.
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
     RATELIMIT_PASSWORD_RESET = "5 per minute;20 per hour"  # noqa: S105 (a limit)
     RATELIMIT_JOIN = "30 per minute;200 per hour"
+    # Per account, whatever address the requests come from: failed logins against one email
+    # (then a wait, never a lock-out), and reset emails asked for one address.
+    RATELIMIT_LOGIN_ACCOUNT = "10 per 10 minutes"
+    RATELIMIT_PASSWORD_RESET_EMAIL = "3 per 15 minutes;10 per day"  # noqa: S105 (a limit)
+    # Per signed-in member: writes that notify someone or send an email. Far above what anyone
+    # does by hand, low enough that one account cannot flood a cohort's inboxes.
+    RATELIMIT_CHEERS = "60 per hour"
+    RATELIMIT_FEEDBACK = "30 per hour"
+    RATELIMIT_NUDGES = "10 per hour"
+    RATELIMIT_INVITATIONS = "40 per hour;100 per day"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"
@@ -126,6 +139,7 @@ def _apply_production(app: Flask) -> None:
             "Production needs COHORT_TRUSTED_HOSTS, the JSON list of host names the app "
             "answers to, e.g. '[\"cohort.example.org\"]'."
         )
+    _require_shared_ratelimit_storage(app)
     app.config.update(
         SESSION_COOKIE_SECURE=True,
         REMEMBER_COOKIE_SECURE=True,
@@ -147,6 +161,28 @@ def _refuse_weak_secret_key(key: str) -> None:
         raise RuntimeError(
             f"COHORT_SECRET_KEY is too weak: use at least {MIN_SECRET_KEY_LENGTH} random "
             'characters, e.g. python -c "import secrets; print(secrets.token_hex(32))".'
+        )
+
+
+# Storage every worker and host reaches (see limits.storage.SCHEMES): not memory://.
+SHARED_RATELIMIT_SCHEMES = frozenset(
+    {"redis", "rediss", "redis+unix", "redis+cluster", "redis+sentinel"}
+    | {"valkey", "valkeys", "valkey+unix", "valkey+cluster", "valkey+sentinel"}
+    | {"memcached", "mongodb", "mongodb+srv"}
+)
+
+
+def _require_shared_ratelimit_storage(app: Flask) -> None:
+    """Refuse to start on per-process counters: with memory:// every worker keeps its own
+    count, so each limit silently becomes the limit times the number of workers."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    scheme = uri.partition("://")[0].lower() if "://" in uri else ""
+    if scheme not in SHARED_RATELIMIT_SCHEMES:
+        got = f"{scheme}://" if scheme else "no storage address"  # never the password in it
+        raise RuntimeError(
+            "Production needs COHORT_RATELIMIT_STORAGE_URI pointing at storage shared by every "
+            f"worker, e.g. redis://localhost:6379/0 (got {got}): with memory:// each worker "
+            "counts on its own and every rate limit is multiplied by the number of workers."
         )
 
 

@@ -30,10 +30,30 @@ TEST_CONFIG = {
     "RATELIMIT_LOGIN": "10000 per minute",
     "RATELIMIT_PASSWORD_RESET": "10000 per minute",
     "RATELIMIT_JOIN": "10000 per minute",
+    "RATELIMIT_LOGIN_ACCOUNT": "10000 per minute",
+    "RATELIMIT_PASSWORD_RESET_EMAIL": "10000 per minute",
+    "RATELIMIT_CHEERS": "10000 per minute",
+    "RATELIMIT_FEEDBACK": "10000 per minute",
+    "RATELIMIT_NUDGES": "10000 per minute",
+    "RATELIMIT_INVITATIONS": "10000 per minute",
     # Cheap hashes keep the suite fast; production cost is checked in test_passwords.py.
     "PASSWORD_HASH_TIME_COST": 1,
     "PASSWORD_HASH_MEMORY_COST": 1024,
 }
+
+
+# Every limit the `real_limits` fixture sets back to its production value.
+RATE_LIMITS = (
+    "RATELIMIT_LOGIN",
+    "RATELIMIT_PASSWORD_RESET",
+    "RATELIMIT_JOIN",
+    "RATELIMIT_LOGIN_ACCOUNT",
+    "RATELIMIT_PASSWORD_RESET_EMAIL",
+    "RATELIMIT_CHEERS",
+    "RATELIMIT_FEEDBACK",
+    "RATELIMIT_NUDGES",
+    "RATELIMIT_INVITATIONS",
+)
 
 
 def database_url(tmp_path_factory) -> str:
@@ -110,7 +130,7 @@ def app(_shared_app):
 @pytest.fixture
 def real_limits(app, monkeypatch):
     """The production rate limits, for tests of the limits themselves."""
-    for key in ("RATELIMIT_LOGIN", "RATELIMIT_PASSWORD_RESET", "RATELIMIT_JOIN"):
+    for key in RATE_LIMITS:
         monkeypatch.setitem(app.config, key, getattr(DefaultConfig, key))
 
 

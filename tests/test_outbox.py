@@ -153,19 +153,30 @@ def test_emails_carry_one_click_unsubscribe_that_works_without_a_session(make_ap
     assert queue_email(user, "nudge", "nudge") is None  # opted out: nothing queued
 
 
+def change_password(client, current: str, new: str):
+    return client.post(
+        "/settings/password", data={"current_password": current, "new_password": new}
+    )
+
+
 def test_account_emails_go_out_at_once_and_are_retried_when_the_server_fails(smtp, frozen_time):
-    """A password reset while the mail server refuses: the page answers as usual, the email
+    """A password change while the mail server refuses: the page answers as usual, the notice
     waits in the outbox with its attempt counted, and the delivery job sends it later."""
     user = factories.make_user(email="ann@example.org")
     client = current_app.test_client()
-    assert client.post("/password/forgot", data={"email": user.email}).status_code == 302
-    assert len(smtp.messages) == 1  # sent at once: someone is waiting for it
+    client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+    assert change_password(client, factories.PASSWORD, "first new passphrase").status_code == 302
+    assert len(smtp.messages) == 1  # sent at once: the owner should hear of it now
     (sent,) = db.session.scalars(select(OutboundEmail)).all()
-    assert (sent.kind, sent.status, sent.user_id) == ("password_reset", OutboxStatus.SENT, user.id)
+    assert (sent.kind, sent.status, sent.user_id) == (
+        "password_changed",
+        OutboxStatus.SENT,
+        user.id,
+    )
     assert "List-Unsubscribe" not in sent.headers  # an account email cannot be switched off
 
     smtp.temporary_failures = 1
-    response = client.post("/password/forgot", data={"email": user.email})
+    response = change_password(client, "first new passphrase", "second new passphrase")
     assert response.status_code == 302
     waiting = db.session.scalar(
         select(OutboundEmail).where(OutboundEmail.status == OutboxStatus.PENDING)
@@ -174,6 +185,18 @@ def test_account_emails_go_out_at_once_and_are_retried_when_the_server_fails(smt
     frozen_time.shift(timedelta(minutes=3))
     assert deliver_due(utcnow()) == 1
     assert len(smtp.messages) == 2
+
+
+def test_a_password_reset_link_goes_out_with_the_delivery_job(smtp):
+    """Not during the request (see test_password_reset.py): the next delivery tick sends it."""
+    user = factories.make_user(email="ann@example.org")
+    client = current_app.test_client()
+    assert client.post("/password/forgot", data={"email": user.email}).status_code == 302
+    assert smtp.messages == []
+    assert deliver_due(utcnow()) == 1
+    (sent,) = db.session.scalars(select(OutboundEmail)).all()
+    assert (sent.kind, sent.status, sent.user_id) == ("password_reset", OutboxStatus.SENT, user.id)
+    assert len(smtp.messages) == 1
 
 
 def test_a_large_backlog_goes_out_in_one_tick_over_a_few_reused_connections(smtp):

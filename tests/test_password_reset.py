@@ -5,7 +5,10 @@ import re
 from sqlalchemy import select
 
 from cohort.auth.models import PasswordResetToken
+from cohort.database import utcnow
 from cohort.extensions import db
+from cohort.notifications.models import OutboundEmail, OutboxStatus
+from cohort.notifications.outbox import deliver_due
 
 from . import factories
 
@@ -16,8 +19,15 @@ def reset_link(message) -> str:
     return match.group(1)
 
 
-def request_reset(client, email: str):
+def ask_for_reset(client, email: str):
     return client.post("/password/forgot", data={"email": email})
+
+
+def request_reset(client, email: str):
+    """Ask for a reset link, then run the delivery job that sends it."""
+    response = ask_for_reset(client, email)
+    deliver_due(utcnow())
+    return response
 
 
 def test_same_answer_whether_or_not_the_account_exists(client, user, outbox):
@@ -30,6 +40,23 @@ def test_same_answer_whether_or_not_the_account_exists(client, user, outbox):
     assert "If an account exists for" in known_flash
     assert "If an account exists for" in unknown_flash
     assert len(outbox) == 1
+
+
+def test_the_reset_email_is_queued_never_sent_during_the_request(client, user, outbox):
+    """No mail server is contacted while the page answers, so a registered email's answer
+    is not slower than an unknown one's: the delivery job sends the link."""
+    assert ask_for_reset(client, user.email).status_code == 302
+    assert ask_for_reset(client, "nobody@example.org").status_code == 302
+    assert outbox == []
+    (queued,) = db.session.scalars(select(OutboundEmail)).all()
+    assert (queued.kind, queued.status, queued.attempts) == (
+        "password_reset",
+        OutboxStatus.PENDING,
+        0,
+    )
+    assert queued.next_attempt_at <= utcnow()  # due at the delivery job's next tick
+    assert deliver_due(utcnow()) == 1
+    assert [message.to for message in outbox] == [[user.email]]
 
 
 def test_reset_email_links_to_the_configured_base_url_in_the_users_language(client, outbox):
@@ -94,7 +121,7 @@ def test_reset_refuses_a_weak_password_and_keeps_the_token(client, user, outbox)
 
 
 def test_reset_requests_are_rate_limited(client, real_limits):
-    statuses = [request_reset(client, "someone@example.org").status_code for _ in range(6)]
+    statuses = [ask_for_reset(client, f"someone{n}@example.org").status_code for n in range(6)]
     assert statuses[:5] == [302] * 5
     assert statuses[5] == 429
 

@@ -125,7 +125,10 @@ def test_production_needs_trusted_hosts(make_app):
             make_app(**{**PRODUCTION, "TRUSTED_HOSTS": hosts})
 
 
-def test_production_sets_secure_cookies_and_trusted_hosts(make_app, user):
+def test_production_sets_secure_cookies_and_trusted_hosts(make_app, user, monkeypatch):
+    # The limiter is one object per process: pointing it at Redis here would move every later
+    # test's counters there. Shared storage has its own tests below.
+    monkeypatch.setattr("cohort.config._require_shared_ratelimit_storage", lambda app: None)
     app = make_app(**PRODUCTION)
     client = app.test_client()
     assert client.get("/login", base_url="https://evil.example").status_code == 400
@@ -141,6 +144,45 @@ def test_production_sets_secure_cookies_and_trusted_hosts(make_app, user):
     assert names == {"__Host-session", "__Host-remember_token"}
     assert all("Domain=" not in c and "Path=/" in c for c in cookies)
     assert "Strict-Transport-Security" in response.headers
+
+
+@pytest.mark.parametrize("uri", ["memory://", "", None, "async+memory://", "localhost:6379"])
+def test_production_refuses_rate_limit_counters_kept_per_worker(make_app, uri):
+    """memory:// (the default) counts in each worker: with four workers every limit would
+    silently be four times higher, so production does not start."""
+    with pytest.raises(RuntimeError, match="COHORT_RATELIMIT_STORAGE_URI"):
+        make_app(**{**PRODUCTION, "RATELIMIT_STORAGE_URI": uri})
+
+
+def test_the_storage_error_never_shows_the_storage_password(make_app):
+    with pytest.raises(RuntimeError, match="COHORT_RATELIMIT_STORAGE_URI") as refused:
+        make_app(
+            **PRODUCTION,
+            RATELIMIT_STORAGE_URI="reddis://:hunter2@cache.example.org:6379/0",  # a typo
+        )
+    assert "reddis://" in str(refused.value)
+    assert "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "redis://localhost:6379/0",
+        "rediss://:secret@cache.example.org:6380/1",
+        "redis+sentinel://sentinel.example.org:26379/cohort",
+        "memcached://localhost:11211",
+    ],
+)
+def test_production_starts_with_shared_rate_limit_storage(uri, tmp_path):
+    # The configuration alone: a whole app would point the process's one limiter at it.
+    from flask import Flask
+
+    from cohort.config import load_config
+
+    app = Flask("cohort", instance_path=str(tmp_path))
+    overrides = {**PRODUCTION, "RATELIMIT_STORAGE_URI": uri}
+    load_config(app, overrides)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
 def test_configuration_comes_from_cohort_environment_variables(make_app, monkeypatch):

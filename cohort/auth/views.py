@@ -19,6 +19,7 @@ from ..extensions import db, limiter
 from ..forms import show_domain_error
 from ..i18n import select_locale
 from ..notifications.outbox import deliver_now, queue_message
+from ..ratelimits import email_key, hit, within
 from ..security import keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
@@ -88,8 +89,18 @@ def login():
         return redirect(safe_next_url(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        # Failed attempts count per email across every address: past the limit the account
+        # waits (no password is even checked, so guessing stops), then works again. Unknown
+        # emails are counted and answered alike, so the pause tells nobody who is registered.
+        account = email_key(form.email.data)
+        if not within("RATELIMIT_LOGIN_ACCOUNT", account):
+            form.form_errors.append(
+                _("Too many attempts for this account. Please wait a few minutes and try again.")
+            )
+            return render_template("auth/login.html", form=form), 429
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            hit("RATELIMIT_LOGIN_ACCOUNT", account)
             form.form_errors.append(_("The email or password is not correct."))
         else:
             db.session.commit()
@@ -115,10 +126,18 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        # Counted per email whether or not it has an account, so the pause reveals nothing.
+        if not hit("RATELIMIT_PASSWORD_RESET_EMAIL", email_key(form.email.data)):
+            form.form_errors.append(
+                _(
+                    "Too many reset requests for this email address. Please check your inbox "
+                    "and spam folder, or wait a while and try again."
+                )
+            )
+            return render_template("auth/forgot_password.html", form=form), 429
         reset = services.request_password_reset(form.email.data)
-        email = None
         if reset is not None:
-            email = queue_message(
+            queue_message(
                 reset.user.email,
                 "password_reset",
                 locale=reset.user.locale,
@@ -130,8 +149,9 @@ def forgot_password():
                 ),
             )
         db.session.commit()
-        if email is not None:
-            deliver_now(email)
+        # Not sent here: the scheduler's delivery job (every 30 seconds) sends it from the
+        # outbox. Talking to the mail server only for registered emails would make their
+        # answer slower, telling anyone who measures it which emails have an account.
         # The same answer whether or not an account exists: nobody learns who is registered.
         flash(
             _(

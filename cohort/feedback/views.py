@@ -13,6 +13,7 @@ from ..inventories import goals as goal_services
 from ..inventories.models import Inventory
 from ..inventories.sections import AREA_LABELS, resolve_sections
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
+from ..ratelimits import per_member
 from ..security import EXPIRED_MESSAGE, keep_text, keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
@@ -41,6 +42,7 @@ def _show_problems(form: FeedbackForm, error: services.InvalidFeedback) -> None:
 
 
 @bp.route("/c/<slug>/inventories/<int:inventory_id>/feedback", methods=["GET", "POST"])
+@per_member("RATELIMIT_FEEDBACK")
 @login_required
 @keeps_text_on_csrf_failure
 def give(slug: str, inventory_id: int):
@@ -124,6 +126,7 @@ def _back(feedback: Feedback):
 
 
 @bp.post("/c/<slug>/feedback/<int:feedback_id>/reply")
+@per_member("RATELIMIT_FEEDBACK")
 @login_required
 @keeps_text_on_csrf_failure
 def reply(slug: str, feedback_id: int):
@@ -143,6 +146,7 @@ def reply(slug: str, feedback_id: int):
 
 
 @bp.post("/c/<slug>/feedback/<int:feedback_id>/helpful")
+@per_member("RATELIMIT_FEEDBACK")
 @login_required
 def helpful(slug: str, feedback_id: int):
     feedback = _feedback_in(cohort_or_404(current_user, slug), feedback_id)

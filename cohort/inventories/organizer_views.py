@@ -12,6 +12,7 @@ from ..extensions import db
 from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
+from ..ratelimits import per_member
 from ..security import EXPIRED_MESSAGE, keep_text, keeps_text_on_csrf_failure
 from . import organizing
 from .sections import resolve_sections
@@ -42,6 +43,7 @@ def month(slug: str, meeting_id: int):
 
 
 @bp.post("/sessions/<int:meeting_id>/nudge")
+@per_member("RATELIMIT_NUDGES")
 @login_required
 @keeps_text_on_csrf_failure
 def nudge(slug: str, meeting_id: int):

@@ -1,7 +1,8 @@
 """The email outbox: every email becomes a row in the transaction that causes it (a claimed
 reminder, a password reset, an invitation); a job sends them with retries, backoff and a
 stable Message-ID (see ``delivery``). Account emails are also tried at once, right after their
-commit."""
+commit, except password reset links: those wait for the job, so that the answer to a reset
+request takes the same time whether or not the email has an account."""
 
 import uuid
 from urllib.parse import urlsplit

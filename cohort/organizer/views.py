@@ -25,6 +25,7 @@ from ..extensions import db
 from ..forms import show_domain_error
 from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
+from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
 from .dashboard import organizer_dashboard
 
@@ -191,6 +192,7 @@ def create_link(slug: str):
 
 
 @bp.post("/invitations/email")
+@per_member("RATELIMIT_INVITATIONS")
 @login_required
 def invite_by_email(slug: str):
     cohort = organizer_cohort(slug, Action.MANAGE)

@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..inventories.models import Inventory
 from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort_or_404
+from ..ratelimits import per_member
 from ..urls import safe_next_url
 from . import services
 from .changes import month_changes
@@ -138,6 +139,7 @@ def unfollow(user_id: int):
 
 
 @bp.post("/c/<slug>/inventories/<int:inventory_id>/cheer")
+@per_member("RATELIMIT_CHEERS")
 @login_required
 def cheer(slug: str, inventory_id: int):
     """One tap: cheer an inventory or one of its milestones; the same button takes it back."""
