@@ -3,9 +3,17 @@
 from flask import Flask, current_app, render_template, request
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import Forbidden, HTTPException, NotFound
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import (
+    Forbidden,
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    ServiceUnavailable,
+)
 from werkzeug.http import HTTP_STATUS_CODES
 
+from .database import database_busy
 from .extensions import db
 
 
@@ -18,13 +26,14 @@ class DomainError(Exception):
         self.field = field
 
 
-ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500)
+ERROR_PAGES = (400, 403, 404, 405, 413, 429, 500, 503)
 
 
 def init_app(app: Flask) -> None:
     from .permissions import NotAllowed
 
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(OperationalError, handle_operational_error)
     app.register_error_handler(NotAllowed, handle_not_allowed)
     for code in ERROR_PAGES:
         app.register_error_handler(code, render_error_page)
@@ -32,7 +41,7 @@ def init_app(app: Flask) -> None:
 
 def render_error_page(error: HTTPException | Exception):
     code = error.code if isinstance(error, HTTPException) else 500
-    if code == 500:
+    if code >= 500:
         # A failed statement leaves PostgreSQL's transaction unusable, and the page itself
         # reads the signed-in user: start afresh so the error page cannot fail in turn.
         db.session.rollback()
@@ -65,6 +74,16 @@ def _token_problem(error: CSRFError) -> bool:
     missing or foreign Referer over HTTPS is not: the token may be valid, so re-running the
     view would save the request, and it is refused like on every other form."""
     return "referrer" not in (error.description or "").lower()
+
+
+def handle_operational_error(error: OperationalError):
+    """SQLite's "database is locked" (another write held the file too long) is a moment's
+    congestion, answered with a page asking to send again; any other database failure is a
+    500 like every unexpected error."""
+    if database_busy(error):
+        return render_error_page(ServiceUnavailable())
+    current_app.logger.error("Database error on %s", request.path, exc_info=error)
+    return render_error_page(InternalServerError())
 
 
 def handle_not_allowed(error):

@@ -322,3 +322,23 @@ def test_the_error_page_survives_a_failed_database_statement(make_app, user):
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page
     assert "Ann" in page  # the page still knows who is signed in
+
+
+def test_a_busy_database_asks_to_send_again_and_other_database_errors_are_500s(make_app):
+    from sqlalchemy.exc import OperationalError
+
+    app = make_app()
+
+    @app.post("/busy")
+    def busy():
+        raise OperationalError("UPDATE users", {}, Exception("database is locked"))
+
+    @app.post("/broken")
+    def broken():
+        raise OperationalError("SELECT nothing", {}, Exception("no such column: nothing"))
+
+    client = app.test_client()
+    response = client.post("/busy")
+    assert response.status_code == 503
+    assert "Another change was being saved at the same moment" in response.get_data(as_text=True)
+    assert client.post("/broken").status_code == 500
