@@ -201,6 +201,17 @@ def test_the_last_year_shows_as_cards_and_every_month_on_request(logged_in, circ
     every_card = re.findall(r'id="month-(\d+)"', everything.get_data(as_text=True))
     assert len(every_card) == 14
     assert "earlier month" not in everything.get_data(as_text=True)
+    # The charts and their tables span the same year, every month when asked.
+    assert "The charts show the last 12 months." in page
+    assert len(chart_table_rows(page)) == 12
+    assert len(chart_table_rows(everything.get_data(as_text=True))) == 14
+    assert "The charts show the last" not in everything.get_data(as_text=True)
+
+
+def chart_table_rows(page: str) -> list[str]:
+    """The rows of the energy and self-ratings table under the charts."""
+    table = page.split("Energy and self-ratings by month")[1].split("</table>")[0]
+    return re.findall(r'<th scope="row">', table)
 
 
 def test_what_changed_puts_goals_ratings_and_tasks_beside_last_month(logged_in, circle):

@@ -76,6 +76,8 @@ class Timeline:
     goals: list[Goal]
     cheers: dict[tuple[int, str], Cheers]
     can_cheer: bool = False  # the viewer's, on this member's shared months
+    # The months the charts and their tables span: the last year's unless all are asked for.
+    charted: list[Month] = field(default_factory=list)
     rating_panels: list[charts.Panel] = field(default_factory=list)
     goal_panels: list[charts.Panel] = field(default_factory=list)
 
@@ -90,9 +92,13 @@ class Timeline:
 
     def cards(self, show_all: bool) -> list[Month]:
         """The months shown as cards, newest first: the last year's unless all are asked for
-        (the charts above always span every month). A page's cost then stays that of a year,
-        however long someone has been reflecting."""
+        (as for the charts). A page's cost then stays that of a year, however long someone
+        has been reflecting."""
         return self.newest_first if show_all else self.newest_first[:RECENT_CARDS]
+
+    @property
+    def earlier_than_charted(self) -> int:
+        return len(self.months) - len(self.charted)
 
     @property
     def milestones(self) -> list[tuple[Month, Milestone]]:
@@ -196,11 +202,11 @@ def _goals(months: list[Month]) -> list[Goal]:
 def _charts(timeline: Timeline) -> None:
     columns = [
         charts.Column(m.label, is_gap=m.is_gap, is_draft=m.state == "draft")
-        for m in timeline.months
+        for m in timeline.charted
     ]
 
     def rating(name: str) -> list[int | None]:
-        return [None if m.is_gap else getattr(m.inventory, name) for m in timeline.months]
+        return [None if m.is_gap else getattr(m.inventory, name) for m in timeline.charted]
 
     series = [(_("Energy"), rating("energy"))] + [
         (str(AREA_LABELS[area]), rating(f"rating_{area}")) for area in RATING_AREAS
@@ -212,7 +218,7 @@ def _charts(timeline: Timeline) -> None:
     for goal in timeline.goals:
         values = [
             next((row.percent for row in m.progress if row.goal_id == goal.id), None)
-            for m in timeline.months
+            for m in timeline.charted
         ]
         timeline.goal_panels.append(
             charts.line_panel(
@@ -221,19 +227,24 @@ def _charts(timeline: Timeline) -> None:
         )
 
 
-def member_timeline(viewer: User, cohort: Cohort, member_id: int, now: datetime) -> Timeline:
-    """The member's timeline in this cohort as the viewer may see it (at most 7 queries)."""
+def member_timeline(
+    viewer: User, cohort: Cohort, member_id: int, now: datetime, show_all: bool = False
+) -> Timeline:
+    """The member's timeline in this cohort as the viewer may see it (at most 7 queries),
+    charted over the last year, or over every month with ``show_all``."""
     months = visible_months(viewer, cohort, member_id, now)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months)
     shared = [m.inventory.id for m in months if m.state == "shared"]
+    charted = months if show_all else months[-RECENT_CARDS:]
     timeline = Timeline(
         member_id=member_id,
         is_own=viewer.id == member_id,
         months=months,
-        goals=_goals(months),
+        goals=_goals(charted),
         cheers=cheers_on(viewer, shared),
+        charted=charted,
     )
     first_shared = next((m.inventory for m in months if m.state == "shared"), None)
     timeline.can_cheer = first_shared is not None and can_cheer(viewer, first_shared)

@@ -29,8 +29,9 @@ HOME_FEED_SIZE = 5
 def member_page_context(cohort: Cohort, membership: Membership) -> dict:
     """What the member page (cohorts.member) shows of the timeline, and the follow button:
     the last year's months as cards, every month with ``?months=all``."""
-    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow())
-    cards = timeline.cards(show_all=request.args.get("months") == "all")
+    show_all = request.args.get("months") == "all"
+    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all)
+    cards = timeline.cards(show_all)
     return {
         "timeline": timeline,
         "month_cards": cards,
