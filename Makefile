@@ -9,13 +9,18 @@ INSTALLED := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard cohort/translations/*/LC_MESSAGES/messages.po))
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails and in `make demo`'s output point at the port actually served.
+COHORT_BASE_URL ?= http://$(HOST):$(PORT)
+export COHORT_BASE_URL
 
 .PHONY: run test demo lint format install migrate translations clean
 
+# Ctrl-C or SIGTERM stops both processes and ends quietly (a stop is not a failure).
 run: install migrate
 	@echo "Cohort: http://$(HOST):$(PORT)  (Ctrl-C stops the web app and the scheduler)"
 	@$(FLASK) scheduler run & scheduler=$$!; \
-	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT INT TERM; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	trap 'echo "Cohort stopped."; exit 0' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install lint

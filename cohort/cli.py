@@ -108,10 +108,16 @@ def demo(force: bool, reset: bool) -> None:
             built = install_demo(utcnow(), force=force, reset=reset)
             db.session.commit()
     except RealUsersPresent as error:
-        raise click.ClickException(
-            f"This database has {error.count} account(s) that are not part of the demo. "
-            "Use an empty database, or run `flask demo --force` to add the demo beside them."
-        ) from None
+        # A choice, not a failure: say what was kept and how to go on, and exit 0 so that
+        # `make demo` does not end in an error.
+        click.echo(
+            f"The demo was not added: this database has {error.count} account(s) that are not "
+            "part of the demo, and the demo never mixes with real accounts unless asked.\n"
+            "To add it beside them: make demo DEMO_ARGS=--force "
+            "(or flask --app wsgi demo --force). To start afresh: delete "
+            "instance/cohort.sqlite3, then make demo."
+        )
+        return
     click.echo(
         "Demo cohorts created." if built else "The demo is here already (--reset rebuilds it)."
     )
