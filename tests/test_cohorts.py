@@ -191,3 +191,13 @@ def test_rhythm_keeps_local_time_across_daylight_saving():
     slots = upcoming_slots(rhythm, datetime(2027, 2, 1, tzinfo=UTC), 3)
     assert [slot.starts_at.hour for slot in slots] == [9, 9, 8]  # CET, CET, then CEST
     assert all((s.ends_at - s.starts_at).total_seconds() == 7200 for s in slots)
+
+
+def test_a_members_home_leads_with_their_cohort_not_with_creating_one(logged_in, user):
+    page = logged_in.get("/").get_data(as_text=True)
+    assert 'role="button" class="secondary outline">Create a cohort' in page  # no cohort yet
+    cohort = factories.make_cohort(factories.make_user(), name="Saturday Circle")
+    factories.add_member(cohort, user)
+    page = logged_in.get("/").get_data(as_text=True)
+    assert page.index("Saturday Circle") < page.index("Create a cohort")
+    assert "Starting a group of your own?" in page

@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cohort.auth.models import User
 from cohort.cohorts.models import Cohort
@@ -176,3 +176,24 @@ def test_every_link_in_the_demo_works(live_server: str, page: Page, demo: dict, 
     assert {"sessions", "inventories", "members", "guide", "feedback"} <= reached
     if key == "priya":
         assert "organize" in reached
+
+
+def test_a_phone_shows_unread_notifications_on_the_closed_menu(
+    live_server: str, page: Page, demo: dict, phone_screenshot: Screenshot
+) -> None:
+    from cohort.notifications.models import Notification
+
+    tom = user_id("tom")
+    unread = db.session.scalar(
+        select(func.count()).where(Notification.user_id == tom, Notification.read_at.is_(None))
+    )
+    assert unread, "the demo leaves Tom something unread"
+    page.set_viewport_size({"width": 375, "height": 800})
+    log_in(page, live_server, email("tom"), DEMO_PASSWORD)
+    badge = page.locator("details.menu > summary .menu-count")
+    expect(badge).to_be_visible()
+    expect(badge).to_contain_text(str(unread))
+    phone_screenshot(page, "menu-with-unread")
+    page.locator("details.menu > summary").click()
+    expect(badge).to_be_hidden()  # open, the count sits on the Notifications link instead
+    expect(page.locator("details.menu .bell .count")).to_be_visible()
