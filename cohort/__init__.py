@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database, models  # noqa: F401  (SQLite foreign keys; every model)
+from . import database, inputs, models  # noqa: F401  (SQLite foreign keys; every model)
 from .config import load_config
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
@@ -21,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     load_config(app, config)
+    inputs.init_app(app)  # before any route is added: the routes take its URL converters
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)

@@ -1,4 +1,5 @@
-"""Database helpers shared by every feature: UTC timestamps and SQLite foreign keys."""
+"""Database helpers shared by every feature: UTC timestamps, SQLite foreign keys, and the
+same limits on text for SQLite as PostgreSQL has."""
 
 import sqlite3
 from collections.abc import Iterator
@@ -6,8 +7,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, event, inspect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 _replayed_now: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
@@ -68,6 +70,30 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+class ValueTooLong(ValueError):
+    """A string longer than its column, or with NUL in it, was about to be written."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_text_the_database_cannot_hold(session, flush_context, instances) -> None:
+    """PostgreSQL refuses a string longer than its ``String(n)`` column, and NUL in any text;
+    SQLite stores both. Refusing them on every database makes SQLite behave like PostgreSQL,
+    so a form whose limit is looser than its column fails in every test run, not only in
+    production. Forms and services must stop such values first: reaching here is a bug."""
+    for instance in (*session.new, *session.dirty):
+        state = inspect(instance)
+        for attribute in state.mapper.column_attrs:
+            value = state.dict.get(attribute.key)  # only what was set or loaded: no queries
+            if not isinstance(value, str):
+                continue
+            length = getattr(attribute.columns[0].type, "length", None)
+            where = f"{state.mapper.local_table.name}.{attribute.key}"
+            if length is not None and len(value) > length:
+                raise ValueTooLong(f"{len(value)} characters for {where} ({length} at most)")
+            if "\x00" in value:
+                raise ValueTooLong(f"NUL in {where}")
 
 
 @contextmanager

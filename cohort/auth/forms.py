@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
-from ..forms import language_field, timezone_field
+from ..forms import Form, language_field, timezone_field
 from ..passwords import MAX_LENGTH, MIN_LENGTH
 
 PASSWORD_HELP = _l(
@@ -34,7 +33,7 @@ def new_password_field(label=None):
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     email = email_field()
     display_name = StringField(
         _l("Display name"),
@@ -47,7 +46,7 @@ class RegisterForm(FlaskForm):
     timezone = timezone_field(detect_from_browser=True)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(
         _l("Password"),
@@ -57,11 +56,11 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password = new_password_field(_l("New password"))
     confirm = PasswordField(
         _l("Repeat the new password"),

@@ -1,7 +1,6 @@
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange
 
 from ..auth.forms import strip
-from ..forms import language_field, timezone_field
+from ..forms import Form, db_int, language_field, timezone_field
 from .models import RhythmKind, Role
 
 WEEK_CHOICES = [
@@ -28,7 +27,7 @@ WEEK_CHOICES = [
 ]
 
 
-class CohortForm(FlaskForm):
+class CohortForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip])
     description = StringField(
         _l("Short description"),
@@ -55,8 +54,8 @@ class CohortForm(FlaskForm):
         ],
         default=RhythmKind.MONTHLY_WEEKDAY.value,
     )
-    rhythm_week = SelectField(_l("Week of the month"), coerce=int, default=2)
-    rhythm_weekday = SelectField(_l("Day"), coerce=int, default=5)
+    rhythm_week = SelectField(_l("Week of the month"), coerce=db_int, default=2)
+    rhythm_weekday = SelectField(_l("Day"), coerce=db_int, default=5)
     rhythm_starts_at = TimeField(_l("Starts at"), default=None)
     rhythm_minutes = IntegerField(
         _l("Length in minutes"), validators=[NumberRange(15, 720)], default=120
@@ -116,7 +115,7 @@ def role_choices(include_organizer: bool) -> list[SelectChoice]:
     return [SelectChoice(role.value, ROLE_LABELS[role]) for role in roles]
 
 
-class InvitationLinkForm(FlaskForm):
+class InvitationLinkForm(Form):
     max_uses = IntegerField(
         _l("How many people can join with it"), validators=[NumberRange(1, 100)], default=30
     )
@@ -124,7 +123,7 @@ class InvitationLinkForm(FlaskForm):
     role = SelectField(_l("Joins as"), choices=role_choices(False), default=Role.MEMBER.value)
 
 
-class EmailInvitationForm(FlaskForm):
+class EmailInvitationForm(Form):
     email = EmailField(
         _l("Email"),
         validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
@@ -134,9 +133,9 @@ class EmailInvitationForm(FlaskForm):
     role = SelectField(_l("Joins as"), choices=role_choices(False), default=Role.MEMBER.value)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=role_choices(True))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A button that changes something: only the CSRF token travels."""

@@ -183,7 +183,7 @@ class MembershipEvent(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="SET NULL")
     )
-    detail: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(String(254), default="")  # e.g. an invited email
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="joined")

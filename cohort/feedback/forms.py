@@ -2,11 +2,11 @@
 picker that the inventory form borrows for its CAN section."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form, db_int
 from .traits import MAX_FEEDBACK_TRAITS, MAX_SELF_TRAITS, trait_choices
 
 PART_LIMIT = 5000
@@ -53,7 +53,7 @@ def _part(label, example, rows: int = 3) -> TextAreaField:
     )
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(Form):
     # Each part's description is one short example of good feedback, shown under its label.
     ask_answer = _part(
         _l("Your answer to what they asked"),
@@ -94,7 +94,7 @@ class FeedbackForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     reply = TextAreaField(
         _l("Your reply"),
         validators=[Length(max=2000)],
@@ -103,7 +103,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class ToggleForm(FlaskForm):
+class ToggleForm(Form):
     """A button that switches something on or off: ``value`` is "1" or "0"."""
 
     value = HiddenField(default="1")
@@ -113,9 +113,9 @@ class ToggleForm(FlaskForm):
         return self.value.data == "1"
 
 
-class GenerateForm(FlaskForm):
+class GenerateForm(Form):
     include_mentors = BooleanField(_l("Ask mentors to give feedback too"), default=True)
 
 
-class AddAssignmentForm(FlaskForm):
-    giver_id = SelectField(_l("Add a reviewer"), coerce=int, validate_choice=False)
+class AddAssignmentForm(Form):
+    giver_id = SelectField(_l("Add a reviewer"), coerce=db_int, validate_choice=False)

@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..i18n import datetime_filter
+from ..inputs import page_number
 from ..inventories import goals as goal_services
 from ..inventories.models import Inventory
 from ..inventories.sections import AREA_LABELS, resolve_sections
@@ -105,7 +106,7 @@ def inbox(slug: str):
     return render_template(
         "feedback/inbox.html",
         cohort=cohort,
-        **inbox_context(current_user, cohort, request.args.get("page", 1, type=int)),
+        **inbox_context(current_user, cohort, request.args.get("page", 1, type=page_number)),
     )
 
 

@@ -2,7 +2,6 @@
 active goals; the organizer forms edit the template and the prompt bank."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     HiddenField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional
 
 from ..feedback.forms import self_traits_field
+from ..forms import Form, db_int, optional_db_int
 from .goals import NewGoal
 from .models import RATING_AREAS, Goal, GoalStatus, Task, TaskOutcome
 from .sections import AREA_LABELS, Kind, Section
@@ -24,15 +24,19 @@ from .services import InventoryInput
 TEXT_LIMIT = Length(max=20000)
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "") else None
+def _version(value) -> int:
+    """The version the form was based on; anything else counts as none (a conflict)."""
+    try:
+        return db_int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 def rating_field(label) -> RadioField:
     return RadioField(
         label,
         choices=[SelectChoice(n, str(n)) for n in range(1, 6)],
-        coerce=_optional_int,
+        coerce=optional_db_int,
         validators=[Optional(), NumberRange(1, 5)],
         validate_choice=False,
     )
@@ -50,8 +54,8 @@ GOAL_STATUS_LABELS = {
 }
 
 
-class InventoryFormBase(FlaskForm):
-    version = HiddenField(default="0")
+class InventoryFormBase(Form):
+    version = HiddenField(default="0", filters=[_version])
 
     def to_input(self) -> InventoryInput:
         """The typed values as a service input (only fields this form has)."""
@@ -123,7 +127,7 @@ def build_inventory_form(sections: list[Section], tasks: list[Task], goals: list
                     SelectChoice("", _l("No particular goal")),
                     *(SelectChoice(str(goal.id), goal.title) for goal in goals),
                 ],
-                coerce=_optional_int,
+                coerce=optional_db_int,
                 validate_choice=False,
             )
         elif section.kind == Kind.GOALS:

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     SelectField,
@@ -19,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..auth.forms import strip
 from ..cohorts.models import Cohort
+from ..forms import Form, db_int
 from .models import Meeting, Rsvp
 from .services import MeetingDetails, default_due_times
 
@@ -58,7 +58,7 @@ def _moment(label):
     return DateTimeLocalField(label, validators=[DataRequired()], format=formats)
 
 
-class MeetingForm(FlaskForm):
+class MeetingForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)], filters=[strip])
     starts_at = _moment(_l("Starts"))
     ends_at = _moment(_l("Ends"))
@@ -131,7 +131,7 @@ class MeetingForm(FlaskForm):
         )
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     """Three submit buttons named "rsvp"; the one pressed is the answer."""
 
     rsvp = SelectField(
@@ -141,12 +141,12 @@ class RsvpForm(FlaskForm):
     )
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(Form):
     """Checkboxes for the cohort's active members; only they can be marked present."""
 
     attended = SelectMultipleField(
         _l("Who attended"),
-        coerce=int,
+        coerce=db_int,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )

@@ -23,6 +23,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..inputs import page_number
 from ..inventories.month import month_page_context
 from ..organizer.views import organizer_cohort
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, visible_memberships
@@ -54,7 +55,7 @@ def index(slug: str):
     cohort = cohort_or_404(current_user, slug)
     now = utcnow()
     upcoming = services.upcoming_meetings(cohort, now)
-    past = services.past_meetings(cohort, now, request.args.get("page", 1, type=int))
+    past = services.past_meetings(cohort, now, request.args.get("page", 1, type=page_number))
     return render_template(
         "meetings/index.html",
         cohort=cohort,
@@ -136,7 +137,7 @@ def organize(slug: str):
     cohort = organizer_cohort(slug)
     now = utcnow()
     upcoming = services.upcoming_meetings(cohort, now)
-    past = services.past_meetings(cohort, now, request.args.get("page", 1, type=int))
+    past = services.past_meetings(cohort, now, request.args.get("page", 1, type=page_number))
     return render_template(
         "meetings/organize.html",
         cohort=cohort,

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..cohorts.forms import ConfirmForm
 from ..extensions import csrf, db
+from ..inputs import page_number
 from ..urls import safe_next_url
 from . import services
 
@@ -15,7 +16,7 @@ bp = Blueprint("notifications", __name__)
 @bp.get("/notifications")
 @login_required
 def index():
-    page = services.notifications_page(current_user, request.args.get("page", 1, type=int))
+    page = services.notifications_page(current_user, request.args.get("page", 1, type=page_number))
     return render_template("notifications/index.html", page=page, message_of=services.message_of)
 
 

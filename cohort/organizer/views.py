@@ -23,6 +23,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..inputs import page_number
 from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
@@ -237,7 +238,7 @@ def revoke_invitation(slug: str, invitation_id: int):
 @login_required
 def log(slug: str):
     cohort = organizer_cohort(slug, Action.VIEW_LOG)
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     events = db.paginate(
         select(MembershipEvent)
         .where(MembershipEvent.cohort_id == cohort.id)

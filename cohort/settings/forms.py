@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import email_field, new_password_field
-from ..forms import language_field, timezone_field
+from ..forms import Form, language_field, timezone_field
 from ..passwords import MAX_LENGTH
 
 BIO_MAX_LENGTH = 1000
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=80)])
     locale = language_field()
     timezone = timezone_field()
@@ -22,7 +21,7 @@ class ProfileForm(FlaskForm):
     )
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(), Length(max=MAX_LENGTH)],
@@ -31,5 +30,5 @@ class PasswordForm(FlaskForm):
     new_password = new_password_field(_l("New password"))
 
 
-class EmailForm(FlaskForm):
+class EmailForm(Form):
     email = email_field()

@@ -11,6 +11,7 @@ from ..cohorts.models import Cohort, Membership
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..inputs import page_number
 from ..inventories.models import Inventory
 from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort_or_404
 from ..ratelimits import per_member
@@ -90,7 +91,7 @@ def inventory_cheers(inventory: Inventory, ordinal: int | None = None) -> Invent
 @login_required
 def feed():
     scope = Scope.COHORTS if request.args.get("scope") == Scope.COHORTS else Scope.FOLLOWING
-    page = feed_page(current_user, scope, request.args.get("page", 1, type=int))
+    page = feed_page(current_user, scope, request.args.get("page", 1, type=page_number))
     return render_template("timeline/feed.html", feed=page)
 
 

@@ -1,7 +1,7 @@
 """sent and failed emails keep no bodies
 
 Revision ID: 562ed718c8da
-Revises: 1d90544daad4
+Revises: 73f85ca9d2b6
 Create Date: 2026-11-30 10:55:27.345420
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '562ed718c8da'
-down_revision = '1d90544daad4'
+down_revision = '73f85ca9d2b6'
 branch_labels = None
 depends_on = None
 
