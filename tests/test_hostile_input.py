@@ -91,9 +91,14 @@ GET_ENDPOINTS = sorted(
 
 
 def every_form_class() -> list[type]:
+    """The app's form classes. The inventory form is built per cohort template at run time
+    (``InventoryForm`` subclasses of ``InventoryFormBase``); those copies, made by whatever
+    test ran before, are left out so the answer does not depend on the order of tests."""
     found, todo = [], [Form]
     while todo:
         cls = todo.pop()
+        if cls.__name__ == "InventoryForm":
+            continue
         found.append(cls)
         todo.extend(cls.__subclasses__())
     return found
