@@ -66,7 +66,11 @@ def handle_csrf_error(error: CSRFError):
             return view(**(request.view_args or {}))
         except HTTPException as http_error:
             return render_error_page(http_error)
-    return render_template("errors/error.html", code=400, csrf_failed=True), 400
+    # No token at all is no page left open too long (a form from elsewhere, a lost cookie).
+    missing = "missing" in (error.description or "") and _token_problem(error)
+    return render_template(
+        "errors/error.html", code=400, csrf_failed="missing" if missing else True
+    ), 400
 
 
 def _token_problem(error: CSRFError) -> bool:

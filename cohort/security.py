@@ -11,6 +11,11 @@ EXPIRED_MESSAGE = _l(
     "This page was open for a long time, so for your safety it needs to be sent again. "
     "Everything you wrote is still here: please check it and press the button once more."
 )
+# A token that is missing or wrong has nothing to do with time: say so plainly.
+UNCHECKED_MESSAGE = _l(
+    "This form could not be checked, so it was not sent. "
+    "Everything you wrote is still here: please press the button once more."
+)
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -80,3 +85,10 @@ def _forget_kept_text_once_shown(response):
     if g.get("kept_text_shown"):
         session.pop(KEPT, None)
     return response
+
+
+def csrf_failure_message(form):
+    """What to tell the member whose form's token was refused: Flask-WTF's reason says
+    whether it had expired (the page was open a long time) or was missing or wrong."""
+    expired = any("expired" in str(error) for error in form.errors.get("csrf_token", []))
+    return EXPIRED_MESSAGE if expired else UNCHECKED_MESSAGE

@@ -110,3 +110,48 @@ def test_a_nudge_message_and_prompts_survive_an_expired_token(csrf_app, user, fr
     )
     assert "What surprised you most?" in prompts.get_data(as_text=True)
     assert "open for a long time" in prompts.get_data(as_text=True)
+
+
+def test_a_post_without_any_token_is_refused_plainly_not_as_a_page_left_open(csrf_app, user):
+    client = csrf_app.test_client()
+    login(client, user)
+    response = client.post("/logout")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This form could not be checked. Please reload the page and try again." in page
+    assert "open for a long time" not in page and "had expired" not in page
+
+
+def test_an_expired_token_is_still_told_as_expired_on_the_error_page(csrf_app, user, frozen_time):
+    client = csrf_app.test_client()
+    login(client, user)
+    token = csrf_token(client.get("/settings/").get_data(as_text=True))
+    frozen_time.shift(EXPIRE)
+    page = client.post("/logout", data={"csrf_token": token}).get_data(as_text=True)
+    assert "The form had expired" in page and "could not be checked" not in page
+
+
+def test_a_keep_text_form_without_a_token_keeps_the_text_but_blames_no_clock(csrf_app, user):
+    client = csrf_app.test_client()
+    login(client, user)
+    bio = "Three months of notes about my move into product work."
+    form = {"display_name": "Ann", "locale": "en", "timezone": "UTC", "bio": bio}
+    page = client.post("/settings/", data=form).get_data(as_text=True)
+    assert bio in page.replace("&#39;", "'")
+    assert "This form could not be checked, so it was not sent." in page
+    assert "open for a long time" not in page
+
+
+def test_a_reply_sent_without_a_token_comes_back_without_blaming_the_clock(
+    csrf_app, user, received
+):
+    client = csrf_app.test_client()
+    login(client, user)
+    reply = "Thank you, Bo."
+    page = client.post(
+        f"/c/{received.cohort.slug}/feedback/{received.id}/reply",
+        data={"reply": reply},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert reply in page and "This form could not be checked, so it was not sent." in page
+    assert "open for a long time" not in page

@@ -187,6 +187,44 @@ def test_cheer_a_milestone_but_never_an_invented_one(logged_in, circle):
     assert re.search(r'id="cheer-\d+-first".*?1 cheer', page, re.S)
 
 
+def cheer_buttons(page: str) -> list[tuple[str, str]]:
+    """(aria-pressed, visible label) of each cheer button on the page."""
+    found = re.findall(r'class="cheer-button" aria-pressed="(\w+)">([^<]*)<', page)
+    return [(pressed, label.strip()) for pressed, label in found]
+
+
+@pytest.mark.parametrize(
+    ("locale", "cheer", "cheered"), [("en", "Cheer", "Cheered"), ("ja", "応援する", "応援済み")]
+)
+def test_a_cheer_button_says_in_words_whether_it_is_pressed(
+    logged_in, user, circle, locale, cheer, cheered
+):
+    cohort, ken, _aiko = circle
+    user.locale = locale
+    db.session.commit()
+    inventory = write(ken, months_ago(cohort, 1))
+    url = f"/c/{cohort.slug}/inventories/{inventory.id}"
+    assert ("false", cheer) in cheer_buttons(logged_in.get(url).get_data(as_text=True))
+    logged_in.post(f"{url}/cheer", data={"action": "add"})
+    buttons = cheer_buttons(logged_in.get(url).get_data(as_text=True))
+    assert ("true", cheered) in buttons
+    assert ("true", cheer) not in buttons and ("false", cheered) not in buttons
+
+
+def test_cheer_and_feedback_wait_at_the_top_of_a_long_inventory_and_at_its_end(logged_in, circle):
+    cohort, ken, _aiko = circle
+    inventory = write(ken, session_for(cohort, days_ahead=-1))
+    page = logged_in.get(f"/c/{cohort.slug}/inventories/{inventory.id}").get_data(as_text=True)
+    give = f'href="/c/{cohort.slug}/inventories/{inventory.id}/feedback"'
+    top, end = page.split('<section class="inventory-section"', 1)
+    assert 'class="inventory-actions"' in top
+    for part in (top, end):
+        assert 'class="cheer-button"' in part and give in part
+    anchors = re.findall(r'<div class="cheer" id="([^"]+)"', page)
+    assert len(anchors) == len(set(anchors)) == 3  # top, milestone, end: each its own anchor
+    assert f'value="/c/{cohort.slug}/inventories/{inventory.id}#cheer-top-{inventory.id}"' in top
+
+
 def test_nobody_cheers_drafts_their_own_or_in_archived_cohorts(app, client, user, circle):
     cohort, ken, _aiko = circle
     draft = write(ken, session_for(cohort, days_ahead=5), share=False)

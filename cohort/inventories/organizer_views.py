@@ -13,7 +13,7 @@ from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
 from ..ratelimits import per_member
-from ..security import EXPIRED_MESSAGE, keep_text, keeps_text_on_csrf_failure
+from ..security import csrf_failure_message, keep_text, keeps_text_on_csrf_failure
 from . import organizing
 from .sections import resolve_sections
 
@@ -53,7 +53,7 @@ def nudge(slug: str, meeting_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         keep_text(message=request.form.get("message", ""))
-        flash(str(EXPIRED_MESSAGE), "error")
+        flash(str(csrf_failure_message(form)), "error")
     else:
         count = nudge_non_sharers(
             current_user, meeting, request.form.get("message", "")[:1000], utcnow()

@@ -48,9 +48,65 @@
     });
   }
 
+  // "Copy the link" buttons copy their field's text. Without this file (or without the
+  // Clipboard API) they stay hidden and the read-only field can be selected by hand. The
+  // result is said in the live region beside the button.
+  function setUpCopyButtons() {
+    if (!navigator.clipboard || !navigator.clipboard.writeText) { return; }
+    document.querySelectorAll("button[data-copy-target]").forEach(function (button) {
+      var source = document.getElementById(button.dataset.copyTarget);
+      var status = document.getElementById(button.dataset.copyStatus || "");
+      if (!source) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        function say(text) { if (status) { status.textContent = text; } }
+        say("");
+        navigator.clipboard.writeText(source.value).then(
+          function () { say(button.dataset.copied); },
+          function () { source.select(); say(button.dataset.copyFailed); }
+        );
+      });
+    });
+  }
+
+  // A form sent twice (a double click, an impatient second press) would post twice. Once a
+  // POST form is on its way, further submits are ignored and its buttons show they are busy.
+  // They are disabled only on the next tick: the browser has then read the pressed button's
+  // name and value (the inventory form's action=save or action=share) into what it sends.
+  var SUBMITS = "button:not([type]), button[type='submit'], input[type='submit']";
+  function guardDoubleSubmits() {
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") { return; }
+      if (form.dataset.sending) { event.preventDefault(); return; }
+      form.dataset.sending = "true";
+      var pressed = event.submitter || form.querySelector("[type='submit']");
+      window.setTimeout(function () {
+        form.querySelectorAll(SUBMITS).forEach(function (button) {
+          button.disabled = true;
+        });
+        if (pressed) { pressed.setAttribute("aria-busy", "true"); }
+      }, 0);
+    });
+    // Coming back with the Back button may show the page as it was left: make it usable.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) { return; }
+      document.querySelectorAll("form[data-sending]").forEach(function (form) {
+        delete form.dataset.sending;
+        form.querySelectorAll("[aria-busy]").forEach(function (button) { button.removeAttribute("aria-busy"); });
+        form.querySelectorAll(SUBMITS).forEach(function (button) {
+          button.disabled = false;
+        });
+      });
+    });
+  }
+
+  guardDoubleSubmits();
+
   document.addEventListener("DOMContentLoaded", function () {
     detectTimezone();
     setUpMenu();
     revealCurrentTabs();
+    setUpCopyButtons();
   });
 })();
