@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, flash, g, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -37,6 +37,7 @@ def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
     app.after_request(_forget_kept_text_once_shown)
     app.add_template_global(kept_text)
+    app.add_template_global(csrf_failure_message)
 
 
 def set_security_headers(response):
@@ -85,6 +86,13 @@ def _forget_kept_text_once_shown(response):
     if g.get("kept_text_shown"):
         session.pop(KEPT, None)
     return response
+
+
+def keep_unsent_text(form, **fields: str) -> None:
+    """A form that redirects was refused for its token: keep what was typed for the page it
+    lands on and tell why nothing was sent."""
+    keep_text(**fields)
+    flash(str(csrf_failure_message(form)), "error")
 
 
 def csrf_failure_message(form):

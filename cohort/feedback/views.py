@@ -15,7 +15,7 @@ from ..inventories.models import Inventory
 from ..inventories.sections import AREA_LABELS, resolve_sections
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
 from ..ratelimits import per_member
-from ..security import csrf_failure_message, keep_text, keeps_text_on_csrf_failure
+from ..security import keep_unsent_text, keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
 from .forms import FeedbackForm, ReplyForm, ToggleForm
@@ -139,8 +139,7 @@ def reply(slug: str, feedback_id: int):
             _("Your reply is sent to %(name)s.", name=feedback.giver.display_name),
         )
     elif "csrf_token" in form.errors:
-        keep_text(reply=request.form.get("reply", ""))
-        flash(str(csrf_failure_message(form)), "error")
+        keep_unsent_text(form, reply=request.form.get("reply", ""))
     else:
         flash(_("Keep the reply under 2000 characters."), "error")
     return _back(feedback)

@@ -13,7 +13,7 @@ from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
 from ..ratelimits import per_member
-from ..security import csrf_failure_message, keep_text, keeps_text_on_csrf_failure
+from ..security import keep_unsent_text, keeps_text_on_csrf_failure
 from . import organizing
 from .sections import resolve_sections
 
@@ -52,8 +52,7 @@ def nudge(slug: str, meeting_id: int):
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        keep_text(message=request.form.get("message", ""))
-        flash(str(csrf_failure_message(form)), "error")
+        keep_unsent_text(form, message=request.form.get("message", ""))
     else:
         count = nudge_non_sharers(
             current_user, meeting, request.form.get("message", "")[:1000], utcnow()
