@@ -101,6 +101,14 @@
     });
   }
 
+  // Collapsed on a phone so the form comes first; on a wide screen there is room to read it.
+  function openWhenWide() {
+    if (!window.matchMedia("(min-width: 1024px)").matches) return;
+    document.querySelectorAll("details[data-open-when-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
+
   guardDoubleSubmits();
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -108,5 +116,6 @@
     setUpMenu();
     revealCurrentTabs();
     setUpCopyButtons();
+    openWhenWide();
   });
 })();

@@ -109,3 +109,57 @@ def test_assigned_feedback_is_given_answered_and_shows_on_the_blind_spot_map(
     spots.scroll_into_view_if_needed()
     screenshot(page, "blind-spot-map")
     phone_screenshot(page, "blind-spot-map")
+
+
+def test_on_a_phone_the_feedback_form_starts_on_the_first_screen(
+    live_server: str, page: Page, screenshot: Screenshot
+) -> None:
+    """What the giver needs stays above the form, the rest of the inventory is one tap away,
+    and the Send bar never covers the field being written in."""
+    from .conftest import PHONE
+
+    organizer = factories.make_user(email="mika@example.org", display_name="Mika")
+    cohort = factories.make_cohort(organizer, name="Saturday Circle")
+    ken = factories.make_user(email="ken@example.org", display_name="Ken")
+    factories.add_member(cohort, ken)
+    meeting = session_for(cohort, title="December session")
+    from cohort.extensions import db
+    from cohort.inventories import services
+
+    answers = {
+        "did": "Led my first client workshop.",
+        "learned": "Preparing the room matters as much as the slides.",
+        "feedback_ask": "How do I show impact without numbers?",
+        "try": "Ask the client for one sentence I may quote.",
+    }
+    inventory = services.save_inventory(
+        ken, meeting, services.InventoryInput(answers=answers, energy=4), 0
+    )
+    services.share_inventory(ken, inventory)
+    db.session.commit()
+    inventory_id = inventory.id
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, organizer.email)
+    page.goto(f"{live_server}/c/{cohort.slug}/inventories/{inventory_id}/feedback")
+
+    brief = page.locator(".feedback-brief")
+    expect(brief).to_contain_text("4 of 5")
+    expect(brief).to_contain_text("Ask the client for one sentence I may quote.")
+    whole = page.locator(".feedback-inventory-whole")
+    expect(whole.get_by_text("Preparing the room matters")).to_be_hidden()
+    first_field = page.get_by_label("Your answer to what they asked")
+    assert first_field.bounding_box()["y"] < PHONE["height"], "the first field is below the fold"
+    screenshot(page, "feedback-give-first-screen-phone")
+
+    whole.locator("summary").click()
+    expect(whole.get_by_text("Preparing the room matters")).to_be_visible()
+
+    # Writing in a field with the keyboard open (a shorter viewport, the field brought to its
+    # bottom edge as a phone does): the Send bar steps aside instead of covering it.
+    page.set_viewport_size({"width": PHONE["width"], "height": 420})
+    last = page.get_by_label("Situation")
+    last.fill("In the workshop")
+    last.evaluate("field => field.scrollIntoView({block: 'end'})")
+    field, bar = last.bounding_box(), page.locator(".sticky-actions").bounding_box()
+    overlaps = field["y"] < bar["y"] + bar["height"] and bar["y"] < field["y"] + field["height"]
+    assert not overlaps, f"the Send bar {bar} covers the field {field}"
