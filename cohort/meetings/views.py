@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from ..actions import run_and_flash
 from ..cohorts.forms import ConfirmForm
 from ..cohorts.models import Cohort, Membership
+from ..confirm import Confirmation, confirmation_page
 from ..database import utcnow
 from ..emails import external_url
 from ..errors import DomainError
@@ -192,11 +193,29 @@ def edit(slug: str, meeting_id: int):
     )
 
 
-@bp.post("/c/<slug>/organize/sessions/<int:meeting_id>/cancel")
+@bp.route("/c/<slug>/organize/sessions/<int:meeting_id>/cancel", methods=["GET", "POST"])
 @login_required
 def cancel(slug: str, meeting_id: int):
     cohort = organizer_cohort(slug, Action.MANAGE)
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
+    if request.method == "GET":
+        if meeting.is_cancelled:
+            return redirect(url_for(".show", slug=slug, meeting_id=meeting.id))
+        return confirmation_page(
+            Confirmation(
+                title=_("Cancel %(title)s?", title=meeting.title),
+                consequences=[
+                    _("Members are told that the session is cancelled, in the app and by email."),
+                    _("Calendars that subscribed to the cohort remove the session."),
+                    _("The rhythm does not schedule this month again; you can add a session."),
+                    _("A cancelled session cannot be brought back."),
+                ],
+                button=_("Cancel %(title)s", title=meeting.title),
+                action=request.path,
+                back=url_for(".edit", slug=slug, meeting_id=meeting.id),
+            ),
+            cohort,
+        )
     if ConfirmForm().validate_on_submit():
         run_and_flash(
             lambda: services.cancel_meeting(current_user, meeting), _("The session is cancelled.")

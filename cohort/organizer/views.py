@@ -18,6 +18,7 @@ from ..cohorts.forms import (
 )
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, Role
 from ..cohorts.views import settings_from_form
+from ..confirm import Confirmation, confirmation_page
 from ..database import utcnow
 from ..emails import external_url
 from ..errors import DomainError
@@ -105,11 +106,39 @@ def change_role(slug: str, membership_id: int):
     return redirect(url_for("organizer.members", slug=slug))
 
 
-@bp.post("/members/<int:membership_id>/remove")
+@bp.route("/members/<int:membership_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_member(slug: str, membership_id: int):
     cohort = organizer_cohort(slug, Action.MANAGE)
     membership = membership_in(cohort, membership_id)
+    back = url_for("organizer.members", slug=slug)
+    if request.method == "GET":
+        if not membership.is_active:
+            return redirect(back)
+        name = membership.user.display_name
+        return confirmation_page(
+            Confirmation(
+                title=_("Remove %(name)s from %(cohort)s?", name=name, cohort=cohort.name),
+                consequences=[
+                    _(
+                        "%(name)s can no longer open the cohort's pages, sessions, inventories "
+                        "or feedback, from their next click on.",
+                        name=name,
+                    ),
+                    _("%(name)s gets no more reminders or emails from this cohort.", name=name),
+                    _(
+                        "To come back, %(name)s needs a new personal invitation: old links "
+                        "will not let them in.",
+                        name=name,
+                    ),
+                    _("The cohort's log records who removed whom, and when."),
+                ],
+                button=_("Remove %(name)s", name=name),
+                action=request.path,
+                back=back,
+            ),
+            cohort,
+        )
     if ConfirmForm().validate_on_submit():
         run_and_flash(
             lambda: services.remove_member(current_user, membership),
@@ -221,11 +250,26 @@ def invite_by_email(slug: str):
     return _render_invitations(cohort, InvitationLinkForm(), form, 400)
 
 
-@bp.post("/invitations/<int:invitation_id>/revoke")
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     cohort = organizer_cohort(slug, Action.MANAGE)
     invitation = invitation_in(cohort, invitation_id)
+    if request.method == "GET":
+        return confirmation_page(
+            Confirmation(
+                title=_("Withdraw this invitation?"),
+                consequences=[
+                    _("The link stops working at once, for everyone who has it."),
+                    _("People who already joined through it stay members."),
+                    _("A withdrawn invitation cannot be opened again; you can create a new one."),
+                ],
+                button=_("Withdraw the invitation"),
+                action=request.path,
+                back=url_for("organizer.invitations", slug=slug),
+            ),
+            cohort,
+        )
     if ConfirmForm().validate_on_submit():
         run_and_flash(
             lambda: services.revoke_invitation(current_user, invitation),
@@ -249,10 +293,28 @@ def log(slug: str):
     return render_template("organizer/log.html", cohort=cohort, events=events)
 
 
-@bp.post("/archive")
+@bp.route("/archive", methods=["GET", "POST"])
 @login_required
 def archive(slug: str):
     cohort = organizer_cohort(slug, Action.ARCHIVE)
+    if request.method == "GET":
+        if cohort.is_archived:
+            return redirect(url_for("organizer.dashboard", slug=slug))
+        return confirmation_page(
+            Confirmation(
+                title=_("Archive %(cohort)s?", cohort=cohort.name),
+                consequences=[
+                    _("Members can still read everything, but nothing can be written or changed."),
+                    _("No reminders are sent for this cohort."),
+                    _("You can bring the cohort back at any time from its organizer page."),
+                ],
+                button=_("Archive the cohort"),
+                action=request.path,
+                back=url_for("organizer.dashboard", slug=slug),
+                hidden={"archived": "1"},
+            ),
+            cohort,
+        )
     archived = request.form.get("archived") == "1"
     if ConfirmForm().validate_on_submit():
         message = (

@@ -151,3 +151,28 @@ def test_the_pressed_button_still_says_what_to_do_share_not_save(
     page.get_by_label("What I did").fill("Led my first client workshop.")
     page.get_by_role("button", name="Share with the cohort").click()
     expect(page.get_by_text("Members of Saturday Circle can see this.")).to_be_visible()
+
+
+def test_removing_a_member_asks_first_on_a_page_that_says_what_will_happen(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+) -> None:
+    organizer = factories.make_user(email="mika@example.org", display_name="Mika")
+    cohort = factories.make_cohort(organizer, name="Saturday Circle")
+    factories.add_member(cohort, factories.make_user(email="ken@example.org", display_name="Ken"))
+    log_in(page, live_server, organizer.email)
+    page.goto(f"{live_server}/c/{cohort.slug}/organize/members")
+
+    # Going back changes nothing.
+    page.get_by_role("button", name="Remove Ken").click()
+    expect(page.get_by_role("heading", name="Remove Ken from Saturday Circle?")).to_be_visible()
+    expect(page.locator(".confirm-consequences li")).to_have_count(4)
+    screenshot(page, "polish-confirm-remove")
+    phone_screenshot(page, "polish-confirm-remove")
+    page.get_by_role("button", name="Go back without changing anything").click()
+    expect(page.get_by_role("button", name="Remove Ken")).to_be_visible()
+
+    # Pressing the page's own button removes him.
+    page.get_by_role("button", name="Remove Ken").click()
+    page.locator(".confirm-actions").get_by_role("button", name="Remove Ken").click()
+    expect(page.get_by_text("Ken was removed from the cohort.")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove Ken")).to_have_count(0)
