@@ -1,12 +1,13 @@
 """Language and time zone of the viewer, and how dates read in each language."""
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel.dates import format_date
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext
+from flask_babel import format_datetime, get_locale, get_timezone, get_translations, lazy_gettext
 from flask_login import current_user
 
 __all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
@@ -70,10 +71,20 @@ def time_filter(value: datetime | None) -> str:
     return format_datetime(value, "HH:mm")
 
 
-def date_filter(value: datetime | None) -> str:
+def date_filter(value: datetime | date | None) -> str:
+    """A day in the app's own format: a UTC datetime as the viewer's local day, a calendar
+    date (a goal's target) as it is."""
     if value is None:
         return ""
-    return format_datetime(value, DATE_FORMATS[str(get_locale().language)])
+    language = str(get_locale().language)
+    if not isinstance(value, datetime):
+        return format_date(value, DATE_FORMATS[language], locale=language)
+    return format_datetime(value, DATE_FORMATS[language])
+
+
+def local_today() -> date:
+    """Today in the viewer's zone (what "overdue" is measured against)."""
+    return datetime.now(get_timezone()).date()
 
 
 def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:

@@ -1,5 +1,6 @@
 """Career inventories: writing, sharing, pausing, revisions, conflicts, the template."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -489,3 +490,50 @@ def test_new_goals_get_a_target_date_and_new_tasks_can_serve_a_goal(logged_in, u
     )
     sneaky = db.session.scalar(select(Task).where(Task.title == "Sneaky"))
     assert sneaky.goal_id is None
+
+
+def test_goals_start_from_last_months_progress_and_say_when_they_are_overdue(
+    logged_in, user, cohort
+):
+    from datetime import date
+
+    may, june = session_for(cohort, days_ahead=-30), session_for(cohort, days_ahead=5)
+    services.save_inventory(
+        user,
+        may,
+        services.InventoryInput(new_goals=[("Run a workshop", "", date(2020, 3, 31))]),
+        0,
+    )
+    db.session.commit()
+    goal = db.session.scalar(select(Goal))
+    services.save_inventory(
+        user, may, services.InventoryInput(goal_progress={goal.id: (40, "", "active")}), 1
+    )
+    db.session.commit()
+
+    page = logged_in.get(form_url(cohort, june)).get_data(as_text=True)
+    field = re.search(rf'<input[^>]*name="goal_{goal.id}_percent"[^>]*>', page).group(0)
+    assert 'value="40"' in field  # June starts where May ended
+    assert "Last time: 40%." in page
+    assert "Overdue:" in page and "the target date was Tue 31 Mar 2020." in page
+    assert "by Tue 31 Mar 2020" in page  # the app's own date format, not 2020-03-31
+    assert "2020-03-31" not in page
+
+    logged_in.post("/language", data={"locale": "ja"})
+    page = logged_in.get(form_url(cohort, june)).get_data(as_text=True)
+    assert "2020年3月31日(火)" in page
+
+
+def test_a_goal_without_a_target_or_before_it_is_not_overdue(logged_in, user, cohort):
+    from datetime import timedelta
+
+    meeting = session_for(cohort)
+    tomorrow = utcnow().date() + timedelta(days=2)
+    services.save_inventory(
+        user, meeting, services.InventoryInput(new_goals=[("Later", "", tomorrow)]), 0
+    )
+    services.save_inventory(user, meeting, services.InventoryInput(new_goals=[("Someday", "")]), 1)
+    db.session.commit()
+    page = logged_in.get(form_url(cohort, meeting)).get_data(as_text=True)
+    assert "Overdue:" not in page
+    assert "Last time:" not in page  # nothing recorded in another month yet

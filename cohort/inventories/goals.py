@@ -9,6 +9,7 @@ from sqlalchemy import or_, select
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
+from ..meetings.models import Meeting
 from .models import (
     Goal,
     GoalProgress,
@@ -117,6 +118,28 @@ def goal_progress(inventory: Inventory | None) -> dict[int, GoalProgress]:
         return {}
     rows = db.session.scalars(select(GoalProgress).where(GoalProgress.inventory_id == inventory.id))
     return {row.goal_id: row for row in rows}
+
+
+def last_progress(user: User, goals: list[Goal], inventory: Inventory | None) -> dict[int, int]:
+    """Each goal's percent as last recorded in another of the person's inventories (the most
+    recent session first): where this month's progress starts from (one query)."""
+    if not goals:
+        return {}
+    rows = db.session.execute(
+        select(GoalProgress.goal_id, GoalProgress.percent)
+        .join(Inventory, Inventory.id == GoalProgress.inventory_id)
+        .join(Meeting, Meeting.id == Inventory.meeting_id)
+        .where(
+            Inventory.user_id == user.id,
+            GoalProgress.goal_id.in_([goal.id for goal in goals]),
+            Inventory.id != (inventory.id if inventory is not None and inventory.id else 0),
+        )
+        .order_by(Meeting.starts_at.desc(), Inventory.id.desc())
+    )
+    latest: dict[int, int] = {}
+    for goal_id, percent in rows:
+        latest.setdefault(goal_id, percent)
+    return latest
 
 
 def apply_task_outcomes(user: User, inventory: Inventory, outcomes: dict[int, TaskOutcome]) -> None:

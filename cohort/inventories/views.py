@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..feedback.reading import inventory_feedback_context
 from ..forms import show_domain_error
+from ..i18n import local_today
 from ..meetings.models import Meeting
 from ..permissions import (
     Action,
@@ -57,6 +58,8 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
         "tasks": tasks,
         "goals": goals,
         "progress": progress,
+        "last_progress": goal_services.last_progress(current_user, goals, inventory),
+        "today": local_today(),
         "outcomes": goal_services.review_outcomes(inventory),
         "new_tasks": goal_services.new_tasks_since(current_user, inventory),
         "previous": services.previous_inventory(current_user, meeting),
@@ -73,6 +76,9 @@ def _fill_form(form, context: dict) -> None:
                 form[f"answer_{key}"].data = text
         if "self_traits" in form and context["previous"]:
             form.self_traits.data = list(context["previous"].self_traits or [])
+        for goal in context["goals"]:  # this month's progress starts where the last one ended
+            if f"goal_{goal.id}_percent" in form:
+                form[f"goal_{goal.id}_percent"].data = context["last_progress"].get(goal.id)
         return
     form.version.data = str(inventory.version)
     for key, text in inventory.answers.items():
@@ -89,7 +95,9 @@ def _fill_form(form, context: dict) -> None:
     for goal in context["goals"]:
         row = context["progress"].get(goal.id)
         if f"goal_{goal.id}_percent" in form:
-            form[f"goal_{goal.id}_percent"].data = row.percent if row else None
+            form[f"goal_{goal.id}_percent"].data = (
+                row.percent if row else context["last_progress"].get(goal.id)
+            )
             form[f"goal_{goal.id}_note"].data = row.note if row else ""
             form[f"goal_{goal.id}_status"].data = goal.status.value
 
