@@ -1,6 +1,7 @@
 """Feedback assignments: generating the rotation, regenerating, adjusting by hand, what members
 owe, the organizers' coverage, the missing-feedback alert, and the pages' query counts."""
 
+import re
 from collections import Counter
 from datetime import timedelta
 
@@ -291,3 +292,38 @@ def test_the_home_card_lists_the_feedback_i_owe_until_i_give_it(user, cohort, cl
     factories.make_feedback(inventory, aiko, ask_answer="")
     home = client.get("/").get_data(as_text=True)
     assert "Feedback you owe" not in home
+
+
+def test_a_mentors_home_lists_the_inventories_to_read_until_answered(
+    user, cohort, client, count_queries
+):
+    ken, aiko = members(cohort, 2)
+    (maggie,) = members(cohort, 1, role="mentor")
+    closed = session_for(cohort, days_ahead=-30)  # its feedback closed three weeks ago
+    factories.make_shared_inventory(closed, ken, did="An old month.")
+    meeting = session_for(cohort)
+    kens = factories.make_shared_inventory(meeting, ken)
+    aikos = factories.make_shared_inventory(meeting, aiko)
+    draft_of_someone = factories.make_user()
+    factories.add_member(cohort, draft_of_someone)
+    client.post("/login", data={"email": maggie.email, "password": factories.PASSWORD})
+
+    home = client.get("/").get_data(as_text=True)
+    assert "Inventories to read" in home
+    links = re.findall(rf"/c/{cohort.slug}/inventories/(\d+)\"", home)
+    assert sorted(map(int, links)) == sorted([kens.id, aikos.id])  # not the closed month's
+
+    factories.make_feedback(kens, maggie, ask_answer="")
+    home = client.get("/").get_data(as_text=True)
+    assert re.findall(rf"/c/{cohort.slug}/inventories/(\d+)\"", home) == [str(aikos.id)]
+
+    # Members see no such list, and a member's home runs no query for it.
+    client.post("/logout")
+    client.post("/login", data={"email": aiko.email, "password": factories.PASSWORD})
+    with count_queries() as member_home:
+        assert "Inventories to read" not in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    client.post("/login", data={"email": maggie.email, "password": factories.PASSWORD})
+    with count_queries() as mentor_home:
+        client.get("/")
+    assert mentor_home.count == member_home.count + 1
