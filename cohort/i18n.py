@@ -5,8 +5,9 @@ from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone_location
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext
+from flask_babel import format_datetime, get_locale, get_translations, gettext, lazy_gettext
 from flask_login import current_user
 
 __all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
@@ -86,6 +87,26 @@ def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:
     )
 
 
+def zone_place(name: str, language: str) -> str:
+    """A zone as people name it in ``language``: "Japan Time", "日本時間", "France Time"."""
+    if name == "UTC" or name.startswith("Etc/"):
+        return "UTC"
+    return get_timezone_location(ZoneInfo(name), locale=language)
+
+
+def datetime_zoned_filter(value: datetime | None, zone: str) -> str:
+    """A UTC datetime in ``zone`` that says which zone it is in, for readers who may live
+    elsewhere (emails): "Sat 12 Dec, 10:00 (Japan Time)", "12月12日(土) 10:00 (日本時間)"."""
+    if value is None:
+        return ""
+    language = str(get_locale().language)
+    return gettext(
+        "%(time)s (%(zone)s)",
+        time=datetime_in_zone_filter(value, zone),
+        zone=zone_place(zone, language),
+    )
+
+
 def zone_label(name: str) -> str:
     """ "Asia/Tokyo" → "Asia/Tokyo (UTC+09:00)" for the current moment."""
     offset = datetime.now(ZoneInfo(name)).strftime("%z")
@@ -130,6 +151,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["time"] = time_filter
     app.jinja_env.filters["datetime_in"] = datetime_in_zone_filter
+    app.jinja_env.filters["datetime_zoned"] = datetime_zoned_filter
 
     @app.context_processor
     def inject_languages():

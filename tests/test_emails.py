@@ -20,7 +20,9 @@ def test_every_email_has_a_text_and_an_html_part(app, outbox):
     (message,) = outbox
     assert "old@example.org" in message.body
     assert message.alternatives[0][1] == "text/html"
-    assert "<p>" in message.alternatives[0][0]
+    html = message.alternatives[0][0]
+    assert html.startswith("<!doctype html>")
+    assert "<p style=" in html and "old@example.org" in html
 
 
 def test_emails_are_rendered_in_the_recipients_language(app, outbox):
