@@ -1,6 +1,6 @@
 """The HTML emails drawn by a browser as a narrow mail client would: one column that fits a
 375 px phone without sideways scrolling, the product's header, the title and one button in
-reach, the preheader hidden; screenshots at 375 and 600 px in both languages."""
+reach, the preheader hidden, no serious axe-core violation; screenshots at 375 and 600 px in both languages."""
 
 from pathlib import Path
 
@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 
 from ..test_email_snapshots import CONTEXTS, render
 from .conftest import SCREENSHOTS
-from .test_accessibility import scrolls_sideways
+from .test_accessibility import scrolls_sideways, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -43,8 +43,11 @@ def save(page: Page, name: str) -> Path:
 
 @pytest.mark.parametrize("locale", ["en", "ja"])
 @pytest.mark.parametrize("kind", sorted(CONTEXTS))
-def test_every_email_fits_a_phone(app, page: Page, kind: str, locale: str) -> None:
+def test_every_email_fits_a_phone_and_is_accessible(
+    app, page: Page, kind: str, locale: str
+) -> None:
     show(page, render(kind, locale)[2], NARROW)
+    assert serious_violations(page) == []
     assert not scrolls_sideways(page)
     assert page.evaluate(OUTSIDE) == []
     assert page.locator("h1").is_visible()
