@@ -1,6 +1,7 @@
 """The HTML emails drawn by a browser as a narrow mail client would: one column that fits a
 375 px phone without sideways scrolling, the product's header, the title and one button in
-reach, the preheader hidden, no serious axe-core violation; screenshots at 375 and 600 px in both languages."""
+reach, the preheader hidden, no serious axe-core violation; screenshots at 375 and 600 px
+in both languages."""
 
 from pathlib import Path
 
