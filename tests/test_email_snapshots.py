@@ -19,6 +19,8 @@ from cohort.emails import render_email
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "emails"
 TEMPLATES = Path(__file__).parent.parent / "templates" / "email"
+# Emails about the account itself, sent whatever the preferences: no unsubscribe link.
+ACCOUNT = {"password_reset", "email_changed", "password_changed", "email_confirm", "invitation"}
 # Emails that only inform: nothing to press.
 NO_ACTION = {"email_changed"}
 PREHEADER = re.compile(r'<div style="display: none;[^"]*">(.*?)(?:&#847;|</div>)', re.S)
@@ -115,8 +117,10 @@ CONTEXTS = {
 
 
 def render(kind: str, locale: str, zone: str = "Asia/Tokyo", **changes) -> tuple[str, str, str]:
+    """As sent: account emails (queue_message) carry no unsubscribe link."""
+    urls = {k: v for k, v in URLS.items() if k != "unsubscribe_url" or kind not in ACCOUNT}
     context = {**CONTEXTS[kind], **changes}
-    return render_email(kind, locale=locale, user=USER, zone=zone, **URLS, **context)
+    return render_email(kind, locale=locale, user=USER, zone=zone, **urls, **context)
 
 
 def matches_snapshot(rendered: str, name: str) -> None:
