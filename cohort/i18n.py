@@ -91,7 +91,9 @@ def zone_place(name: str, language: str) -> str:
     """A zone as people name it in ``language``: "Japan Time", "日本時間", "France Time"."""
     if name == "UTC" or name.startswith("Etc/"):
         return "UTC"
-    return get_timezone_location(ZoneInfo(name), locale=language)
+    place = get_timezone_location(ZoneInfo(name), locale=language)
+    # Babel knows no city for a few zones and shows their raw id inside the name instead.
+    return name.replace("_", " ") if "/" in place else place
 
 
 def datetime_zoned_filter(value: datetime | None, zone: str) -> str:

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from cohort.cohorts.emails import queue_invitation_email
 from cohort.emails import EmailBackend, external_url
 from cohort.extensions import db
+from cohort.i18n import zone_place
 from cohort.notifications.outbox import deliver_now, queue_email, queue_message
 
 from . import factories
@@ -81,3 +82,10 @@ def test_an_invitation_shows_its_expiry_in_the_invitees_own_zone_when_known(app)
     unknown = factories.make_invitation(cohort, organizer, email="new@example.org")
     assert "(United States (New York) Time)" in queue_invitation_email(known, organizer).text_body
     assert "(Japan Time)" in queue_invitation_email(unknown, organizer).text_body
+
+
+def test_zones_are_named_as_people_say_them_or_else_by_their_id():
+    assert zone_place("Asia/Tokyo", "en") == "Japan Time"
+    assert zone_place("Asia/Tokyo", "ja") == "日本時間"
+    assert zone_place("UTC", "ja") == "UTC"
+    assert zone_place("America/Argentina/Buenos_Aires", "en") == "America/Argentina/Buenos Aires"
