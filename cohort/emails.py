@@ -22,7 +22,12 @@ def render_email(template: str, *, locale: str, **context) -> tuple[str, str, st
     with force_locale(locale):
         subject = render_template(f"email/{template}.subject.txt", **context).strip()
         text = render_template(f"email/{template}.txt", **context)
-        html = render_template(f"email/{template}.html", **context)
+        html = render_template(
+            f"email/{template}.html",
+            subject=subject,
+            home_url=external_url("main.home"),
+            **context,
+        )
     return subject, text, html
 
 

@@ -4,10 +4,17 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone_location
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, g, has_request_context, request, session
-from flask_babel import format_datetime, get_locale, get_timezone, get_translations, lazy_gettext
+from flask_babel import (
+    format_datetime,
+    get_locale,
+    get_timezone,
+    get_translations,
+    gettext,
+    lazy_gettext,
+)
 from flask_login import current_user
 
 __all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
@@ -97,6 +104,28 @@ def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:
     )
 
 
+def zone_place(name: str, language: str) -> str:
+    """A zone as people name it in ``language``: "Japan Time", "日本時間", "France Time"."""
+    if name == "UTC" or name.startswith("Etc/"):
+        return "UTC"
+    place = get_timezone_location(ZoneInfo(name), locale=language)
+    # Babel knows no city for a few zones and shows their raw id inside the name instead.
+    return name.replace("_", " ") if "/" in place else place
+
+
+def datetime_zoned_filter(value: datetime | None, zone: str) -> str:
+    """A UTC datetime in ``zone`` that says which zone it is in, for readers who may live
+    elsewhere (emails): "Sat 12 Dec, 10:00 (Japan Time)", "12月12日(土) 10:00 (日本時間)"."""
+    if value is None:
+        return ""
+    language = str(get_locale().language)
+    return gettext(
+        "%(time)s (%(zone)s)",
+        time=datetime_in_zone_filter(value, zone),
+        zone=zone_place(zone, language),
+    )
+
+
 def zone_label(name: str) -> str:
     """ "Asia/Tokyo" → "Asia/Tokyo (UTC+09:00)" for the current moment."""
     offset = datetime.now(ZoneInfo(name)).strftime("%z")
@@ -141,6 +170,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = date_filter
     app.jinja_env.filters["time"] = time_filter
     app.jinja_env.filters["datetime_in"] = datetime_in_zone_filter
+    app.jinja_env.filters["datetime_zoned"] = datetime_zoned_filter
 
     @app.context_processor
     def inject_languages():

@@ -1,8 +1,12 @@
-"""Emails: both parts, the recipient's language, and the development backend."""
+"""Emails: both parts, the recipient's language and zone, and the development backend."""
 
+from datetime import UTC, datetime
+
+from cohort.cohorts.emails import queue_invitation_email
 from cohort.emails import EmailBackend, external_url
 from cohort.extensions import db
-from cohort.notifications.outbox import deliver_now, queue_message
+from cohort.i18n import zone_place
+from cohort.notifications.outbox import deliver_now, queue_email, queue_message
 
 from . import factories
 
@@ -20,7 +24,9 @@ def test_every_email_has_a_text_and_an_html_part(app, outbox):
     (message,) = outbox
     assert "old@example.org" in message.body
     assert message.alternatives[0][1] == "text/html"
-    assert "<p>" in message.alternatives[0][0]
+    html = message.alternatives[0][0]
+    assert html.startswith("<!doctype html>")
+    assert "<p style=" in html and "old@example.org" in html
 
 
 def test_emails_are_rendered_in_the_recipients_language(app, outbox):
@@ -52,3 +58,34 @@ def test_development_backend_writes_files_and_prints(make_app, tmp_path, capsys)
     assert "Subject: Your Cohort email address was changed" in files[0].read_text()
     assert "email to " + address in capsys.readouterr().out
     assert EmailBackend is not None
+
+
+def test_an_email_shows_times_in_the_recipients_zone_and_names_it(app):
+    organizer = factories.make_user(timezone="Asia/Tokyo")
+    cohort = factories.make_cohort(organizer)  # a Tokyo cohort
+    meeting = factories.make_meeting(cohort, starts_at=datetime(2027, 3, 6, 1, 0, tzinfo=UTC))
+    in_paris = factories.make_user(locale="ja", timezone="Europe/Paris")
+    in_tokyo = factories.make_user(locale="en", timezone="Asia/Tokyo")
+    context = {"meeting": meeting, "cohort": cohort, "session_url": "u", "ics_url": "i"}
+    paris = queue_email(in_paris, "session_soon", "reminder_session", **context)
+    tokyo = queue_email(in_tokyo, "session_soon", "reminder_session", **context)
+    assert "3月6日(土) 02:00 (フランス時間)" in paris.text_body
+    assert "3月6日(土) 02:00 (フランス時間)" in paris.html_body
+    assert "Sat 6 Mar, 10:00 (Japan Time)" in tokyo.text_body
+
+
+def test_an_invitation_shows_its_expiry_in_the_invitees_own_zone_when_known(app):
+    organizer = factories.make_user(timezone="Asia/Tokyo")
+    cohort = factories.make_cohort(organizer)
+    factories.make_user(email="ken@example.org", timezone="America/New_York")
+    known = factories.make_invitation(cohort, organizer, email="ken@example.org")
+    unknown = factories.make_invitation(cohort, organizer, email="new@example.org")
+    assert "(United States (New York) Time)" in queue_invitation_email(known, organizer).text_body
+    assert "(Japan Time)" in queue_invitation_email(unknown, organizer).text_body
+
+
+def test_zones_are_named_as_people_say_them_or_else_by_their_id():
+    assert zone_place("Asia/Tokyo", "en") == "Japan Time"
+    assert zone_place("Asia/Tokyo", "ja") == "日本時間"
+    assert zone_place("UTC", "ja") == "UTC"
+    assert zone_place("America/Argentina/Buenos_Aires", "en") == "America/Argentina/Buenos Aires"

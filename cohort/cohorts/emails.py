@@ -9,7 +9,8 @@ from .services import IssuedInvitation
 
 
 def queue_invitation_email(issued: IssuedInvitation, inviter: User) -> OutboundEmail:
-    """A personal invitation, in the invitee's language if they have an account."""
+    """A personal invitation, in the invitee's language and time zone if they have an
+    account, else in the cohort's."""
     invitation = issued.invitation
     existing = find_user_by_email(invitation.email)
     return queue_message(
@@ -21,4 +22,5 @@ def queue_invitation_email(issued: IssuedInvitation, inviter: User) -> OutboundE
         inviter=inviter,
         join_url=external_url("cohorts.join", token=issued.token),
         expires_at=invitation.expires_at,
+        zone=existing.timezone if existing else invitation.cohort.timezone,
     )
