@@ -28,7 +28,9 @@ from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
+from ..csv_export import csv_response
 from .dashboard import organizer_dashboard
+from .report import cohort_report_rows
 
 bp = Blueprint("organizer", __name__, url_prefix="/c/<slug>/organize")
 
@@ -262,3 +264,12 @@ def archive(slug: str):
         )
         run_and_flash(lambda: services.set_archived(current_user, cohort, archived), message)
     return redirect(url_for("organizer.dashboard", slug=slug))
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv(slug: str):
+    """Sessions, attendance, who shared on time and the feedback around each, as CSV."""
+    cohort = organizer_cohort(slug)
+    rows = list(cohort_report_rows(current_user, cohort))
+    return csv_response(rows, f"{cohort.slug}-{utcnow():%Y-%m-%d}.csv")
