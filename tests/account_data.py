@@ -3,17 +3,21 @@ the data the export and deletion tests read."""
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
+from cohort.auth.services import request_password_reset
 from cohort.cohorts.services import create_invitation
 from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.feedback.services import add_assignment, mark_helpful, reply_to_feedback
 from cohort.inventories.goals import NewGoal
 from cohort.inventories.services import InventoryInput, save_inventory, share_inventory
+from cohort.inventories.models import GoalProgress
 from cohort.meetings.calendar import start_calendar_feed
+from cohort.notifications import ledger
 from cohort.notifications.models import EmailPreference
 from cohort.notifications.outbox import queue_email, queue_message
 from cohort.timeline.services import cheer, follow
-from cohort.auth.services import request_password_reset
 
 from . import factories
 
@@ -78,6 +82,9 @@ class Person:
         follow(peer, user)
         factories.make_attendance(self.meeting, user, rsvp="going")
         db.session.add(EmailPreference(user_id=user.id, kind="digest", enabled=False))
+        ledger.claim(user.id, "inventory_due", f"meeting-{self.meeting.id}")
+        progress = db.session.scalar(select(GoalProgress))
+        progress.note = f"{MARK} halfway there"
         start_calendar_feed(user)
         request_password_reset(EMAIL)
         create_invitation(user, self.other_cohort, max_uses=1, valid_days=7, email="new@example.org")
