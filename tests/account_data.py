@@ -11,8 +11,8 @@ from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.feedback.services import add_assignment, mark_helpful, reply_to_feedback
 from cohort.inventories.goals import NewGoal
-from cohort.inventories.services import InventoryInput, save_inventory, share_inventory
 from cohort.inventories.models import GoalProgress
+from cohort.inventories.services import InventoryInput, save_inventory, share_inventory
 from cohort.meetings.calendar import start_calendar_feed
 from cohort.notifications import ledger
 from cohort.notifications.models import EmailPreference
@@ -87,7 +87,9 @@ class Person:
         progress.note = f"{MARK} halfway there"
         start_calendar_feed(user)
         request_password_reset(EMAIL)
-        create_invitation(user, self.other_cohort, max_uses=1, valid_days=7, email="new@example.org")
+        create_invitation(
+            user, self.other_cohort, max_uses=1, valid_days=7, email="new@example.org"
+        )
         elsewhere = factories.make_cohort(self.organizer, name="Circle C")
         create_invitation(self.organizer, elsewhere, max_uses=1, valid_days=7, email=EMAIL)
         queue_message(EMAIL, "password_changed", locale="en", user_id=user.id, user=user,

@@ -3,7 +3,7 @@ holds their text, except the feedback they gave (kept for its recipients, from "
 member") and the confirmation email to the old address."""
 
 import pytest
-from sqlalchemy import Column, ForeignKey, Integer, JSON, String, Table, Text, select
+from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, select
 
 from cohort.account.deletion import FATES, Fate, classify, unclassified, user_columns
 from cohort.auth.models import User
@@ -121,9 +121,9 @@ def test_recipients_see_feedback_from_a_former_member(client, person, app):
     login(client)
     delete_account(client)
     login(client, "peer.private@example.org")
-    page = client.get(
-        f"/c/{person.cohort.slug}/inventories/{person.peer_inventory.id}"
-    ).get_data(as_text=True)
+    page = client.get(f"/c/{person.cohort.slug}/inventories/{person.peer_inventory.id}").get_data(
+        as_text=True
+    )
     assert f"{MARK} given" in page
     assert "From a former member" in page
     assert NAME not in page

@@ -13,8 +13,8 @@ from cohort.extensions import db
 from cohort.inventories.services import InventoryInput, save_inventory
 
 from . import factories
-from .test_security import csrf_token, login_with_csrf
 from .account_data import EMAIL, MARK, NAME, PEER_SECRET, Person
+from .test_security import csrf_token, login_with_csrf
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def inventory_markdown(inventory: Inventory) -> str:
 
 
 def _json_pieces(user: User, inventories: list[Inventory]) -> Iterator[str]:
-    yield '{\n  "schema_version": %d,\n  "format": "cohort-member-export"' % export.SCHEMA_VERSION
+    yield f'{{\n  "schema_version": {export.SCHEMA_VERSION},\n  "format": "cohort-member-export"'
     for name, value in export.small_sections(user):
         yield f",\n  {json.dumps(name)}: " + json.dumps(value, ensure_ascii=False, indent=2)
     yield ',\n  "inventories": ['

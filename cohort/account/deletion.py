@@ -80,7 +80,11 @@ def user_columns() -> list[Column]:
 
 
 def unclassified() -> list[str]:
-    return [f"{c.table.name}.{c.name}" for c in user_columns() if f"{c.table.name}.{c.name}" not in FATES]
+    return [
+        f"{c.table.name}.{c.name}"
+        for c in user_columns()
+        if f"{c.table.name}.{c.name}" not in FATES
+    ]
 
 
 # Clean-ups of text that names the person in rows that do not point at them: each gets the
@@ -101,9 +105,7 @@ def _invitations_to_their_address(user: User) -> None:
 @scrubber
 def _their_address_in_the_log(user: User) -> None:
     db.session.execute(
-        update(MembershipEvent)
-        .where(MembershipEvent.detail.contains(user.email))
-        .values(detail="")
+        update(MembershipEvent).where(MembershipEvent.detail.contains(user.email)).values(detail="")
     )
 
 

@@ -9,9 +9,11 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
+from ..auth.models import User
 from ..database import utcnow
 from ..emails import external_url
 from ..errors import DomainError
@@ -41,10 +43,10 @@ def download():
     if not form.validate_on_submit():
         flash(_("The download did not start. Please try again."), "error")
         return redirect(url_for(".data"))
-    user = current_user._get_current_object()
+    get_locale()  # decided now, while the signed-in user is at hand, for the README
     filename = f"cohort-data-{utcnow():%Y-%m-%d}.zip"
     return Response(
-        stream_with_context(archive_chunks(user)),
+        stream_with_context(_archive_of(current_user.id)),
         mimetype="application/zip",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -52,6 +54,14 @@ def download():
             "X-Content-Type-Options": "nosniff",
         },
     )
+
+
+def _archive_of(user_id: int):
+    """The archive, read once the response starts: by then the request's own session work
+    (sign-in bookkeeping) is committed, so the user is read afresh."""
+    user = db.session.get(User, user_id)
+    if user is not None:
+        yield from archive_chunks(user)
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
-from ..errors import DomainError
 from ..csv_export import safe_cell
+from ..errors import DomainError
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..permissions import Action, require

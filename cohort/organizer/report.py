@@ -112,7 +112,9 @@ def cohort_report_rows(actor: User, cohort: Cohort) -> Iterator[list[object]]:
                 role_label(role),
                 str(RSVP_LABELS[seen.rsvp]) if seen is not None and seen.rsvp else "",
                 _yes_no(seen.attended if seen is not None else None),
-                _inventory_label(inventory.status if inventory else None, shared and inventory.is_late),
+                _inventory_label(
+                    inventory.status if inventory else None, shared and inventory.is_late
+                ),
                 _yes_no(shared and not inventory.is_late),
                 received[key],
                 asked[key],

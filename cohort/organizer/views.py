@@ -18,6 +18,7 @@ from ..cohorts.forms import (
 )
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, Role
 from ..cohorts.views import settings_from_form
+from ..csv_export import csv_response
 from ..database import utcnow
 from ..emails import external_url
 from ..errors import DomainError
@@ -28,7 +29,6 @@ from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
-from ..csv_export import csv_response
 from .dashboard import organizer_dashboard
 from .report import cohort_report_rows
 
