@@ -189,7 +189,10 @@ def test_the_last_organizer_hands_over_or_archives_first(client, person):
     delete_account(client)
     assert db.session.get(User, user_id) is not None
     # Archiving it from that page clears the way.
-    client.post(f"/c/{mine.slug}/organize/archive", data={"archived": "1"})
+    back = client.post(
+        f"/c/{mine.slug}/organize/archive", data={"archived": "1", "next": "/settings/delete"}
+    )
+    assert back.headers["Location"] == "/settings/delete"
     assert 'name="password"' in client.get("/settings/delete").get_data(as_text=True)
     assert delete_account(client).status_code == 302
     db.session.expire_all()

@@ -159,3 +159,33 @@ def test_the_download_needs_the_forms_token(make_app, person):
     assert refused.mimetype != "application/zip"
     token = csrf_token(client.get("/settings/data").get_data(as_text=True))
     assert read_zip(client.post("/settings/data", data={"csrf_token": token})).namelist()
+
+
+def test_demo_members_download_their_data_and_see_the_deletion_page(app, client):
+    from cohort.demo.builder import DEMO_PASSWORD
+    from cohort.demo.content import load, locales
+
+    from .test_demo import build
+
+    assert build()
+    emails = [f"{p.key}@demo.example.org" for locale in locales() for p in load(locale).people]
+    for email in emails:
+        client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        archive = read_zip(client.post("/settings/data"))
+        data = json.loads(archive.read(DATA_FILE))
+        assert data["profile"]["email"] == email
+        everything = "".join(archive.read(name).decode() for name in archive.namelist())
+        assert not [other for other in emails if other != email and other in everything]
+        assert client.get("/settings/delete").status_code == 200
+        client.post("/logout")
+    writers = [e for e in emails if "inventories/" in "".join(read_names(client, e))]
+    assert writers  # the demo's members have months to take with them
+
+
+def read_names(client, email) -> list[str]:
+    from cohort.demo.builder import DEMO_PASSWORD
+
+    client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    names = read_zip(client.post("/settings/data")).namelist()
+    client.post("/logout")
+    return names

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, and_, delete, func, select, update
+from sqlalchemy import Column, delete, func, select, update
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, MembershipStatus, Role
@@ -183,10 +183,17 @@ def delete_account(user: User, password: str) -> DeletedAccount:
     if missing:
         raise RuntimeError(f"columns pointing at users without a fate: {missing}")
     gone = DeletedAccount(email=user.email, locale=user.locale)
-    user_id = user.id
     db.session.flush()
     for scrub in SCRUBBERS:
         scrub(user)
+    _apply_fates(user.id)
+    db.session.expunge(user)
+    db.session.expire_all()
+    return gone
+
+
+def _apply_fates(user_id: int) -> None:
+    """Clear the pointers first, then delete, children before parents, then the user row."""
     columns = {f"{c.table.name}.{c.name}": c for c in user_columns()}
     for name, column in columns.items():
         if FATES[name] in (Fate.ANONYMISE, Fate.SET_NULL):
@@ -195,8 +202,5 @@ def delete_account(user: User, password: str) -> DeletedAccount:
             )
     for name, column in reversed(columns.items()):
         if FATES[name] is Fate.DELETE:
-            db.session.execute(delete(column.table).where(and_(column == user_id)))
+            db.session.execute(delete(column.table).where(column == user_id))
     db.session.execute(delete(User.__table__).where(User.__table__.c.id == user_id))
-    db.session.expunge(user)
-    db.session.expire_all()
-    return gone

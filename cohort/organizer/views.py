@@ -29,6 +29,7 @@ from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
+from ..urls import safe_next_url
 from .dashboard import organizer_dashboard
 from .report import cohort_report_rows
 
@@ -263,6 +264,8 @@ def archive(slug: str):
             else _("The cohort is active again.")
         )
         run_and_flash(lambda: services.set_archived(current_user, cohort, archived), message)
+    if request.form.get("next"):  # e.g. back to the account deletion page that offered it
+        return redirect(safe_next_url(request.form["next"]))
     return redirect(url_for("organizer.dashboard", slug=slug))
 
 

@@ -89,7 +89,8 @@ def test_the_last_organizer_is_offered_a_hand_over_or_the_archive(
     expect(page.get_by_label("Your password")).to_have_count(0)
     screenshot(page, "account-delete-last-organizer")
     page.get_by_role("button", name="Archive Zelda's circle").click()
-    page.goto(live_server + "/settings/delete")
+    expect(page).to_have_url(live_server + "/settings/delete")
+    expect(page.get_by_text("The cohort is archived")).to_be_visible()
     expect(page.get_by_label("Your password")).to_be_visible()
 
 
