@@ -61,6 +61,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
     from .cohorts.views import bp as cohorts_bp
     from .feedback.organizer_views import bp as feedback_organizer_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         settings_bp,
+        account_bp,
         cohorts_bp,
         organizer_bp,
         meetings_bp,

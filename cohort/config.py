@@ -65,6 +65,8 @@ class DefaultConfig:
     RATELIMIT_FEEDBACK = "30 per hour"
     RATELIMIT_NUDGES = "10 per hour"
     RATELIMIT_INVITATIONS = "40 per hour;100 per day"
+    # "Download my data": each download reads all of a member's writing.
+    RATELIMIT_EXPORT = "5 per hour;20 per day"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"

@@ -52,6 +52,7 @@ CONTEXTS = {
         "max_age_minutes": 60,
     },
     "email_changed": {"old_email": "old@example.org"},
+    "account_deleted": {"register_url": "https://cohort.example.org/register"},
     "password_changed": {"forgot_url": "https://cohort.example.org/password/forgot"},
     "email_confirm": {
         "new_email": "hanako.new@example.org",

@@ -132,6 +132,10 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     # The token in the matrix is not an email confirmation: nobody's address changes.
     ("settings.confirm_email", "GET"): signed_in(410),
     ("settings.confirm_email", "POST"): signed_in(410),
+    ("account.data", "GET"): signed_in(200),
+    ("account.download", "POST"): signed_in(200),  # the ZIP of one's own data
+    ("account.delete", "GET"): signed_in(200),
+    ("account.delete", "POST"): signed_in(200),  # no password: the form asks for it
     ("cohorts.index", "GET"): signed_in(200),
     ("cohorts.create", "GET"): signed_in(200),
     ("cohorts.create", "POST"): signed_in(200),
@@ -162,6 +166,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("organizer.revoke_invitation", "POST"): organizers_only(302),
     ("organizer.revoke_invitation", "GET"): organizers_only(200),
     ("organizer.log", "GET"): organizers_only(200),
+    ("organizer.export_csv", "GET"): organizers_only(200),
     ("organizer.archive", "POST"): organizers_only(302),
     ("organizer.archive", "GET"): organizers_only(200),
     ("meetings.index", "GET"): inside(200),

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,7 +32,9 @@ class Feedback(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     inventory_id: Mapped[int] = mapped_column(ForeignKey("inventories.id", ondelete="CASCADE"))
-    giver_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # None once the giver deleted their account: the feedback stays for its recipient, shown
+    # as from a former member.
+    giver_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
 
     ask_answer: Mapped[str] = _text()  # the answer to what the member asked feedback on
@@ -62,7 +65,7 @@ class Feedback(db.Model):
 
     cohort: Mapped[Cohort] = relationship(lazy="joined", innerjoin=True)
     meeting: Mapped[Meeting] = relationship(lazy="joined", innerjoin=True)
-    giver: Mapped[User] = relationship(foreign_keys=[giver_id], lazy="joined", innerjoin=True)
+    giver: Mapped[User | None] = relationship(foreign_keys=[giver_id], lazy="joined")
     recipient: Mapped[User] = relationship(
         foreign_keys=[recipient_id], lazy="joined", innerjoin=True
     )
@@ -79,6 +82,13 @@ class Feedback(db.Model):
     @property
     def has_reply(self) -> bool:
         return self.replied_at is not None
+
+    @property
+    def giver_name(self) -> str:
+        """Who gave it, as readers see it: "a former member" once the giver's account is gone."""
+        if self.giver is None:
+            return str(_l("a former member"))
+        return self.giver.display_name
 
 
 class FeedbackAssignment(db.Model):

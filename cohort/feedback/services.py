@@ -189,6 +189,8 @@ def reply_to_feedback(recipient: User, feedback: Feedback, text: str) -> None:
     if replied.rowcount != 1:
         raise DomainError(_l("You have already replied to this feedback."))
     db.session.refresh(feedback)
+    if feedback.giver_id is None:
+        return  # the giver deleted their account: nobody to tell
     notify(
         feedback.giver_id,
         "feedback_replied",
@@ -205,6 +207,8 @@ def mark_helpful(recipient: User, feedback: Feedback, helpful: bool = True) -> N
         return
     feedback.is_helpful = helpful
     db.session.flush()
+    if feedback.giver_id is None:
+        return  # the giver deleted their account: nobody to tell
     if helpful and ledger.claim(feedback.giver_id, "feedback_helpful", f"feedback-{feedback.id}"):
         notify(
             feedback.giver_id,

@@ -136,7 +136,7 @@ def reply(slug: str, feedback_id: int):
     if form.validate_on_submit():
         run_and_flash(
             lambda: services.reply_to_feedback(current_user, feedback, form.reply.data),
-            _("Your reply is sent to %(name)s.", name=feedback.giver.display_name),
+            _("Your reply is sent to %(name)s.", name=feedback.giver_name),
         )
     elif "csrf_token" in form.errors:
         keep_unsent_text(form, reply=request.form.get("reply", ""))
@@ -157,7 +157,7 @@ def helpful(slug: str, feedback_id: int):
             lambda: services.mark_helpful(current_user, feedback, on),
             _(
                 "Marked as helpful. %(name)s will be glad to hear it.",
-                name=feedback.giver.display_name,
+                name=feedback.giver_name,
             )
             if on
             else _("No longer marked as helpful."),
@@ -178,7 +178,7 @@ def share(slug: str, feedback_id: int):
             if on
             else _(
                 "Only you, %(name)s and the organizers see it now.",
-                name=feedback.giver.display_name,
+                name=feedback.giver_name,
             ),
         )
     return _back(feedback)

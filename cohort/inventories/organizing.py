@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..csv_export import safe_cell
 from ..errors import DomainError
 from ..extensions import db
 from ..meetings.models import Meeting
@@ -142,13 +143,6 @@ def month_overview(meeting: Meeting, members: list[Membership] | None = None) ->
     return overview
 
 
-def _cell(value: object) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas: keep them text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def month_csv(actor: User, meeting: Meeting) -> str:
     """The session's shared inventories as CSV, one row per member."""
     require(actor, Action.VIEW_LOG, meeting.cohort)
@@ -176,12 +170,12 @@ def month_csv(actor: User, meeting: Meeting) -> str:
             *(rating or "" for rating in inventory.ratings().values()),
             *(inventory.answers.get(key, "") for key in keys),
         ]
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow([safe_cell(value) for value in row])
     for label, memberships in (
         ("draft", overview.drafts),
         ("not started", overview.not_started),
         ("paused", overview.paused),
     ):
         for membership in memberships:
-            writer.writerow([_cell(membership.user.display_name), label])
+            writer.writerow([safe_cell(membership.user.display_name), label])
     return out.getvalue()

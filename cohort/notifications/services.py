@@ -77,9 +77,25 @@ def notify_many(notices: Sequence[Notice]) -> None:
     )
 
 
+# The key of a notification's data that names another person, per kind: when that person
+# deletes their account, the name is replaced and ``FORMER_MEMBER`` records which key it was.
+NAMED_PERSON = {
+    "feedback_received": "giver",
+    "feedback_helpful": "recipient",
+    "feedback_replied": "recipient",
+    "feedback_assigned": "recipient",
+    "feedback_missing": "recipient",
+    "cheered": "name",
+}
+FORMER_MEMBER = "former_member"
+
+
 def message_of(notification: Notification) -> str:
     """The notification's sentence in the current language."""
-    return str(MESSAGES[notification.kind]) % notification.data
+    data = dict(notification.data)
+    if data.get(FORMER_MEMBER) in data:
+        data[data[FORMER_MEMBER]] = _l("a former member")
+    return str(MESSAGES[notification.kind]) % data
 
 
 def unread_count(user: User) -> int:

@@ -19,6 +19,7 @@ from ..cohorts.forms import (
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, Role
 from ..cohorts.views import settings_from_form
 from ..confirm import Confirmation, confirmation_page
+from ..csv_export import csv_response
 from ..database import utcnow
 from ..emails import external_url
 from ..errors import DomainError
@@ -29,7 +30,9 @@ from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
+from ..urls import safe_next_url
 from .dashboard import organizer_dashboard
+from .report import cohort_report_rows
 
 bp = Blueprint("organizer", __name__, url_prefix="/c/<slug>/organize")
 
@@ -323,4 +326,15 @@ def archive(slug: str):
             else _("The cohort is active again.")
         )
         run_and_flash(lambda: services.set_archived(current_user, cohort, archived), message)
+    if request.form.get("next"):  # e.g. back to the account deletion page that offered it
+        return redirect(safe_next_url(request.form["next"]))
     return redirect(url_for("organizer.dashboard", slug=slug))
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv(slug: str):
+    """Sessions, attendance, who shared on time and the feedback around each, as CSV."""
+    cohort = organizer_cohort(slug)
+    rows = list(cohort_report_rows(current_user, cohort))
+    return csv_response(rows, f"{cohort.slug}-{utcnow():%Y-%m-%d}.csv")
