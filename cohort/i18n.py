@@ -1,8 +1,7 @@
 """Language and time zone of the viewer, and how dates read in each language."""
 
 from datetime import datetime
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, g, has_request_context, request, session
@@ -42,20 +41,6 @@ def select_timezone() -> str | None:
     return None
 
 
-@cache
-def timezone_names() -> tuple[str, ...]:
-    """Every IANA zone a person can live in, sorted (no legacy aliases like "US/Pacific")."""
-    legacy = ("Etc/", "SystemV/", "US/", "posix/", "right/")
-    zones = sorted(
-        name for name in available_timezones() if "/" in name and not name.startswith(legacy)
-    )
-    return (*zones, "UTC")
-
-
-def is_valid_timezone(name: str) -> bool:
-    return name in timezone_names()
-
-
 def datetime_filter(value: datetime | None) -> str:
     """A UTC datetime shown in the viewer's zone and language."""
     if value is None:
@@ -84,12 +69,6 @@ def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:
     return babel_format_datetime(
         value, DATETIME_FORMATS[language], tzinfo=ZoneInfo(zone), locale=language
     )
-
-
-def zone_label(name: str) -> str:
-    """ "Asia/Tokyo" → "Asia/Tokyo (UTC+09:00)" for the current moment."""
-    offset = datetime.now(ZoneInfo(name)).strftime("%z")
-    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def current_catalog():
