@@ -155,3 +155,10 @@ def test_the_settings_page_suggests_a_slug_from_the_name(app, client, auth, orga
     page = client.get("/c/owls/organize/settings").get_data(as_text=True)
     assert "Suggested from the name: night-owls" in page
     assert 'value="owls"' in page
+
+
+def test_no_suggestion_when_the_name_gives_nothing_to_build_on(app, organizer):
+    cohort = factories.make_cohort(organizer, name="若手の会")
+    assert slugs.suggestion_from_name("若手の会", cohort) is None
+    named = factories.make_cohort(organizer, name="Night Owls")
+    assert slugs.suggestion_from_name("Night Owls", named) is None  # it already has it

@@ -18,6 +18,7 @@ from ..auth.forms import strip
 from ..forms import Form, db_int, language_field, timezone_field
 from ..labels import ROLE_LABELS
 from .models import RhythmKind, Role
+from .slugs import MAX_LENGTH as SLUG_MAX_LENGTH
 from .slugs import slug_problem
 
 WEEK_CHOICES = [
@@ -43,7 +44,7 @@ class CohortForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip])
     slug = StringField(
         _l("Web address"),
-        validators=[Optional(), valid_slug],
+        validators=[Optional(), Length(max=SLUG_MAX_LENGTH), valid_slug],
         filters=[strip, lower],
         description=_l(
             "The end of the cohort's address, /c/…/: 3–40 lowercase letters a–z, digits and "

@@ -81,6 +81,15 @@ def suggest_slug(name: str, cohort: Cohort | None = None) -> str:
     return f"cohort-{secrets.token_hex(4)}"
 
 
+def suggestion_from_name(name: str, cohort: Cohort) -> str | None:
+    """A slug made from the cohort's name, for its settings page; None when the name has
+    too few Latin letters or digits to make one (a random one would only be noise there)."""
+    if len(_ascii_words(name)) < MIN_LENGTH:
+        return None
+    suggestion = suggest_slug(name, cohort)
+    return None if suggestion == cohort.slug else suggestion
+
+
 def check_slug(slug: str, cohort: Cohort | None = None) -> None:
     """Refuse an address that is malformed or belongs to another cohort."""
     problem = slug_problem(slug)

@@ -16,7 +16,7 @@ from ..cohorts.forms import (
     RoleForm,
 )
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, Role
-from ..cohorts.slugs import suggest_slug
+from ..cohorts.slugs import suggestion_from_name
 from ..cohorts.views import settings_from_form
 from ..database import utcnow
 from ..emails import external_url
@@ -144,7 +144,7 @@ def settings(slug: str):
         cohort=cohort,
         form=form,
         confirm_form=ConfirmForm(),
-        slug_suggestion=suggest_slug(cohort.name, cohort),
+        slug_suggestion=suggestion_from_name(cohort.name, cohort),
     )
 
 
