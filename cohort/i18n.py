@@ -8,6 +8,8 @@ from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import format_datetime, get_locale, get_translations, lazy_gettext
 from flask_login import current_user
 
+from .timezones import canonical_zones, is_known_zone
+
 __all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
 
 # Each language named in itself, so a visitor finds theirs whatever the page's language.
@@ -41,6 +43,16 @@ def select_timezone() -> str | None:
     return None
 
 
+def timezone_names() -> tuple[str, ...]:
+    """Every zone a person can pick, sorted, UTC last (see ``cohort.timezones``)."""
+    return canonical_zones()
+
+
+def is_valid_timezone(name: str) -> bool:
+    """A zone that may be stored: a picked one, or an older name already in use."""
+    return is_known_zone(name)
+
+
 def datetime_filter(value: datetime | None) -> str:
     """A UTC datetime shown in the viewer's zone and language."""
     if value is None:
@@ -69,6 +81,12 @@ def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:
     return babel_format_datetime(
         value, DATETIME_FORMATS[language], tzinfo=ZoneInfo(zone), locale=language
     )
+
+
+def zone_label(name: str) -> str:
+    """ "Asia/Tokyo" → "Asia/Tokyo (UTC+09:00)" for the current moment."""
+    offset = datetime.now(ZoneInfo(name)).strftime("%z")
+    return f"{name} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def current_catalog():
