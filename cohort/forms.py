@@ -119,7 +119,7 @@ def timezone_field(label=None, detect_from_browser: bool = False) -> TimezoneFie
     while the field still holds the default."""
     render_kw = {
         "data-timezone-picker": "1",
-        "data-search-label": _l("Search time zones"),
+        "data-search-label": _l("Search by city or country"),
         "data-search-placeholder": _l("City, country or UTC+9"),
         "data-search-one": _l("One time zone matches."),
         "data-search-count": _l("{count} time zones match."),

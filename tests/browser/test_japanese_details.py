@@ -42,7 +42,7 @@ def test_the_picker_preselects_the_browsers_zone_and_search_narrows_it(
     assert everything > 300
     assert page.locator("#timezone optgroup[label='アジア']").count() == 1
 
-    search = page.get_by_label("タイムゾーンを検索")
+    search = page.get_by_label("都市名・国名で検索")
     search.fill("ろさんぜるす")  # hiragana finds the katakana name
     assert options_shown(page) == ["America/Los_Angeles"]
     expect(picker).to_have_value("America/Los_Angeles")
@@ -76,7 +76,7 @@ def test_the_picker_at_phone_width_in_english(
 ) -> None:
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server}/register")
-    page.get_by_label("Search time zones").fill("new york")
+    page.get_by_label("Search by city or country").fill("new york")
     assert page.locator("#timezone").input_value() == "America/New_York"
     expect(page.locator(".zone-search-status")).to_have_text("One time zone matches.")
     assert not scrolls_sideways(page)
