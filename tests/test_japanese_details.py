@@ -192,3 +192,8 @@ def test_no_space_between_a_name_or_number_and_the_japanese_around_it():
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         offenders += [text for text in strings if text and stray.search(text)]
     assert offenders == []
+
+
+def test_the_japanese_guide_has_no_stray_spaces_before_particles():
+    guide = (CATALOG.parents[3] / "cohorts/guides/ja.md").read_text(encoding="utf-8")
+    assert not re.search(rf"[A-Za-z0-9] [のがをにはでと](?=[{JAPANESE}])", guide)
