@@ -96,9 +96,8 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import errors, i18n, permissions, read_only, schema, security
+    from . import errors, i18n, labels, permissions, read_only, schema, security
     from .auth import presence, sessions
-    from .cohorts.forms import role_label
     from .notifications import views as notification_views
 
     schema.init_app(app)
@@ -107,7 +106,7 @@ def register_request_hooks(app: Flask) -> None:
     sessions.init_app(app)  # before anything reads the signed-in user
     presence.init_app(app)
     notification_views.init_app(app)
-    app.jinja_env.filters["role_label"] = role_label
+    labels.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
     read_only.init_app(app)

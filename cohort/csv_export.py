@@ -6,11 +6,15 @@
 - A formula guard: a cell starting with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage
   return, which Excel strips before looking) would run as a formula when opened, so such
   text gets a leading apostrophe and stays text. Numbers are written as numbers.
+- Times in a named zone, to the minute (``local_time``).
 """
 
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from datetime import datetime
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from flask import Response
 
@@ -27,6 +31,13 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def local_time(moment: datetime | None, zone: str) -> str:
+    """``2026-12-13 10:00`` in ``zone``: what a spreadsheet sorts and people read."""
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def csv_lines(rows: Iterable[Iterable[object]]) -> Iterator[str]:
@@ -46,12 +57,12 @@ def csv_text(rows: Iterable[Iterable[object]]) -> str:
 
 
 def csv_response(rows: Iterable[Iterable[object]], filename: str) -> Response:
-    """A CSV download. ``filename`` must be ASCII (a slug and a date)."""
+    """A CSV download; the name may hold any characters (an ASCII name beside the RFC 5987
+    form that browsers use)."""
+    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return Response(
         csv_text(rows),
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "no-store",
-        },
+        headers={"Content-Disposition": disposition, "Cache-Control": "no-store"},
     )

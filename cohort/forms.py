@@ -19,8 +19,9 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import StopValidation, ValidationError
 
 from .errors import DomainError
-from .i18n import LANGUAGE_NAMES, timezone_names
+from .i18n import LANGUAGE_NAMES
 from .inputs import MAX_DB_INTEGER, MIN_DB_INTEGER
+from .timezones import TimezoneField
 
 # Dates outside these years are typing slips or forged requests. The margin below Python's
 # year 9999 keeps time-zone shifts and due-date arithmetic from overflowing.
@@ -113,14 +114,25 @@ def language_field(label=None) -> SelectField:
     )
 
 
-def timezone_field(label=None, detect_from_browser: bool = False) -> SelectField:
-    """A time zone picker; ``detect_from_browser`` lets app.js preselect the browser's zone."""
-    return SelectField(
+def timezone_field(label=None, detect_from_browser: bool = False) -> TimezoneField:
+    """A time zone picker; ``detect_from_browser`` lets app.js preselect the browser's zone
+    while the field still holds the default."""
+    render_kw = {
+        "data-timezone-picker": "1",
+        "data-search-label": _l("Search by city or country"),
+        "data-search-placeholder": _l("City, country or UTC+9"),
+        "data-search-one": _l("One time zone matches."),
+        "data-search-count": _l("{count} time zones match."),
+        "data-search-none": _l("No time zone matches. The current choice is kept."),
+    }
+    if detect_from_browser:
+        render_kw["data-detect-timezone"] = "1"
+    return TimezoneField(
         label or _l("Time zone"),
-        choices=[SelectChoice(name) for name in timezone_names()],
         default="UTC",
         description=_l("Times are shown in this zone."),
-        render_kw={"data-detect-timezone": "1"} if detect_from_browser else None,
+        render_kw=render_kw,
+        invalid_choice_message=_l("Choose a time zone from the list."),
     )
 
 

@@ -1,8 +1,7 @@
 """Language and time zone of the viewer, and how dates read in each language."""
 
 from datetime import date, datetime
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_timezone_location
 from babel.dates import format_datetime as babel_format_datetime
@@ -16,6 +15,8 @@ from flask_babel import (
     lazy_gettext,
 )
 from flask_login import current_user
+
+from .timezones import canonical_zones, is_known_zone
 
 __all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
 
@@ -50,18 +51,14 @@ def select_timezone() -> str | None:
     return None
 
 
-@cache
 def timezone_names() -> tuple[str, ...]:
-    """Every IANA zone a person can live in, sorted (no legacy aliases like "US/Pacific")."""
-    legacy = ("Etc/", "SystemV/", "US/", "posix/", "right/")
-    zones = sorted(
-        name for name in available_timezones() if "/" in name and not name.startswith(legacy)
-    )
-    return (*zones, "UTC")
+    """Every zone a person can pick, sorted, UTC last (see ``cohort.timezones``)."""
+    return canonical_zones()
 
 
 def is_valid_timezone(name: str) -> bool:
-    return name in timezone_names()
+    """A zone that may be stored: a picked one, or an older name already in use."""
+    return is_known_zone(name)
 
 
 def datetime_filter(value: datetime | None) -> str:

@@ -10,11 +10,18 @@ when the user may not even see the object (never a hint that it exists) and 403 
 
 import enum
 
-from flask import abort, g, has_request_context
+from flask import abort, g, has_request_context, redirect, request
 from sqlalchemy import Select, or_, select
 
 from .auth.models import User
-from .cohorts.models import Cohort, Invitation, Membership, MembershipStatus, Role
+from .cohorts.models import (
+    Cohort,
+    CohortSlugRedirect,
+    Invitation,
+    Membership,
+    MembershipStatus,
+    Role,
+)
 from .extensions import db
 from .feedback.models import Feedback
 from .inventories.models import Inventory, InventoryStatus
@@ -213,10 +220,34 @@ def cohort_or_404(user: User | None, slug: str) -> Cohort:
         )
         .where(Cohort.slug == slug)
     ).one_or_none()
+    if row is None:
+        _follow_moved_cohort(user, slug)
     if row is None or row.Membership is None:
         abort(404)
     remember_memberships(user.id, row.Cohort.id, row.Membership)
     return row.Cohort
+
+
+def _follow_moved_cohort(user: User, slug: str) -> None:
+    """A former address of a cohort the user belongs to: send them to the same page at its
+    current address (temporary redirects: the slug may change again). Others get the 404."""
+    new_slug = db.session.scalar(
+        select(Cohort.slug)
+        .join(CohortSlugRedirect, CohortSlugRedirect.cohort_id == Cohort.id)
+        .join(Membership, Membership.cohort_id == Cohort.id)
+        .where(
+            CohortSlugRedirect.slug == slug,
+            Membership.user_id == user.id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+    )
+    prefix = f"/c/{slug}/"
+    if new_slug is None or not has_request_context() or not request.path.startswith(prefix):
+        return
+    target = f"/c/{new_slug}/" + request.path.removeprefix(prefix)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    abort(redirect(target, 302 if request.method in ("GET", "HEAD") else 307))
 
 
 def init_app(app) -> None:

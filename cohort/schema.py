@@ -30,7 +30,7 @@ UNCHECKED_ENDPOINTS = {"health.healthz", "static"}
 # Both languages: nothing about the reader (their locale lives in the database) is known yet.
 MAINTENANCE_TEXT = (
     "Cohort is being updated. Please try again in a moment.\n"
-    "Cohort は更新中です。しばらくしてからもう一度お試しください。\n\n"
+    "Cohortは更新中です。しばらくしてからもう一度お試しください。\n\n"
     "(The database is not at the latest migration: run `flask --app wsgi db upgrade`.)\n"
 )
 

@@ -87,9 +87,9 @@ def test_the_demo_is_two_living_cohorts(app):
     assert build(now) is True
 
     cohorts = db.session.scalars(select(Cohort).order_by(Cohort.locale)).all()
-    assert [(c.locale, c.timezone) for c in cohorts] == [
-        ("en", "Europe/London"),
-        ("ja", "Asia/Tokyo"),
+    assert [(c.locale, c.timezone, c.slug) for c in cohorts] == [
+        ("en", "Europe/London", "thursday-circle"),
+        ("ja", "Asia/Tokyo", "doyou-career"),
     ]
     for cohort in cohorts:
         story = load(cohort.locale)

@@ -295,6 +295,7 @@ STORED = {
     (ProfileForm, "display_name"): User.display_name,
     (EmailForm, "email"): User.email,
     (CohortForm, "name"): Cohort.name,
+    (CohortForm, "slug"): Cohort.slug,
     (CohortForm, "description"): Cohort.description,
     (EmailInvitationForm, "email"): Invitation.email,
     (MeetingForm, "title"): Meeting.title,

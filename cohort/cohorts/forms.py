@@ -12,11 +12,14 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from ..auth.forms import strip
 from ..forms import Form, db_int, language_field, timezone_field
+from ..labels import ROLE_LABELS
 from .models import RhythmKind, Role
+from .slugs import MAX_LENGTH as SLUG_MAX_LENGTH
+from .slugs import slug_problem
 
 WEEK_CHOICES = [
     (1, _l("1st")),
@@ -27,8 +30,28 @@ WEEK_CHOICES = [
 ]
 
 
+def lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
+
+
+def valid_slug(form, field) -> None:
+    problem = slug_problem(field.data) if field.data else None
+    if problem:
+        raise ValidationError(problem)
+
+
 class CohortForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip])
+    slug = StringField(
+        _l("Web address"),
+        validators=[Optional(), Length(max=SLUG_MAX_LENGTH), valid_slug],
+        filters=[strip, lower],
+        description=_l(
+            "The end of the cohort's address, /c/…/: 3–40 lowercase letters a–z, digits and "
+            "hyphens. Links to the old address keep working after a change."
+        ),
+        render_kw={"autocapitalize": "none", "spellcheck": "false", "autocomplete": "off"},
+    )
     description = StringField(
         _l("Short description"),
         validators=[Length(max=500)],
@@ -97,17 +120,6 @@ class CohortForm(Form):
         self.rhythm_week.choices = [SelectChoice(value, label) for value, label in WEEK_CHOICES]
         day_names = get_day_names("wide", locale=get_locale())
         self.rhythm_weekday.choices = [SelectChoice(day, day_names[day]) for day in range(7)]
-
-
-ROLE_LABELS = {
-    Role.MEMBER: _l("Member"),
-    Role.MENTOR: _l("Mentor"),
-    Role.ORGANIZER: _l("Organizer"),
-}
-
-
-def role_label(role: Role | str) -> str:
-    return str(ROLE_LABELS[Role(role)])
 
 
 def role_choices(include_organizer: bool) -> list[SelectChoice]:

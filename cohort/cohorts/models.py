@@ -190,3 +190,13 @@ class MembershipEvent(db.Model):
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_id], lazy="joined")
 
     __table_args__ = (Index("ix_membership_events_cohort_created", "cohort_id", "created_at"),)
+
+
+class CohortSlugRedirect(db.Model):
+    """A cohort's former address: links to /c/<slug>/ keep leading to the cohort."""
+
+    __tablename__ = "cohort_slug_redirects"
+
+    slug: Mapped[str] = mapped_column(String(60), primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

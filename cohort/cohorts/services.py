@@ -1,7 +1,5 @@
 """Cohort use cases. Each one checks permissions, flushes, and leaves the commit to the caller."""
 
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -28,6 +26,7 @@ from .models import (
     RhythmKind,
     Role,
 )
+from .slugs import change_slug, check_slug, suggest_slug
 
 GUIDES = Path(__file__).parent / "guides"
 
@@ -36,12 +35,6 @@ def default_guide(locale: str) -> str:
     """The starter guide offered to new cohorts, in the cohort's language."""
     path = GUIDES / f"{locale}.md"
     return (path if path.exists() else GUIDES / "en.md").read_text(encoding="utf-8")
-
-
-def _slug_for(name: str) -> str:
-    ascii_words = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40].strip("-")
-    suffix = secrets.token_hex(3)
-    return f"{ascii_words}-{suffix}" if ascii_words else f"cohort-{suffix}"
 
 
 @dataclass
@@ -90,9 +83,12 @@ def _log(
     )
 
 
-def create_cohort(user: User, settings: CohortSettings) -> Cohort:
-    """A new cohort with ``user`` as its first organizer."""
-    cohort = Cohort(slug=_slug_for(settings.name))
+def create_cohort(user: User, settings: CohortSettings, slug: str | None = None) -> Cohort:
+    """A new cohort with ``user`` as its first organizer, at the address ``slug`` (or one
+    suggested from its name)."""
+    if slug:
+        check_slug(slug)
+    cohort = Cohort(slug=slug or suggest_slug(settings.name))
     _apply_settings(cohort, settings)
     db.session.add(cohort)
     db.session.flush()
@@ -104,8 +100,13 @@ def create_cohort(user: User, settings: CohortSettings) -> Cohort:
     return cohort
 
 
-def update_cohort_settings(actor: User, cohort: Cohort, settings: CohortSettings) -> None:
+def update_cohort_settings(
+    actor: User, cohort: Cohort, settings: CohortSettings, slug: str | None = None
+) -> None:
+    """Save the settings; a new ``slug`` moves the cohort, its old address redirecting."""
     require(actor, Action.MANAGE, cohort)
+    if slug:
+        change_slug(cohort, slug)
     _apply_settings(cohort, settings)
     db.session.flush()
     sync_meetings_from_rhythm(cohort, utcnow())  # a new rhythm moves the future sessions

@@ -21,6 +21,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..feedback.reading import blind_spot_context
+from ..forms import show_domain_error
 from ..i18n import select_locale
 from ..inventories.month import month_page_context, working_on
 from ..meetings import services as meeting_services
@@ -94,13 +95,21 @@ def create():
     if request.method == "GET":
         form.locale.data = select_locale()
         form.timezone.data = current_user.timezone
+        form.timezone.render_kw["data-detect-timezone"] = "1"  # while it is still UTC
         form.guide.data = services.default_guide(form.locale.data)
         form.rhythm_starts_at.data = time(10, 0)
     if form.validate_on_submit():
-        cohort = services.create_cohort(current_user, settings_from_form(form))
-        db.session.commit()
-        flash(_("Your cohort is ready. Invite its first members."), "success")
-        return redirect(url_for("organizer.invitations", slug=cohort.slug))
+        try:
+            cohort = services.create_cohort(
+                current_user, settings_from_form(form), slug=form.slug.data or None
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your cohort is ready. Invite its first members."), "success")
+            return redirect(url_for("organizer.invitations", slug=cohort.slug))
     return render_template("cohorts/new.html", form=form)
 
 

@@ -27,6 +27,7 @@ from ..cohorts.services import (
     default_guide,
     redeem_invitation,
 )
+from ..cohorts.slugs import is_taken
 from ..database import replaying_at
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -138,7 +139,10 @@ def create_the_cohort(replay: Replay) -> None:
         inventory_due_days=c.get("inventory_due_days", 2),
         feedback_due_days=c.get("feedback_due_days", 7),
     )
-    replay.cohort = create_cohort(replay.organizer, settings)
+    slug = c.get("slug")
+    if slug and is_taken(slug):
+        slug = None  # beside real cohorts (--force), one of theirs may have it already
+    replay.cohort = create_cohort(replay.organizer, settings, slug=slug)
 
 
 def invite_everyone(replay: Replay, start: datetime) -> None:

@@ -1,14 +1,16 @@
 """Organizer pages for inventories: the template, the prompt bank, a session's overview."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..cohorts.forms import ConfirmForm
+from ..csv_export import csv_response
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..meetings.forms import to_local
 from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
@@ -70,13 +72,9 @@ def nudge(slug: str, meeting_id: int):
 def month_csv(slug: str, meeting_id: int):
     cohort = _organizer_cohort(slug, Action.VIEW_LOG)
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
-    body = "\ufeff" + organizing.month_csv(current_user, meeting)  # BOM: Excel reads UTF-8
-    filename = f"{cohort.slug}-{meeting.starts_at:%Y-%m}.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    rows = organizing.month_csv(current_user, meeting, current_user.timezone)
+    month = to_local(meeting.starts_at, cohort.timezone)
+    return csv_response(rows, f"{cohort.slug}-{month:%Y-%m}.csv")
 
 
 @bp.route("/template", methods=["GET", "POST"])

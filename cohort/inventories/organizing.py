@@ -1,22 +1,28 @@
 """What organizers do with inventories: the template, the prompt bank, the month overview."""
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
-from ..csv_export import safe_cell
+from ..csv_export import local_time
 from ..errors import DomainError
 from ..extensions import db
+from ..labels import label
 from ..meetings.models import Meeting
 from ..permissions import Action, require
 from .models import RATING_AREAS, Inventory, InventoryStatus, InventoryTemplate, PromptBank
-from .sections import BUILTIN, DEFAULT_PROMPTS, default_template_sections, resolve_sections
+from .sections import (
+    AREA_LABELS,
+    BUILTIN,
+    DEFAULT_PROMPTS,
+    default_template_sections,
+    resolve_sections,
+)
 
 
 def template_sections(cohort: Cohort) -> list[dict]:
@@ -143,39 +149,40 @@ def month_overview(meeting: Meeting, members: list[Membership] | None = None) ->
     return overview
 
 
-def month_csv(actor: User, meeting: Meeting) -> str:
-    """The session's shared inventories as CSV, one row per member."""
+def month_csv(actor: User, meeting: Meeting, zone: str) -> list[list[object]]:
+    """The session's shared inventories as CSV, one row per member, in the reader's language
+    with times in ``zone``."""
     require(actor, Action.VIEW_LOG, meeting.cohort)
     overview = month_overview(meeting)
-    keys: list[str] = []
+    titles: dict[str, str] = {}
     for inventory in overview.shared:
         for section in resolve_sections(inventory.template.sections):
-            if section.key not in keys:
-                keys.append(section.key)
-    titles = {}
-    for inventory in overview.shared:
-        titles.update({s.key: s.title for s in resolve_sections(inventory.template.sections)})
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["name", "status", "shared_at", "late", "energy", *RATING_AREAS, *(titles[k] for k in keys)]
-    )
-    for inventory in overview.shared:
-        row = [
+            titles.setdefault(section.key, str(section.title))
+    header = [
+        _("Name"),
+        _("Status"),
+        _("Shared at (%(zone)s)", zone=zone),
+        _("Late"),
+        _("Energy"),
+        *(AREA_LABELS[area] for area in RATING_AREAS),
+        *titles.values(),
+    ]
+    rows = [
+        [
             inventory.user.display_name,
-            "shared",
-            inventory.shared_at.isoformat(),
-            "yes" if inventory.is_late else "",
+            label(InventoryStatus.SHARED),
+            local_time(inventory.shared_at, zone),
+            _("late") if inventory.is_late else "",
             inventory.energy or "",
             *(rating or "" for rating in inventory.ratings().values()),
-            *(inventory.answers.get(key, "") for key in keys),
+            *(inventory.answers.get(key, "") for key in titles),
         ]
-        writer.writerow([safe_cell(value) for value in row])
-    for label, memberships in (
-        ("draft", overview.drafts),
-        ("not started", overview.not_started),
-        ("paused", overview.paused),
+        for inventory in overview.shared
+    ]
+    for status, memberships in (
+        (label(InventoryStatus.DRAFT), overview.drafts),
+        (_("not started"), overview.not_started),
+        (label(InventoryStatus.PAUSED), overview.paused),
     ):
-        for membership in memberships:
-            writer.writerow([safe_cell(membership.user.display_name), label])
-    return out.getvalue()
+        rows.extend([membership.user.display_name, status] for membership in memberships)
+    return [header, *rows]

@@ -19,18 +19,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..auth.forms import strip
 from ..cohorts.models import Cohort
 from ..forms import Form, db_int
+from ..labels import RSVP_LABELS, label
 from .models import Meeting, Rsvp
 from .services import MeetingDetails, default_due_times
 
-RSVP_LABELS = {
-    Rsvp.GOING: _l("Going"),
-    Rsvp.MAYBE: _l("Maybe"),
-    Rsvp.NOT_GOING: _l("Not going"),
-}
-
 
 def rsvp_label(rsvp: Rsvp | str) -> str:
-    return str(RSVP_LABELS[Rsvp(rsvp)])
+    return label(Rsvp(rsvp))
 
 
 def to_local(moment: datetime, zone: str) -> datetime:

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth.models import User
-from ..cohorts.forms import role_label
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..inventories.models import Inventory, InventoryStatus
+from ..labels import role_label
 from ..meetings.forms import RSVP_LABELS
 from ..meetings.models import Attendance, Meeting
 from ..permissions import Action, require

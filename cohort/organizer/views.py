@@ -14,9 +14,9 @@ from ..cohorts.forms import (
     EmailInvitationForm,
     InvitationLinkForm,
     RoleForm,
-    role_label,
 )
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, Role
+from ..cohorts.slugs import suggestion_from_name
 from ..cohorts.views import settings_from_form
 from ..confirm import Confirmation, confirmation_page
 from ..csv_export import csv_response
@@ -26,6 +26,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..inputs import page_number
+from ..labels import role_label
 from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
@@ -159,12 +160,23 @@ def settings(slug: str):
     if request.method == "GET":
         form.rhythm_kind.data = cohort.rhythm_kind.value
     if form.validate_on_submit():
-        services.update_cohort_settings(current_user, cohort, settings_from_form(form))
-        db.session.commit()
-        flash(_("The settings are saved."), "success")
-        return redirect(url_for("organizer.settings", slug=cohort.slug))
+        try:
+            services.update_cohort_settings(
+                current_user, cohort, settings_from_form(form), slug=form.slug.data or None
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for("organizer.settings", slug=cohort.slug))
     return render_template(
-        "organizer/settings.html", cohort=cohort, form=form, confirm_form=ConfirmForm()
+        "organizer/settings.html",
+        cohort=cohort,
+        form=form,
+        confirm_form=ConfirmForm(),
+        slug_suggestion=suggestion_from_name(cohort.name, cohort),
     )
 
 

@@ -2,18 +2,6 @@
 (function () {
   "use strict";
 
-  // Preselect the browser's time zone in empty time-zone pickers (register form).
-  function detectTimezone() {
-    var zone;
-    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-    document.querySelectorAll("select[data-detect-timezone]").forEach(function (select) {
-      if (select.value && select.value !== "UTC") { return; }
-      if (select.dataset.userChosen) { return; }
-      var option = Array.prototype.find.call(select.options, function (o) { return o.value === zone; });
-      if (option) { select.value = zone; }
-    });
-  }
-
   // The header menu is a <details>. On wide screens it is always shown, so keep it open
   // (keyboards and screen readers then reach every link). On phones it is a toggle: Escape
   // or a tap elsewhere closes it, and focus goes back to its "Menu" button.
@@ -112,7 +100,6 @@
   guardDoubleSubmits();
 
   document.addEventListener("DOMContentLoaded", function () {
-    detectTimezone();
     setUpMenu();
     revealCurrentTabs();
     setUpCopyButtons();
