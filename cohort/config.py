@@ -64,6 +64,7 @@ class DefaultConfig:
     RATELIMIT_CHEERS = "60 per hour"
     RATELIMIT_FEEDBACK = "30 per hour"
     RATELIMIT_NUDGES = "10 per hour"
+    RATELIMIT_PERSONAL_NOTES = "30 per hour"
     RATELIMIT_INVITATIONS = "40 per hour;100 per day"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
