@@ -17,7 +17,7 @@ def panels(rows: list[SessionHealth]) -> list[Panel]:
     return [
         line_panel(
             str(title), columns, [row.value(key) for row in rows], PERCENT_SCALE, PERCENT_TICKS, "%"
-        )  # fmt: skip
+        )
         for key, title in MEASURES.items()
     ]
 

@@ -87,10 +87,13 @@ class Signal:
                          num=len(self.sessions), months=months)  # fmt: skip
             case Kind.NO_TRY:
                 return ngettext(
-                    "No Try carried out in a quarter: %(num)d task reviewed, none done (%(months)s).",
-                    "No Try carried out in a quarter: %(num)d tasks reviewed, none done (%(months)s).",
-                    self.values[0], months=months,
-                )  # fmt: skip
+                    "No Try carried out in a quarter: %(num)d task reviewed, none done "
+                    "(%(months)s).",
+                    "No Try carried out in a quarter: %(num)d tasks reviewed, none done "
+                    "(%(months)s).",
+                    self.values[0],
+                    months=months,
+                )
             case Kind.HELP_UNANSWERED:
                 return _("Asked for help under “Blockers and help wanted” and got no feedback "
                          "on it (%(months)s).", months=months)  # fmt: skip
@@ -130,10 +133,10 @@ def energy(history: History, membership: Membership) -> Signal | None:
         return Signal(membership, Kind.ENERGY, [last_meeting], (last.inventory_id, last.energy),
                       (last.energy,))  # fmt: skip
     run = readings[-3:]
-    values = tuple(entry.energy for _, entry in run)
+    values = tuple(entry.energy for _meeting, entry in run)
     if len(run) == 3 and values[0] > values[1] > values[2]:
-        ids = tuple(entry.inventory_id for _, entry in run)
-        return Signal(membership, Kind.ENERGY, [m for m, _ in run], (ids, values), values)
+        ids = tuple(entry.inventory_id for _meeting, entry in run)
+        return Signal(membership, Kind.ENERGY, [m for m, _entry in run], (ids, values), values)
     return None
 
 
@@ -144,17 +147,17 @@ def goals_stalled(history: History, membership: Membership) -> Signal | None:
     if len(shared) < QUARTER:
         return None
     window = shared[-QUARTER:]
-    if not any(entry.progress for _, entry in window):
+    if not any(entry.progress for _meeting, entry in window):
         return None
     before = shared[-QUARTER - 1][1].progress if len(shared) > QUARTER else {}
     latest: dict[int, int] = dict(before)
-    for _, entry in window:
+    for _meeting, entry in window:
         for goal_id, percent in entry.progress.items():
             if goal_id in latest and percent > latest[goal_id]:
                 return None
             latest[goal_id] = percent
     evidence = tuple(sorted(latest.items()))
-    return Signal(membership, Kind.GOALS_STALLED, [m for m, _ in window], evidence)
+    return Signal(membership, Kind.GOALS_STALLED, [m for m, _entry in window], evidence)
 
 
 def feedback_owed(history: History, membership: Membership) -> Signal | None:
