@@ -240,7 +240,7 @@ def test_a_personal_note_reaches_the_member_in_their_language(app, history, outb
     AuthActions(client).login(history.organizer.email)
     url = f"/c/{history.cohort.slug}/organize/signals/members/{hanako.id}/note"
     form = client.get(url + "?kind=energy").get_data(as_text=True)
-    assert "Hanakoさん" in form  # the energy template, in Japanese
+    assert "Hanako さん、最近エネルギーが低め" in form  # the energy template, in Japanese
     response = client.post(url, data={"kind": "energy", "body": "Hanakoさん、少し話しませんか。"})
     assert response.status_code == 302
     note = db.session.scalar(select(PersonalNote))
@@ -249,8 +249,11 @@ def test_a_personal_note_reaches_the_member_in_their_language(app, history, outb
     assert notification.kind == "personal_note"
     assert notification.data["note"] == "Hanakoさん、少し話しませんか。"
     email = db.session.scalar(select(OutboundEmail).where(OutboundEmail.user_id == hanako.id))
-    assert "Mika" in email.subject and "メモ" in email.subject
-    assert "少し話しませんか" in email.text_body
+    assert email.kind == "personal_note"
+    (sent,) = outbox
+    assert sent.to == [hanako.email]
+    assert "Mika" in sent.subject and "メモ" in sent.subject
+    assert "少し話しませんか" in sent.body and "個別のメッセージ" in sent.body
 
 
 def test_an_empty_note_is_refused_and_nothing_is_sent(app, history):

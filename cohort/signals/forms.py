@@ -21,6 +21,7 @@ class NoteForm(Form):
     template = SelectField(
         _l("Start from"),
         choices=[SelectChoice(key, label) for key, (label, _text) in NOTE_TEMPLATES.items()],
+        validate_choice=False,  # only picks the starting text; the note itself is sent
     )
     body = TextAreaField(
         _l("Your note"),
