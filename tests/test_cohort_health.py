@@ -42,7 +42,7 @@ def test_rates_per_session_leave_out_paused_months_and_people_not_there_yet(hist
 
 
 def test_coverage_follows_the_number_of_pieces_asked_for(history):
-    a, b, c = (history.member(name) for name in "ABC")
+    a, b = (history.member(name) for name in "AB")
     inventory = history.inventory(0, a)
     history.feedback(inventory, b)
     history.commit()
