@@ -208,8 +208,9 @@ def test_talk_at_the_session_lists_the_member_for_organizers_only(app, history):
     assert "To talk with at this session" in client.get(f"/c/{slug}/sessions/{coming.id}").get_data(
         as_text=True
     )
-    dashboard = client.get(f"/c/{slug}/organize/").get_data(as_text=True)
-    assert "To talk with at December session" in dashboard and "Quiet" in dashboard
+    signals_page = client.get(f"/c/{slug}/organize/signals").get_data(as_text=True)
+    assert "To talk with at December session" in signals_page
+    assert "On the list for the coming session" in signals_page
     mentor_client = app.test_client()
     AuthActions(mentor_client).login(mentor.email)
     assert "To talk with" not in mentor_client.get(f"/c/{slug}/sessions/{coming.id}").get_data(

@@ -28,8 +28,6 @@ from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
-from ..signals.rules import KIND_LABELS
-from ..signals.services import talks_at
 from .dashboard import organizer_dashboard
 
 bp = Blueprint("organizer", __name__, url_prefix="/c/<slug>/organize")
@@ -61,13 +59,10 @@ def invitation_in(cohort: Cohort, invitation_id: int) -> Invitation:
 def dashboard(slug: str):
     """The coming session's inventories and answers, the open feedback, archiving."""
     cohort = organizer_cohort(slug)
-    dashboard = organizer_dashboard(cohort, utcnow())
     return render_template(
         "organizer/dashboard.html",
         cohort=cohort,
-        dashboard=dashboard,
-        talks=talks_at(dashboard.coming.meeting) if dashboard.coming else [],
-        talk_reasons=KIND_LABELS,
+        dashboard=organizer_dashboard(cohort, utcnow()),
         confirm_form=ConfirmForm(),
     )
 
