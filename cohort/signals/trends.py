@@ -29,7 +29,8 @@ MEASURES = {
 @dataclass
 class SessionHealth:
     meeting: Meeting
-    expected: int  # members who write, in the cohort then, not paused
+    present: int  # members who write (members and organizers), in the cohort then
+    expected: int  # of them, those who had not paused the month
     shared: int
     on_time: int
     covered: int  # shared inventories with at least k pieces of feedback
@@ -60,7 +61,7 @@ class SessionHealth:
 
     @property
     def attendance_rate(self) -> int | None:
-        return self._rate(self.attended, self.expected) if self.attendance_taken else None
+        return self._rate(self.attended, self.present) if self.attendance_taken else None
 
     def value(self, key: str) -> int | None:
         return getattr(self, key)
@@ -145,7 +146,7 @@ def cohort_health(cohort: Cohort, now: datetime, k: int) -> list[SessionHealth]:
             func.sum(case((Attendance.attended.is_(True), 1), else_=0)),
             func.count(Attendance.attended),
         )
-        .where(Attendance.meeting_id.in_(ids))
+        .where(Attendance.meeting_id.in_(ids), Attendance.user_id.in_(writer_ids))
         .group_by(Attendance.meeting_id)
     ):
         counts[meeting_id]["attended"] = int(attended or 0)
@@ -157,6 +158,7 @@ def cohort_health(cohort: Cohort, now: datetime, k: int) -> list[SessionHealth]:
         rows.append(
             SessionHealth(
                 meeting=meeting,
+                present=present,
                 expected=max(present - count["paused"], count["shared"]),
                 shared=count["shared"],
                 on_time=count["on_time"],
