@@ -37,6 +37,7 @@ class History:
         )
         self.template_id = current_template(self.cohort).id
         self.sessions: list[Meeting] = []
+        self.people = []  # the members, in the order they were added
         for back in range(sessions - 1, -1, -1):
             self.add_session(month_before(LAST_SESSION, back))
 
@@ -61,6 +62,7 @@ class History:
         index = joined_before or 0
         membership.joined_at = self.sessions[index].starts_at - timedelta(days=20)
         db.session.flush()
+        self.people.append(person)
         return person
 
     def inventory(self, index: int, user, status="shared", energy=None, late=False, **answers):

@@ -132,7 +132,6 @@ def build_busy_cohort(members: int, sessions: int) -> History:
             history.ask(inventory, giver)
             if (n + 1) % 4:
                 history.feedback(inventory, giver, helpful=n % 2 == 0)
-    history.people = people
     return history.commit()
 
 
