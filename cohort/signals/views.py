@@ -82,8 +82,7 @@ def remove_talk(slug: str):
     else:
         talk = in_cohort_or_404(SessionTalk, talk_id, cohort)
         run_and_flash(lambda: services.remove_talk(current_user, talk), _("Taken off the list."))
-    target = request.form.get("next") == "dashboard"
-    return redirect(url_for("organizer.dashboard" if target else ".index", slug=slug))
+    return redirect(url_for(".index", slug=slug))
 
 
 @bp.route("/signals/members/<int:user_id>/note", methods=["GET", "POST"])
