@@ -98,27 +98,35 @@ def past_sessions(cohort: Cohort, now: datetime) -> list[Meeting]:
     )
 
 
-def cohort_health(cohort: Cohort, now: datetime, k: int) -> list[SessionHealth]:
-    """One row per past session, oldest first."""
-    sessions = past_sessions(cohort, now)
-    if not sessions:
-        return []
-    ids = [meeting.id for meeting in sessions]
-    writers = _writers(cohort)
-    writer_ids = {membership.user_id for membership in writers}
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for meeting_id, user_id, status, is_late in db.session.execute(
-        select(Inventory.meeting_id, Inventory.user_id, Inventory.status, Inventory.is_late).where(
-            Inventory.meeting_id.in_(ids), Inventory.status != InventoryStatus.DRAFT
+Counts = dict[int, dict[str, int]]  # meeting id → what was counted there
+
+
+def _writer_ids(cohort: Cohort):
+    return select(Membership.user_id).where(
+        Membership.cohort_id == cohort.id, Membership.role != Role.MENTOR
+    )
+
+
+def _count_inventories(cohort: Cohort, ids: list[int], counts: Counts) -> None:
+    """Shared (and on time) and paused inventories of writing members, per session."""
+    for meeting_id, status, is_late, number in db.session.execute(
+        select(Inventory.meeting_id, Inventory.status, Inventory.is_late, func.count())
+        .where(
+            Inventory.meeting_id.in_(ids),
+            Inventory.status != InventoryStatus.DRAFT,
+            Inventory.user_id.in_(_writer_ids(cohort)),
         )
+        .group_by(Inventory.meeting_id, Inventory.status, Inventory.is_late)
     ):
-        if user_id not in writer_ids:
-            continue
         if status == InventoryStatus.PAUSED:
-            counts[meeting_id]["paused"] += 1
+            counts[meeting_id]["paused"] += number
         else:
-            counts[meeting_id]["shared"] += 1
-            counts[meeting_id]["on_time"] += not is_late
+            counts[meeting_id]["shared"] += number
+            counts[meeting_id]["on_time"] += 0 if is_late else number
+
+
+def _count_feedback(ids: list[int], k: int, counts: Counts) -> None:
+    """Pieces given, marked helpful, and inventories with at least ``k`` pieces."""
     per_inventory = (
         select(
             Feedback.meeting_id,
@@ -140,17 +148,34 @@ def cohort_health(cohort: Cohort, now: datetime, k: int) -> list[SessionHealth]:
         counts[meeting_id]["feedback"] = int(pieces or 0)
         counts[meeting_id]["helpful"] = int(helpful or 0)
         counts[meeting_id]["covered"] = int(covered or 0)
+
+
+def _count_attendance(cohort: Cohort, ids: list[int], counts: Counts) -> None:
+    """Writing members marked present, and whether attendance was taken at all."""
     for meeting_id, attended, marked in db.session.execute(
         select(
             Attendance.meeting_id,
             func.sum(case((Attendance.attended.is_(True), 1), else_=0)),
             func.count(Attendance.attended),
         )
-        .where(Attendance.meeting_id.in_(ids), Attendance.user_id.in_(writer_ids))
+        .where(Attendance.meeting_id.in_(ids), Attendance.user_id.in_(_writer_ids(cohort)))
         .group_by(Attendance.meeting_id)
     ):
         counts[meeting_id]["attended"] = int(attended or 0)
         counts[meeting_id]["marked"] = int(marked or 0)
+
+
+def cohort_health(cohort: Cohort, now: datetime, k: int) -> list[SessionHealth]:
+    """One row per past session, oldest first (five queries)."""
+    sessions = past_sessions(cohort, now)
+    if not sessions:
+        return []
+    ids = [meeting.id for meeting in sessions]
+    writers = _writers(cohort)
+    counts: Counts = defaultdict(lambda: defaultdict(int))
+    _count_inventories(cohort, ids, counts)
+    _count_feedback(ids, k, counts)
+    _count_attendance(cohort, ids, counts)
     rows = []
     for meeting in sessions:
         count = counts[meeting.id]
