@@ -30,5 +30,6 @@ class NoteForm(Form):
             Length(max=NOTE_MAX, message=_l("Keep the note under %(max)d characters.")),
         ],
         description=_l("Sent in the app and by email. Edit it so that it sounds like you."),
+        render_kw={"rows": 8},
     )
     kind = HiddenField(validators=[Length(max=30)])
