@@ -2,7 +2,7 @@
 changes, talking at the session, personal notes, and who may see any of it."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cohort.database import utcnow
 from cohort.extensions import db
@@ -287,3 +287,47 @@ def test_the_guide_tells_members_what_organizers_can_see(app, history):
     page = client.get(f"/c/{history.cohort.slug}/guide").get_data(as_text=True)
     assert "What organizers can see" in page
     assert "energy at 1 or 2" in page
+
+
+def test_another_cohorts_talk_list_cannot_be_touched(app, history):
+    quiet = history.member("Quiet")
+    coming = factories.make_meeting(history.cohort, title="December session")
+    history.commit()
+    other = History(sessions=1)
+    other.commit()
+    client = app.test_client()
+    AuthActions(client).login(history.organizer.email)
+    slug = history.cohort.slug
+    client.post(
+        f"/c/{slug}/organize/signals/talk", data={"user_id": quiet.id, "kind": "not_shared"}
+    )
+    talk = db.session.scalar(select(SessionTalk))
+    assert talk.meeting_id == coming.id
+    other_client = app.test_client()
+    AuthActions(other_client).login(other.organizer.email)
+    other_slug = other.cohort.slug
+    for url in (f"/c/{other_slug}/organize/signals/talks/remove", f"/c/{slug}/organize/signals"):
+        assert other_client.post(url, data={"talk_id": talk.id}).status_code in (404, 405)
+    response = other_client.post(
+        f"/c/{other_slug}/organize/signals/talk", data={"user_id": quiet.id, "kind": "not_shared"}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(SessionTalk)) == 1
+
+
+def test_an_archived_cohort_shows_its_signals_but_takes_no_action(app, history):
+    quiet = history.member("Quiet")
+    for index in range(4):
+        history.inventory(index, quiet, energy=4)
+    history.cohort.is_archived = True
+    history.commit()
+    client = app.test_client()
+    AuthActions(client).login(history.organizer.email)
+    slug = history.cohort.slug
+    page = client.get(f"/c/{slug}/organize/signals").get_data(as_text=True)
+    assert "No shared inventory for 2 sessions" in page
+    assert "Dismiss for this month" not in page
+    response = client.post(
+        f"/c/{slug}/organize/signals/dismiss", data={"user_id": quiet.id, "kind": "not_shared"}
+    )
+    assert response.status_code == 403
