@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 
 from .. import factories
 from ..signal_history import History
-from .test_accessibility import serious_violations
+from .conftest import PHONE
+from .test_accessibility import serious_violations, small_tap_targets
 from .test_cohorts import log_in
 from .test_meetings import fits_a_phone
 
@@ -35,8 +36,16 @@ def cohort_with_signals() -> History:
 
 
 def check(page: Page) -> None:
+    """Axe-clean, nothing scrolling sideways and no tap target too small on a phone."""
     assert serious_violations(page) == []
     assert fits_a_phone(page)
+    phone = page.context.new_page()
+    try:
+        phone.set_viewport_size(PHONE)
+        phone.goto(page.url)
+        assert small_tap_targets(phone) == []
+    finally:
+        phone.close()
 
 
 def test_an_organizer_notices_and_reaches_out(
@@ -60,6 +69,7 @@ def test_an_organizer_notices_and_reaches_out(
     talks = page.locator(".talk-list")
     expect(talks).to_contain_text("Quiet Ken")
     expect(quiet).to_contain_text("On the list for the coming session")
+    check(page)
 
     page.locator(".signal", has_text="Tired Aiko").get_by_role(
         "button", name="Write a personal note"
