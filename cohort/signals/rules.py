@@ -6,9 +6,10 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from babel.lists import format_list
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from ..cohorts.models import Membership
 from ..inventories.models import InventoryStatus
@@ -69,7 +70,9 @@ class Signal:
     @property
     def reason(self) -> str:
         """Why, in the reader's language."""
-        months = ", ".join(month_label(meeting) for meeting in self.sessions)
+        months = format_list(
+            [month_label(meeting) for meeting in self.sessions], locale=get_locale()
+        )
         match self.kind:
             case Kind.NOT_SHARED:
                 return _("No shared inventory for %(num)d sessions in a row (%(months)s).",
