@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .notifications.views import bp as notifications_bp
     from .organizer.views import bp as organizer_bp
     from .settings.views import bp as settings_bp
+    from .signals.views import bp as signals_bp
     from .timeline.views import bp as timeline_bp
 
     for blueprint in (
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
         feedback_organizer_bp,
         notifications_bp,
         timeline_bp,
+        signals_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

@@ -64,6 +64,7 @@ class DefaultConfig:
     RATELIMIT_CHEERS = "60 per hour"
     RATELIMIT_FEEDBACK = "30 per hour"
     RATELIMIT_NUDGES = "10 per hour"
+    RATELIMIT_PERSONAL_NOTES = "30 per hour"
     RATELIMIT_INVITATIONS = "40 per hour;100 per day"
     # "Download my data": each download reads all of a member's writing.
     RATELIMIT_EXPORT = "5 per hour;20 per day"

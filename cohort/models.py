@@ -16,6 +16,7 @@ from .inventories.models import (
 from .meetings.models import Attendance, Meeting
 from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .scheduler import SchedulerHeartbeat
+from .signals.models import PersonalNote, SessionTalk, SignalDismissal
 from .timeline.models import Cheer, Follow
 
 __all__ = [
@@ -38,9 +39,12 @@ __all__ = [
     "Notification",
     "OutboundEmail",
     "PasswordResetToken",
+    "PersonalNote",
     "PromptBank",
     "ReminderDelivery",
     "SchedulerHeartbeat",
+    "SessionTalk",
+    "SignalDismissal",
     "Task",
     "TaskReview",
     "User",

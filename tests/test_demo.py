@@ -120,6 +120,24 @@ def test_the_demo_is_two_living_cohorts(app):
         assert paused >= 1
 
 
+def test_organizers_see_signals_a_talk_list_and_a_health_history(app):
+    from cohort.signals.models import SessionTalk
+    from cohort.signals.services import current_signals
+    from cohort.signals.trends import cohort_health
+
+    now = utcnow()
+    assert build(now) is True
+    for cohort in db.session.scalars(select(Cohort)):
+        with app.test_request_context():
+            signals, _dismissed = current_signals(cohort, now)
+        assert len(signals) >= 2, cohort.name
+        assert db.session.scalar(select(SessionTalk).where(SessionTalk.cohort_id == cohort.id))
+        health = cohort_health(cohort, now, cohort.feedback_reviewers)
+        assert len(health) == 6
+        assert all(row.share_rate and row.attendance_rate for row in health)
+        assert any(row.coverage != 100 for row in health), "someone owed feedback"
+
+
 def test_feedback_follows_the_rotation_and_is_answered(app):
     build()
     feedback = db.session.scalars(select(Feedback)).all()

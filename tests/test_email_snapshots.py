@@ -114,6 +114,12 @@ CONTEXTS = {
         "organizer": SimpleNamespace(display_name="Mika"),
         "message": "We would love to hear how the new job is going.",
     },
+    "personal_note": {
+        "cohort": COHORT,
+        "organizer": SimpleNamespace(display_name="Mika"),
+        "note": "Hi Hanako, I noticed your energy has been low lately.\nShall we talk?",
+        "cohort_url": "https://cohort.example.org/c/saturday/",
+    },
 }
 
 

@@ -28,6 +28,8 @@ from cohort.inventories.forms import InventoryFormBase
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
 from cohort.settings.forms import EmailForm, ProfileForm
+from cohort.signals.forms import NoteForm, SignalActionForm
+from cohort.signals.models import PersonalNote, SignalDismissal
 
 from . import factories
 from .conftest import TEST_CONFIG
@@ -301,6 +303,8 @@ STORED = {
     (MeetingForm, "title"): Meeting.title,
     (MeetingForm, "place"): Meeting.place,
     (MeetingForm, "online_url"): Meeting.online_url,
+    (SignalActionForm, "kind"): SignalDismissal.kind,
+    (NoteForm, "kind"): PersonalNote.kind,
 }
 NOT_STORED = {
     (LoginForm, "email"),

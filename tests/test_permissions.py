@@ -226,6 +226,16 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("inventory_organizer.template", "POST"): organizers_only(302),
     ("inventory_organizer.prompts", "GET"): organizers_only(200),
     ("inventory_organizer.prompts", "POST"): organizers_only(302),
+    # Who might need a hand and the cohort's health: organizers only, never mentors. Empty
+    # forms are refused with a message (302) or shown again with what is missing (400).
+    ("signals.index", "GET"): organizers_only(200),
+    ("signals.dismiss", "POST"): organizers_only(302),
+    ("signals.talk", "POST"): organizers_only(302),
+    ("signals.remove_talk", "POST"): organizers_only(302),
+    ("signals.note", "GET"): organizers_only(200),
+    ("signals.note", "POST"): organizers_only(400),
+    ("signals.trends", "GET"): organizers_only(200),
+    ("signals.trends_csv", "GET"): organizers_only(200),
 }
 
 

@@ -65,6 +65,13 @@ for _column, _fate in {
     "follows.follower_id": Fate.DELETE,
     "follows.followee_id": Fate.DELETE,
     "cheers.user_id": Fate.DELETE,
+    # Organizers' notes go with either side: their text may name the sender.
+    "personal_notes.sender_id": Fate.DELETE,
+    "personal_notes.recipient_id": Fate.DELETE,
+    "signal_dismissals.user_id": Fate.DELETE,
+    "signal_dismissals.dismissed_by_id": Fate.SET_NULL,
+    "session_talks.user_id": Fate.DELETE,
+    "session_talks.added_by_id": Fate.SET_NULL,
 }.items():
     classify(_column, _fate)
 

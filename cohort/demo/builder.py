@@ -36,6 +36,7 @@ from ..notifications.models import Notification
 from ..timeline.services import follow
 from .content import PAST_MONTHS, CohortStory, Person
 from .months import MonthPlayer
+from .signals import notice_signals
 
 DEMO_DOMAIN = "demo.example.org"
 DEMO_PASSWORD = "cohort-demo-pass"  # noqa: S105 (printed for everyone to use)
@@ -90,6 +91,7 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
         MonthPlayer(replay, upcoming, PAST_MONTHS + 1).play()
     with replay.at(now):
         sync_meetings_from_rhythm(replay.cohort, now)
+    notice_signals(replay)
     mark_old_notifications_read(replay, slots[-1])
     return replay.cohort
 

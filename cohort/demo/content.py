@@ -5,7 +5,8 @@ named after their key. A person file holds what they carry from month to month (
 MUST, tactics, goals) and one ``[[months]]`` table per past session (1 = the oldest), each
 with the feedback that month's inventory received; an optional ``[next]`` table is their draft
 or shared inventory for the coming session. Who gives each piece of feedback is decided by the
-rotation when the demo is built, so feedback is written so that any peer could have given it.
+rotation when the demo is built, so feedback is written so that any peer could have given it;
+``owes_feedback`` lists the months in which a person gives none of the feedback asked of them.
 
 ``python -m cohort.demo.content`` checks every file and prints what is wrong.
 """
@@ -133,6 +134,8 @@ def _check_person(person: Person, traits: set[str]) -> list[str]:
         if not goal.get("title") or len(goal["title"]) > 200:
             problems.append(f"goal {key}: title is empty or longer than 200 characters")
     paused = set(data.get("paused", []))
+    if not set(data.get("owes_feedback", [])) <= set(range(1, PAST_MONTHS + 1)) - paused:
+        problems.append(f"owes_feedback must list months 1–{PAST_MONTHS} that are not paused")
     months = data.get("months", [])
     numbers = [month.get("month") for month in months]
     expected = [n for n in range(1, PAST_MONTHS + 1) if n not in paused]

@@ -231,7 +231,14 @@ class MonthPlayer:
                 moment = self.local(self.meeting.ends_at, days, hour, 7 * (index + order) % 60)
                 if moment >= self.meeting.feedback_due_at or not self.replay.happened(moment):
                     continue
+                if self._owes(assignment.giver_id):
+                    continue  # a month too full: the piece asked of them is never given
                 self.give(assignment, inventory, piece, moment)
+
+    def _owes(self, user_id: int) -> bool:
+        """Whether this person leaves the feedback asked of them ungiven this month."""
+        key = next(key for key, user in self.replay.users.items() if user.id == user_id)
+        return self.number in self.replay.story.person(key).data.get("owes_feedback", [])
 
     def _assignments(self, inventory: Inventory) -> list[FeedbackAssignment]:
         return _all(

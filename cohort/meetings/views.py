@@ -29,6 +29,8 @@ from ..inventories.month import month_page_context
 from ..organizer.views import organizer_cohort
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, visible_memberships
 from ..security import keeps_text_on_csrf_failure
+from ..signals.rules import KIND_LABELS
+from ..signals.services import talks_at
 from ..urls import safe_next_url
 from . import calendar, services
 from .forms import AttendanceForm, MeetingForm, RsvpForm, rsvp_label
@@ -85,7 +87,12 @@ def show(slug: str, meeting_id: int):
     if can(current_user, Action.MANAGE, cohort):
         form = AttendanceForm(_members(cohort))
         form.attended.data = [a.user_id for a in attendances if a.attended]
-        context |= {"attendance_form": form, "confirm_form": ConfirmForm()}
+        context |= {
+            "attendance_form": form,
+            "confirm_form": ConfirmForm(),
+            "talks": talks_at(meeting),
+            "talk_reasons": KIND_LABELS,
+        }
     return render_template("meetings/show.html", **context)
 
 

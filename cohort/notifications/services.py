@@ -28,6 +28,7 @@ MESSAGES = {
     "feedback_owed": _l("You owe feedback to %(count)d members for %(meeting)s."),
     "session_changed": _l("%(meeting)s has a new time or place."),
     "session_cancelled": _l("%(meeting)s was cancelled."),
+    "personal_note": _l("A note from %(organizer)s: %(note)s"),
 }
 
 
@@ -136,6 +137,7 @@ EMAIL_KINDS = {
     "nudge": _l("Nudges from your organizers"),
     "digest": _l("A digest before each session, when you have not been around"),
     "feedback_owed": _l("Reminders of feedback you were asked to give"),
+    "personal_note": _l("Personal notes from your organizers"),
 }
 
 
