@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, Role
-from cohort.database import utcnow
 from cohort.companion.models import CohortCompanion, CompanionMode, CompanionPreference
+from cohort.database import utcnow
 from cohort.demo.builder import DEMO_PASSWORD, companion_user, demo_email, past_slots
 from cohort.demo.content import CONTENT, check, load, locales
 from cohort.demo.install import RealUsersPresent, install_demo
