@@ -57,8 +57,15 @@
     var item = button.closest("li");
     var list = item && item.parentNode;
     if (item) { item.remove(); }
-    var output = box.querySelector(".companion-output");
-    if (list && !list.querySelector("li")) { say(output, box.dataset.pinned, "companion-note"); }
+    if (list && !list.querySelector("li")) {
+      // The last question is in the answer: say so where the list was, keep Ask again.
+      var note = document.createElement("p");
+      note.className = "companion-note";
+      note.textContent = box.dataset.pinned;
+      var intro = box.querySelector(".companion-intro");
+      if (intro) { intro.remove(); }
+      list.replaceWith(note);
+    }
     answer.focus();
     answer.setSelectionRange(answer.value.length, answer.value.length);
   }
