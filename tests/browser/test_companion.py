@@ -13,6 +13,7 @@ from cohort.extensions import db
 from .. import factories
 from ..test_inventories import session_for
 from .conftest import DESKTOP, PHONE, SCREENSHOTS
+from .test_accessibility import serious_violations
 from .test_cohorts import log_in
 
 pytestmark = pytest.mark.browser
@@ -52,6 +53,7 @@ def test_ask_ask_again_pin_and_dismiss(live_server: str, page: Page, screenshot:
     did.screenshot(path=SCREENSHOTS / "companion-questions-phone.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.set_viewport_size(DESKTOP)
+    assert serious_violations(page) == []
 
     did.get_by_role("button", name="Ask again").click()
     expect(did.get_by_text(VAGUE)).to_have_count(0)
@@ -96,3 +98,22 @@ def test_without_javascript_the_form_comes_back_with_questions(live_server: str,
         )
     finally:
         context.close()
+
+
+def test_a_japanese_member_gets_questions_in_japanese(live_server: str, page: Page):
+    ken, path = circle_with_companion()
+    ken.locale = "ja"
+    db.session.commit()
+    log_in(page, live_server, ken.email)
+    page.goto(live_server + path)
+    did = page.locator("#section-did")
+    did.locator("textarea").fill("今月は仕事をしっかりやった")
+    did.get_by_role("button", name="問いかけてもらう").click()
+    expect(did.locator(".companion-question").first).to_have_text(
+        "「しっかり」と書いていますね。今月の具体的な例を一つ挙げるとしたら何ですか？"
+    )
+    did.get_by_role("button", name="回答に見出しとして入れる").first.click()
+    expect(did.locator("textarea")).to_have_value(
+        "今月は仕事をしっかりやった\n\n### 「しっかり」と書いていますね。"
+        "今月の具体的な例を一つ挙げるとしたら何ですか？\n\n"
+    )
