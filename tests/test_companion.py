@@ -222,3 +222,38 @@ def test_asking_reads_the_same_statements_however_many_months_came_before(
         counts.append(counter.count)
     assert response.json["questions"][0]["kind"] == "repeated_try"
     assert counts[0] == counts[1]
+
+
+def test_only_the_members_own_earlier_months_count(member, circle):
+    """Another member planned the same Try twice: that says nothing about this member."""
+    circle.turn_on()
+    other = factories.make_user(display_name="Noa")
+    factories.add_member(circle.cohort, other)
+    for n in (1, 2):
+        starts_at = circle.meeting.starts_at - timedelta(days=30 * n)
+        earlier = factories.make_meeting(circle.cohort, starts_at=starts_at)
+        factories.make_shared_inventory(earlier, other, **{"try": "Write every morning"})
+    data = {"companion_ask": "try", "answer_try": "Write every morning"}
+    kinds = [q["kind"] for q in member.post(circle.ask_url, data=data).json["questions"]]
+    assert "repeated_try" not in kinds
+    for n in (1, 2):
+        starts_at = circle.meeting.starts_at - timedelta(days=30 * n, hours=1)
+        earlier = factories.make_meeting(circle.cohort, starts_at=starts_at)
+        factories.make_shared_inventory(earlier, circle.member, **{"try": "Write every morning"})
+    kinds = [q["kind"] for q in member.post(circle.ask_url, data=data).json["questions"]]
+    assert kinds[0] == "repeated_try"
+
+
+def test_a_mentor_and_an_archived_cohort_get_no_companion(client, circle):
+    mentor = factories.make_user(display_name="Ada")
+    factories.add_member(circle.cohort, mentor, role="mentor")
+    services.update_preference(mentor, enabled=True, use_model=False)
+    db.session.commit()
+    client.post("/login", data={"email": mentor.email, "password": factories.PASSWORD})
+    assert client.post(circle.ask_url, data={"companion_ask": "did"}).status_code == 403
+    client.post("/logout")
+    circle.turn_on()
+    circle.cohort.is_archived = True
+    db.session.commit()
+    client.post("/login", data={"email": circle.member.email, "password": factories.PASSWORD})
+    assert client.post(circle.ask_url, data={"companion_ask": "did"}).status_code == 403

@@ -33,7 +33,9 @@ def circle_with_companion():
     return ken, f"/c/{cohort.slug}/sessions/{meeting.id}/inventory"
 
 
-def test_ask_ask_again_pin_and_dismiss(live_server: str, page: Page, screenshot: Screenshot):
+def test_ask_ask_again_pin_and_dismiss(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+):
     ken, path = circle_with_companion()
     log_in(page, live_server, ken.email)
     page.goto(live_server + path)
@@ -77,6 +79,14 @@ def test_ask_ask_again_pin_and_dismiss(live_server: str, page: Page, screenshot:
         f"I learned a lot this month.\n\n### {pinned}"
     )
 
+    # The settings page says what is sent where.
+    page.get_by_role("link", name="Ken").click()
+    page.get_by_role("link", name="Companion").click()
+    expect(page.get_by_role("heading", name="What is sent where")).to_be_visible()
+    expect(page.get_by_label("Show “Ask me a question” beside my answers")).to_be_checked()
+    screenshot(page, "companion-settings")
+    phone_screenshot(page, "companion-settings")
+
 
 def test_without_javascript_the_form_comes_back_with_questions(live_server: str, browser: Browser):
     ken, path = circle_with_companion()
@@ -117,3 +127,20 @@ def test_a_japanese_member_gets_questions_in_japanese(live_server: str, page: Pa
         "今月は仕事をしっかりやった\n\n### 「しっかり」と書いていますね。"
         "今月の具体的な例を一つ挙げるとしたら何ですか？\n\n"
     )
+
+
+def test_an_organizer_chooses_the_engine(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+):
+    _ken, path = circle_with_companion()
+    log_in(page, live_server, "mika@example.org")
+    page.goto(live_server + path.split("/sessions/")[0] + "/organize/settings")
+    page.get_by_role("navigation", name="Organize").get_by_role("link", name="Companion").click()
+    expect(page.get_by_label("Built-in questions only: nothing leaves Cohort")).to_be_checked()
+    expect(page.get_by_text("This server has no language model set up")).to_be_visible()
+    screenshot(page, "companion-organize")
+    phone_screenshot(page, "companion-organize")
+    page.get_by_label("Off: no companion in this cohort").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The companion setting is saved.")).to_be_visible()
+    expect(page.get_by_label("Off: no companion in this cohort")).to_be_checked()
