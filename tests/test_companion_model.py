@@ -176,3 +176,16 @@ def test_questions_in_an_answer():
         q.text for q in questions_in("「今月いちばん驚いたことは何ですか？」\n頑張りましょう。")
     ] == ["今月いちばん驚いたことは何ですか？"]
     assert questions_in("Why?" + "x" * 300 + "?") == []
+
+
+def test_a_japanese_member_gets_a_japanese_system_prompt(client, setup, stub):
+    stub.content = "今月いちばん手応えがあったのはどの場面ですか？"
+    setup["tom"].locale = "ja"
+    db.session.commit()
+    response = ask(client, setup, did="予約ページを公開した")
+    assert response.json["questions"] == [
+        {"kind": "model", "text": "今月いちばん手応えがあったのはどの場面ですか？"}
+    ]
+    system, user = stub.received[0].body["messages"]
+    assert "質問だけを返し" in system["content"]
+    assert "予約ページを公開した" in user["content"]
