@@ -240,6 +240,7 @@ def test_flask_demo_prints_the_logins_that_work(app, runner, client):
     for locale in locales():
         for person in load(locale).people:
             assert f"{person.key}@demo.example.org" in result.output
+    assert "is on for tom@demo.example.org and " in result.output
     again = runner.invoke(args=["demo"])
     assert "here already" in again.output
 
