@@ -49,7 +49,7 @@ def inventories() -> int:
 
 
 def questions_in(html: str) -> list[str]:
-    return re.findall(r'<span class="companion-question">([^<]*)</span>', html)
+    return re.findall(r"<span class=\"companion-question\"[^>]*>([^<]*)</span>", html)
 
 
 def test_the_form_offers_the_companion_until_the_member_turns_it_on(member, circle):
