@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
     from .auth.views import bp as auth_bp
     from .cohorts.views import bp as cohorts_bp
+    from .companion.views import bp as companion_bp
     from .feedback.organizer_views import bp as feedback_organizer_bp
     from .feedback.views import bp as feedback_bp
     from .health import bp as health_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         meetings_bp,
         inventories_bp,
         inventory_organizer_bp,
+        companion_bp,
         feedback_bp,
         feedback_organizer_bp,
         notifications_bp,

@@ -101,7 +101,13 @@ def translate_compile() -> None:
 def demo(force: bool, reset: bool) -> None:
     """Fill the database with two demo cohorts (Japanese and English) and six months of life."""
     from .database import utcnow
-    from .demo.install import DEMO_PASSWORD, RealUsersPresent, install_demo, logins
+    from .demo.install import (
+        DEMO_PASSWORD,
+        RealUsersPresent,
+        companion_logins,
+        install_demo,
+        logins,
+    )
 
     try:
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
@@ -129,6 +135,11 @@ def demo(force: bool, reset: bool) -> None:
             cohort = login.cohort
             click.echo(f"  {cohort}")
         click.echo(f"    {login.role:<10} {_padded(login.name, 16)} {login.email}")
+    click.echo(
+        "\nThe companion (“Ask me a question” on the inventory form) is on for "
+        + " and ".join(companion_logins())
+        + "."
+    )
 
 
 def _padded(text: str, width: int) -> str:

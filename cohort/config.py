@@ -68,6 +68,8 @@ class DefaultConfig:
     RATELIMIT_INVITATIONS = "40 per hour;100 per day"
     # "Download my data": each download reads all of a member's writing.
     RATELIMIT_EXPORT = "5 per hour;20 per day"
+    # Questions asked of the companion, per member (each may reach the model service).
+    RATELIMIT_COMPANION = "10 per minute;60 per hour"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"
@@ -93,6 +95,17 @@ class DefaultConfig:
     OUTBOX_STALL_AFTER = 15 * 60
     # Sent and failed emails (their bodies emptied once final) are deleted after this many days.
     OUTBOX_KEEP_DAYS = 30
+
+    # The companion's optional model engine: any OpenAI-compatible chat-completions endpoint
+    # (e.g. https://api.example.com/v1/chat/completions or a local server's), the model name
+    # and the API key (empty for a local server that needs none). Off while the URL or model is
+    # empty. Timeouts in seconds: connecting, and waiting for the whole answer; past either the
+    # built-in engine answers instead.
+    COMPANION_MODEL_URL = ""
+    COMPANION_MODEL_NAME = ""
+    COMPANION_MODEL_KEY = ""
+    COMPANION_CONNECT_TIMEOUT = 2.0
+    COMPANION_READ_TIMEOUT = 8.0
 
     SCHEDULER_TICK_SECONDS = 60
     # Reminders claimed, notified and queued per transaction by the reminders job.

@@ -2,6 +2,7 @@
 
 from .auth.models import PasswordResetToken, User
 from .cohorts.models import Cohort, Invitation, Membership, MembershipEvent
+from .companion.models import CohortCompanion, CompanionPreference
 from .feedback.models import Feedback, FeedbackAssignment
 from .inventories.models import (
     Goal,
@@ -23,6 +24,8 @@ __all__ = [
     "Attendance",
     "Cheer",
     "Cohort",
+    "CohortCompanion",
+    "CompanionPreference",
     "EmailPreference",
     "Feedback",
     "FeedbackAssignment",

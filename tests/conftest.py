@@ -37,6 +37,7 @@ TEST_CONFIG = {
     "RATELIMIT_NUDGES": "10000 per minute",
     "RATELIMIT_INVITATIONS": "10000 per minute",
     "RATELIMIT_EXPORT": "10000 per minute",
+    "RATELIMIT_COMPANION": "10000 per minute",
     # Cheap hashes keep the suite fast; production cost is checked in test_passwords.py.
     "PASSWORD_HASH_TIME_COST": 1,
     "PASSWORD_HASH_MEMORY_COST": 1024,
@@ -55,6 +56,7 @@ RATE_LIMITS = (
     "RATELIMIT_NUDGES",
     "RATELIMIT_INVITATIONS",
     "RATELIMIT_EXPORT",
+    "RATELIMIT_COMPANION",
 )
 
 

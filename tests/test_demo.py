@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, Role
+from cohort.companion.models import CohortCompanion, CompanionMode, CompanionPreference
 from cohort.database import utcnow
-from cohort.demo.builder import DEMO_PASSWORD, past_slots
+from cohort.demo.builder import DEMO_PASSWORD, companion_user, demo_email, past_slots
 from cohort.demo.content import CONTENT, check, load, locales
 from cohort.demo.install import RealUsersPresent, install_demo
 from cohort.extensions import db
@@ -172,6 +173,22 @@ def test_goals_progress_and_people_follow_and_cheer(app):
     assert unread > 0 and read > unread
 
 
+def test_one_member_of_each_cohort_writes_with_the_companion(app):
+    build()
+    for cohort in db.session.scalars(select(Cohort)):
+        assert db.session.get(CohortCompanion, cohort.id).mode == CompanionMode.BUILTIN
+        story = load(cohort.locale)
+        on = db.session.scalars(
+            select(User.email)
+            .join(CompanionPreference, CompanionPreference.user_id == User.id)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.cohort_id == cohort.id, CompanionPreference.enabled)
+        ).all()
+        person = next(p for p in story.people if p.key == companion_user(story))
+        assert on == [demo_email(person)]
+        assert person.role == "member"
+
+
 @pytest.mark.parametrize("hours_from_a_session", [-50, 1, 30, 24 * 9])
 def test_the_demo_builds_whatever_the_day(app, hours_from_a_session):
     """Today may fall just before a due time, during a session, in the feedback week or after
@@ -241,6 +258,7 @@ def test_flask_demo_prints_the_logins_that_work(app, runner, client):
     for locale in locales():
         for person in load(locale).people:
             assert f"{person.key}@demo.example.org" in result.output
+    assert "is on for tom@demo.example.org and " in result.output
     again = runner.invoke(args=["demo"])
     assert "here already" in again.output
 

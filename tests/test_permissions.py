@@ -199,6 +199,12 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("inventories.write", "POST"): {**inside(302), "mentor": 403, "member": 409},
     ("inventories.pause", "POST"): {**inside(302), "mentor": 403},
     ("inventories.show", "GET"): inside(200),
+    # The companion: members ask about their own draft (an empty request names no answer).
+    ("companion.ask", "POST"): {**inside(400), "mentor": 403},
+    ("companion.settings", "GET"): signed_in(200),
+    ("companion.settings", "POST"): signed_in(302),
+    ("companion.organize", "GET"): organizers_only(200),
+    ("companion.organize", "POST"): organizers_only(200),  # no mode chosen: the form again
     # Timelines, the feed, following and cheers. The member follows nobody yet; following
     # oneself is refused; people who share no cohort with the member get 404.
     ("timeline.feed", "GET"): signed_in(200),

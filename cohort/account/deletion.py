@@ -72,6 +72,7 @@ for _column, _fate in {
     "signal_dismissals.dismissed_by_id": Fate.SET_NULL,
     "session_talks.user_id": Fate.DELETE,
     "session_talks.added_by_id": Fate.SET_NULL,
+    "companion_preferences.user_id": Fate.DELETE,
 }.items():
     classify(_column, _fate)
 

@@ -28,6 +28,8 @@ from ..cohorts.services import (
     redeem_invitation,
 )
 from ..cohorts.slugs import is_taken
+from ..companion.models import CompanionMode
+from ..companion.services import set_cohort_mode, update_preference
 from ..database import replaying_at
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
@@ -82,6 +84,7 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
         create_people(replay)
         create_the_cohort(replay)
         invite_everyone(replay, start)
+        turn_on_the_companion(replay)
     follow_peers(replay, start + timedelta(days=3))
     for number, starts_at in enumerate(slots, 1):
         meeting = meeting_at(replay.cohort, starts_at)
@@ -145,6 +148,19 @@ def create_the_cohort(replay: Replay) -> None:
     if slug and is_taken(slug):
         slug = None  # beside real cohorts (--force), one of theirs may have it already
     replay.cohort = create_cohort(replay.organizer, settings, slug=slug)
+
+
+def companion_user(story: CohortStory) -> str:
+    """The member who writes with the companion on: the first member of the roster."""
+    return next(person.key for person in story.people if person.role == "member")
+
+
+def turn_on_the_companion(replay: Replay) -> None:
+    """The cohort offers the built-in questions (the model engine needs a server's own
+    configuration), and one member has turned them on."""
+    set_cohort_mode(replay.organizer, replay.cohort, CompanionMode.BUILTIN)
+    member = replay.users[companion_user(replay.story)]
+    update_preference(member, enabled=True, use_model=False)
 
 
 def invite_everyone(replay: Replay, start: datetime) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import delete, exists, func, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
 from ..extensions import db
-from .builder import DEMO_DOMAIN, DEMO_PASSWORD, build_cohort, demo_email
+from .builder import DEMO_DOMAIN, DEMO_PASSWORD, build_cohort, companion_user, demo_email
 from .content import load, locales
 
 
@@ -93,4 +93,21 @@ def logins() -> list[Login]:
     return rows
 
 
-__all__ = ["DEMO_PASSWORD", "Login", "RealUsersPresent", "install_demo", "logins"]
+def companion_logins() -> list[str]:
+    """The demo members who write with the companion on, one per cohort."""
+    emails = []
+    for locale in locales():
+        story = load(locale)
+        person = next(p for p in story.people if p.key == companion_user(story))
+        emails.append(demo_email(person))
+    return emails
+
+
+__all__ = [
+    "DEMO_PASSWORD",
+    "Login",
+    "RealUsersPresent",
+    "companion_logins",
+    "install_demo",
+    "logins",
+]

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from ..cohorts.models import Cohort, Membership, MembershipStatus
+from ..companion import services as companion_services
+from ..companion import views as companion_views
 from ..database import database_busy, utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -65,6 +67,8 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
         "previous": services.previous_inventory(current_user, meeting),
         "prompts": prompts_for(cohort),
         "area_labels": AREA_LABELS,
+        "companion": companion_services.availability(current_user, cohort),
+        "companion_replies": {},
     }
 
 
@@ -115,6 +119,8 @@ def write(slug: str, meeting_id: int):
     form = build_inventory_form(context["sections"], context["tasks"], context["goals"])()
     if request.method == "GET":
         _fill_form(form, context)
+    elif companion_views.is_companion_post(request.form):
+        context["companion_replies"] = companion_views.answer_form_post(form, meeting)
     elif form.validate_on_submit():
         try:
             inventory = services.save_inventory(

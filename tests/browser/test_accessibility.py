@@ -24,6 +24,7 @@ SKIP = (".ics", ".csv", "/logout", "/calendar/")
 
 def populated_cohort():
     """A cohort with a session, a shared inventory and a draft, so pages have content."""
+    from cohort.companion.services import update_preference
     from cohort.extensions import db
     from cohort.inventories import services
 
@@ -45,6 +46,7 @@ def populated_cohort():
         0,
     )
     services.share_inventory(member, inventory)
+    update_preference(member, enabled=True, use_model=False)  # the form shows the companion
     db.session.commit()
     return {"organizer": organizer, "member": member}
 
