@@ -17,6 +17,7 @@ from .meetings.models import Attendance, Meeting
 from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .scheduler import SchedulerHeartbeat
 from .timeline.models import Cheer, Follow
+from .year.models import Season, YearShare
 
 __all__ = [
     "Attendance",
@@ -41,7 +42,9 @@ __all__ = [
     "PromptBank",
     "ReminderDelivery",
     "SchedulerHeartbeat",
+    "Season",
     "Task",
     "TaskReview",
     "User",
+    "YearShare",
 ]
