@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from .organizer.views import bp as organizer_bp
     from .settings.views import bp as settings_bp
     from .timeline.views import bp as timeline_bp
+    from .year.views import bp as year_bp
 
     for blueprint in (
         main_bp,
@@ -88,6 +89,7 @@ def register_blueprints(app: Flask) -> None:
         feedback_organizer_bp,
         notifications_bp,
         timeline_bp,
+        year_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

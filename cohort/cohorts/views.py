@@ -32,6 +32,7 @@ from ..permissions import (
     cohort_or_404,
     visible_cohorts,
     visible_memberships,
+    year_is_shared,
 )
 from ..security import keeps_text_on_csrf_failure
 from ..timeline.views import member_page_context, members_page_context
@@ -172,6 +173,8 @@ def member(slug: str, user_id: int):
         member=membership,
         **timeline_context,
         **blind_spot_context(current_user, cohort, membership, shared),
+        year_shared=membership.user_id == current_user.id
+        or year_is_shared(cohort, membership.user_id),
     )
 
 
