@@ -81,7 +81,9 @@ def test_closing_a_season_archives_its_sessions_and_the_cohort_goes_on(client, c
     cohort, ken, aiko = circle
     first, second, coming = season_story(cohort, user, ken, aiko)
     season = close(cohort, user, first, second)
-    assert {m.id for m in db.session.scalars(select(Meeting).where(Meeting.season_id == season.id))} == {
+    assert {
+        m.id for m in db.session.scalars(select(Meeting).where(Meeting.season_id == season.id))
+    } == {
         first.id,
         second.id,
     }
@@ -120,7 +122,9 @@ def test_the_archive_shows_the_seasons_figures(client, circle, user):
         ("2026", -400, -390, "No session of this cohort falls within these dates."),
     ],
 )
-def test_a_season_that_cannot_be_closed_says_why(circle, user, name, start_shift, end_shift, message):
+def test_a_season_that_cannot_be_closed_says_why(
+    circle, user, name, start_shift, end_shift, message
+):
     cohort, ken, aiko = circle
     first, second, _coming = season_story(cohort, user, ken, aiko)
     data = SeasonInput(
@@ -156,7 +160,11 @@ def test_only_organizers_close_a_season(client, circle, user):
     with pytest.raises(NotAllowed):
         close(cohort, ken, first, second)
     login(client, ken)
-    data = {"name": "2026", "starts_on": local_day(cohort, first), "ends_on": local_day(cohort, second)}
+    data = {
+        "name": "2026",
+        "starts_on": local_day(cohort, first),
+        "ends_on": local_day(cohort, second),
+    }
     assert client.post(f"/c/{cohort.slug}/sessions/seasons", data=data).status_code == 403
     assert db.session.scalar(select(func.count()).select_from(Season)) == 0
 
@@ -165,7 +173,11 @@ def test_the_close_form_explains_bad_input_and_keeps_it(client, circle, user):
     cohort, ken, aiko = circle
     first, second, _coming = season_story(cohort, user, ken, aiko)
     login(client, user)
-    data = {"name": "My season", "starts_on": local_day(cohort, second), "ends_on": local_day(cohort, first)}
+    data = {
+        "name": "My season",
+        "starts_on": local_day(cohort, second),
+        "ends_on": local_day(cohort, first),
+    }
     page = client.post(f"/c/{cohort.slug}/sessions/seasons", data=data).get_data(as_text=True)
     assert "The season must end on or after its first day." in page
     assert 'value="My season"' in page
@@ -180,7 +192,9 @@ def test_no_session_can_be_scheduled_or_moved_into_a_closed_season(circle, user)
     first, second, coming = season_story(cohort, user, ken, aiko)
     close(cohort, user, first, second)
     inside = first.starts_at + timedelta(days=1)
-    details = MeetingDetails(title="Late extra", starts_at=inside, ends_at=inside + timedelta(hours=1))
+    details = MeetingDetails(
+        title="Late extra", starts_at=inside, ends_at=inside + timedelta(hours=1)
+    )
     with pytest.raises(DomainError, match="The season 2026 is closed"):
         schedule_meeting(user, cohort, details)
 
@@ -274,7 +288,9 @@ def test_nothing_in_a_closed_season_changes_through_any_route(app, circle, user)
             (rule,) = app.url_map.iter_rules(endpoint)
             for target in (inventory, aiko_inventory):
                 url_values = {**values, "inventory_id": target.id}
-                url = rule.build({k: url_values[k] for k in rule.arguments}, append_unknown=False)[1]
+                url = rule.build({k: url_values[k] for k in rule.arguments}, append_unknown=False)[
+                    1
+                ]
                 data = {**EVERYTHING, "giver_id": str(person.id), "attended": [str(ken.id)]}
                 response = client.post(url, data=data)
                 assert response.status_code in (302, 403, 404), (endpoint, person.display_name)
