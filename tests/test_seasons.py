@@ -12,7 +12,7 @@ from cohort.errors import DomainError
 from cohort.extensions import db
 from cohort.feedback.models import FeedbackAssignment
 from cohort.meetings.models import Meeting
-from cohort.meetings.services import MeetingDetails, schedule_meeting
+from cohort.meetings.services import MeetingDetails, schedule_meeting, update_meeting
 from cohort.permissions import NotAllowed
 from cohort.year.models import Season
 from cohort.year.seasons import SeasonInput, close_season, season_archive
@@ -197,6 +197,10 @@ def test_no_session_can_be_scheduled_or_moved_into_a_closed_season(circle, user)
     )
     with pytest.raises(DomainError, match="The season 2026 is closed"):
         schedule_meeting(user, cohort, details)
+    with pytest.raises(DomainError, match="The season 2026 is closed"):
+        update_meeting(user, coming, details)
+    db.session.rollback()
+    assert db.session.get(Meeting, coming.id).starts_at > utcnow()
 
 
 # ---- Read-only through every route ------------------------------------------------------------
