@@ -283,9 +283,13 @@ def test_the_year_speaks_japanese(client, circle):
     cohort, ken, aiko = circle
     ken_year(cohort, ken, aiko)
     login(client, ken)
-    client.post("/language", data={"language": "ja"})
+    client.post("/language", data={"locale": "ja"})
     page = client.get(year_url(cohort, ken)).get_data(as_text=True)
-    assert "の1年" in page and "年" in page.split('class="lead"')[1][:80]
+    assert "Career Circleでの私の1年" in page and "習慣になったTry" in page
+    lead = page.split('class="lead"')[1].split("</p>")[0]
+    assert "月 – " in lead and "4か月分の記入" in lead  # "2026年8月 – 2027年7月"
+    text = client.get(f"/c/{cohort.slug}/members/{ken.id}/year.md").get_data(as_text=True)
+    assert text.startswith("# Career CircleでのKenさんの1年") and "## 始めと終わりのWILL" in text
 
 
 # ---- Bounded queries --------------------------------------------------------------------------
