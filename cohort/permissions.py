@@ -367,22 +367,25 @@ def visible_feedback(user: User | None) -> Select:
 
 
 def can_view_year(user: User | None, cohort: Cohort, member_id: int) -> bool:
-    from .year.models import YearShare
-
     if not can_view_timeline(user, cohort, member_id):
         return False
-    if user.id == member_id:
-        return True
-    return year_is_shared(cohort, member_id, YearShare)
+    return user.id == member_id or year_is_shared(cohort, member_id)
 
 
-def year_is_shared(cohort: Cohort, member_id: int, model=None) -> bool:
-    if model is None:
-        from .year.models import YearShare as model
-    found = db.session.scalar(
-        select(model.id).where(model.cohort_id == cohort.id, model.user_id == member_id)
+def year_shared(cohort_id, member_id):
+    """Has the member shared their year with the cohort? An EXISTS, to read as a column of a
+    query a page runs anyway (ids or columns to correlate with)."""
+    from .year.models import YearShare
+
+    return (
+        select(YearShare.id)
+        .where(YearShare.cohort_id == cohort_id, YearShare.user_id == member_id)
+        .exists()
     )
-    return found is not None
+
+
+def year_is_shared(cohort: Cohort, member_id: int) -> bool:
+    return bool(db.session.scalar(select(year_shared(cohort.id, member_id))))
 
 
 def can_share_year(user: User | None, cohort: Cohort) -> bool:
