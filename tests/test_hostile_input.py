@@ -28,6 +28,8 @@ from cohort.inventories.forms import InventoryFormBase
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
 from cohort.settings.forms import EmailForm, ProfileForm
+from cohort.year.forms import SeasonForm, YearRangeForm
+from cohort.year.models import Season
 
 from . import factories
 from .conftest import TEST_CONFIG
@@ -300,12 +302,14 @@ STORED = {
     (MeetingForm, "title"): Meeting.title,
     (MeetingForm, "place"): Meeting.place,
     (MeetingForm, "online_url"): Meeting.online_url,
+    (SeasonForm, "name"): Season.name,
 }
 NOT_STORED = {
     (LoginForm, "email"),
     (ForgotPasswordForm, "email"),
     (ToggleForm, "value"),
     (InventoryFormBase, "version"),
+    (YearRangeForm, "start"),  # read from the address to choose months, never saved
 }
 
 
