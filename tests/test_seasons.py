@@ -113,6 +113,18 @@ def test_the_archive_shows_the_seasons_figures(client, circle, user):
     assert "Close a season" not in listing  # members read; organizers close
 
 
+def test_who_wrote_was_expected_whenever_they_joined_and_mentors_are_not(circle, user):
+    cohort, ken, aiko = circle
+    first, second, _coming = season_story(cohort, user, ken, aiko)
+    factories.add_member(cohort, factories.make_user(display_name="Mentor"), role="mentor")
+    sora = factories.make_user(display_name="Sora")
+    factories.add_member(cohort, sora)  # joins today, yet wrote for the second session
+    write(sora, second, answers={"did": "Caught up"})
+    archive = season_archive(close(cohort, user, first, second))
+    expected = {row.meeting.id: row.expected for row in archive.sessions}
+    assert expected == {first.id: 3, second.id: 4}
+
+
 @pytest.mark.parametrize(
     ("name", "start_shift", "end_shift", "message"),
     [

@@ -158,14 +158,15 @@ class SeasonArchive:
     total: SessionFigures | None = None
 
 
-def _expected(memberships: list[Membership], moment: datetime) -> int:
-    return sum(
-        1
+def _expected(memberships: list[Membership], moment: datetime) -> set[int]:
+    """Who was asked to write for a session then: members and organizers in the cohort."""
+    return {
+        m.user_id
         for m in memberships
         if m.role != Role.MENTOR
         and m.joined_at <= moment
         and (m.ended_at is None or m.ended_at > moment)
-    )
+    }
 
 
 def season_archive(season: Season) -> SeasonArchive:
@@ -181,20 +182,22 @@ def season_archive(season: Season) -> SeasonArchive:
         db.session.scalars(select(Membership).where(Membership.cohort_id == cohort.id))
     )
     figures = {m.id: SessionFigures(m) for m in meetings}
-    for meeting in meetings:
-        if not meeting.is_cancelled:
-            figures[meeting.id].expected = _expected(memberships, meeting.starts_at)
-    for meeting_id, status, late, number in db.session.execute(
-        select(Inventory.meeting_id, Inventory.status, Inventory.is_late, func.count())
-        .where(Inventory.meeting_id.in_(ids))
-        .group_by(Inventory.meeting_id, Inventory.status, Inventory.is_late)
+    writers = {m.id: _expected(memberships, m.starts_at) for m in meetings}
+    for meeting_id, user_id, status, late in db.session.execute(
+        select(Inventory.meeting_id, Inventory.user_id, Inventory.status, Inventory.is_late).where(
+            Inventory.meeting_id.in_(ids)
+        )
     ):
+        writers[meeting_id].add(user_id)  # whoever wrote was expected, whenever they joined
         row = figures[meeting_id]
         if status == InventoryStatus.SHARED:
-            row.shared += number
-            row.on_time += 0 if late else number
+            row.shared += 1
+            row.on_time += not late
         elif status == InventoryStatus.PAUSED:
-            row.paused += number
+            row.paused += 1
+    for meeting in meetings:
+        if not meeting.is_cancelled:
+            figures[meeting.id].expected = len(writers[meeting.id])
     for meeting_id, covered, pieces in db.session.execute(
         select(Feedback.meeting_id, func.count(func.distinct(Feedback.inventory_id)), func.count())
         .where(Feedback.meeting_id.in_(ids))
