@@ -1,5 +1,8 @@
 """Seasons and the year in review: HTTP only; the work is in the modules beside."""
 
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -37,7 +40,8 @@ def _member_or_404(cohort: Cohort, user_id: int) -> User:
 
 
 def _chosen(cohort: Cohort, seasons: list) -> tuple[YearRange, DomainError | None]:
-    today = utcnow().date()
+    """The months asked for in the address (this month is the cohort's)."""
+    today = utcnow().astimezone(ZoneInfo(cohort.timezone)).date()
     try:
         return parse_range(
             request.args.get("start"), request.args.get("season"), today, seasons
@@ -87,15 +91,9 @@ def markdown(slug: str, user_id: int):
     response = Response(body, mimetype="text/markdown")
     name = chosen.season.name if chosen.season else f"{chosen.start:%Y-%m}"
     filename = f"year-{cohort.slug}-{name}.md".replace(" ", "-").replace('"', "")
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _quote(filename: str) -> str:
-    from urllib.parse import quote
-
-    return quote(filename, safe="")
 
 
 @bp.post("/year/share")
