@@ -273,6 +273,7 @@ def test_the_markdown_download_tells_the_same_year(client, circle):
     assert "- Energy: 2 → 5 (+3)" in text
     assert "Hold weekly one-on-ones with each report." in text
     assert "At the retro" in text  # the helpful feedback, as the giver wrote it
+    assert "| Listens closely |" in text  # the blind-spot map, month by month
     assert "**Keep:**" not in text.split("## Month by month")[0]
     assert "<p>" not in text  # the member's Markdown, not HTML
     bad = client.get(f"/c/{cohort.slug}/members/{ken.id}/year.md?start=soon")

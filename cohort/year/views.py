@@ -87,7 +87,9 @@ def markdown(slug: str, user_id: int):
     if error is not None:
         return Response(str(error.message), status=400, mimetype="text/plain")
     review = year_review(current_user, cohort, member, chosen, utcnow())
-    body = render_template("year/year.md", cohort=cohort, member=member, review=review)
+    body = render_template(
+        "year/year.md", cohort=cohort, member=member, review=review, trait_labels=TRAITS
+    )
     response = Response(body, mimetype="text/markdown")
     name = chosen.season.name if chosen.season else f"{chosen.start:%Y-%m}"
     filename = f"year-{cohort.slug}-{name}.md".replace(" ", "-").replace('"', "")
