@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from .settings.views import bp as settings_bp
     from .signals.views import bp as signals_bp
     from .timeline.views import bp as timeline_bp
+    from .year.views import bp as year_bp
 
     for blueprint in (
         main_bp,
@@ -94,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         timeline_bp,
         signals_bp,
+        year_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

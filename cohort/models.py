@@ -19,6 +19,7 @@ from .notifications.models import EmailPreference, Notification, OutboundEmail, 
 from .scheduler import SchedulerHeartbeat
 from .signals.models import PersonalNote, SessionTalk, SignalDismissal
 from .timeline.models import Cheer, Follow
+from .year.models import Season, YearShare
 
 __all__ = [
     "Attendance",
@@ -46,9 +47,11 @@ __all__ = [
     "PromptBank",
     "ReminderDelivery",
     "SchedulerHeartbeat",
+    "Season",
     "SessionTalk",
     "SignalDismissal",
     "Task",
     "TaskReview",
     "User",
+    "YearShare",
 ]

@@ -6,6 +6,8 @@ Two kinds of question, kept in agreement by tests:
 
 Everything inside a cohort is visible to its active members only. Views turn a "no" into 404
 when the user may not even see the object (never a hint that it exists) and 403 otherwise.
+A session in a closed season (``Meeting.is_closed``) is an archive: it, its inventories and
+their feedback are read, never changed.
 """
 
 import enum
@@ -89,6 +91,8 @@ def can(user: User | None, action: Action, target: Target) -> bool:
             return _can_membership(user, action, target)
         case Invitation():
             return can(user, Action.MANAGE, target.cohort)
+        case Meeting() if target.is_closed and action != Action.VIEW:
+            return False
         case Meeting():
             return _can_cohort(user, action, target.cohort)
         case Inventory() if action == Action.GIVE_FEEDBACK:
@@ -138,7 +142,7 @@ def _can_inventory(user: User | None, action: Action, inventory: Inventory) -> b
             user, Action.VIEW, inventory.cohort
         )
     if action in (Action.PARTICIPATE, Action.POST_INVENTORY):  # write or share it
-        return is_author and can(user, Action.POST_INVENTORY, inventory.cohort)
+        return is_author and can(user, Action.POST_INVENTORY, inventory.meeting)
     return False
 
 
@@ -321,7 +325,7 @@ def can_cheer(user: User | None, inventory: Inventory) -> bool:
     """Whoever may see a shared inventory, except its author, while the cohort is open."""
     if user is None or not user.is_authenticated or inventory.user_id == user.id:
         return False
-    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.cohort)
+    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.meeting)
 
 
 def visible_cheers(user: User | None) -> Select:
@@ -344,12 +348,14 @@ def _can_give_feedback(user: User | None, inventory: Inventory) -> bool:
     """Any active member, mentor or organizer, on someone else's shared inventory."""
     if user is None or not user.is_authenticated or inventory.user_id == user.id:
         return False
-    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.cohort)
+    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.meeting)
 
 
 def _can_feedback(user: User | None, action: Action, feedback: Feedback) -> bool:
     membership = active_membership(user, feedback.cohort)
     if membership is None:
+        return False
+    if feedback.meeting.is_closed and action != Action.VIEW:
         return False
     match action:
         case Action.VIEW:
@@ -384,3 +390,39 @@ def visible_feedback(user: User | None) -> Select:
             Feedback.cohort_id.in_(organized),
         ),
     )
+
+
+# ---- Seasons and the year in review --------------------------------------------------------
+# A member's year in a cohort is theirs alone until they share it with the cohort; then the
+# cohort's members see it as they see the member's timeline (shared months only).
+
+
+def can_view_year(user: User | None, cohort: Cohort, member_id: int) -> bool:
+    if not can_view_timeline(user, cohort, member_id):
+        return False
+    return user.id == member_id or year_is_shared(cohort, member_id)
+
+
+def year_shared(cohort_id, member_id):
+    """Has the member shared their year with the cohort? An EXISTS, to read as a column of a
+    query a page runs anyway (ids or columns to correlate with)."""
+    from .year.models import YearShare
+
+    return (
+        select(YearShare.id)
+        .where(YearShare.cohort_id == cohort_id, YearShare.user_id == member_id)
+        .exists()
+    )
+
+
+def year_is_shared(cohort: Cohort, member_id: int) -> bool:
+    return bool(db.session.scalar(select(year_shared(cohort.id, member_id))))
+
+
+def can_share_year(user: User | None, cohort: Cohort) -> bool:
+    """Sharing or taking back one's own year: any active member while the cohort is open."""
+    return can(user, Action.PARTICIPATE, cohort)
+
+
+def can_close_season(user: User | None, cohort: Cohort) -> bool:
+    return can(user, Action.MANAGE, cohort)

@@ -4,6 +4,8 @@ against the last, and the number of SQL statements of the signals and health pag
 import pytest
 
 from cohort.database import utcnow
+from cohort.extensions import db
+from cohort.signals.trends import _local_day as trends_day
 from cohort.signals.trends import cohort_health, compare_seasons, season_periods
 
 from . import factories
@@ -99,6 +101,32 @@ def test_this_season_is_compared_with_the_last(app, frozen_time):
     AuthActions(client).login(history.organizer.email)
     page = client.get(f"/c/{history.cohort.slug}/organize/health").get_data(as_text=True)
     assert "This season and the last" in page and "-45" in page
+
+
+def test_seasons_closed_by_organizers_replace_calendar_years(app, frozen_time):
+    from datetime import timedelta
+
+    from cohort.year.models import Season
+
+    history = History(sessions=14)  # October 2025 to November 2026
+    rows = cohort_health(history.cohort, utcnow(), k=2)
+    days = [trends_day(row.meeting, history.cohort) for row in rows]
+    db.session.add(
+        Season(
+            cohort_id=history.cohort.id,
+            name="First half",
+            starts_on=days[0],
+            ends_on=days[5] + timedelta(days=1),
+        )
+    )
+    history.commit()
+    periods = season_periods(history.cohort, [row.meeting for row in rows])
+    assert [period.label for period in periods] == ["First half", "This season"]
+    first, current = periods
+    assert sum(first.starts_on <= day < first.ends_on for day in days) == 6
+    assert sum(current.starts_on <= day < current.ends_on for day in days) == 8
+    comparison = compare_seasons(history.cohort, rows)
+    assert (comparison.previous.label, comparison.current.label) == ("First half", "This season")
 
 
 def test_mentors_and_members_see_neither_page(app, history):

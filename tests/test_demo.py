@@ -251,6 +251,34 @@ def test_reset_rebuilds_the_same_demo_as_of_today(app):
     assert after["goals"] == before["goals"]
 
 
+def test_the_demo_closes_its_first_season_and_tells_a_rich_year(app, client):
+    from cohort.year.models import Season, YearShare
+
+    build()
+    for cohort in db.session.scalars(select(Cohort)):
+        (season,) = db.session.scalars(select(Season).where(Season.cohort_id == cohort.id))
+        archived = db.session.scalars(
+            select(Meeting).where(Meeting.season_id == season.id).order_by(Meeting.starts_at)
+        ).all()
+        assert len(archived) == load(cohort.locale).cohort["season"]["sessions"]
+        assert season.name in ("First season", "第1シーズン")
+    sharers = db.session.scalars(
+        select(User.email).join(YearShare, YearShare.user_id == User.id)
+    ).all()
+    assert sorted(sharers) == ["kenichi@demo.example.org", "tom@demo.example.org"]
+    client.post("/login", data={"email": "tom@demo.example.org", "password": DEMO_PASSWORD})
+    tom = db.session.scalar(select(User).where(User.email == "tom@demo.example.org"))
+    slug = db.session.scalar(select(Cohort.slug).where(Cohort.locale == "en"))
+    page = client.get(f"/c/{slug}/members/{tom.id}/year").get_data(as_text=True)
+    assert "6 months written" in page or "7 months written" in page
+    habits = page.split('id="habits-heading"')[1].split("</section>")[0]
+    assert "mock interviews" in habits  # a Try of the third month, kept in the fifth
+    helpful = page.split('id="helpful-heading"')[1].split("</section>")[0]
+    assert "From " in helpful
+    assert page.count('<svg class="chart"') >= 7
+    assert "You share your year with the members of Thursday Evening Circle." in page
+
+
 def test_flask_demo_prints_the_logins_that_work(app, runner, client):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output

@@ -30,6 +30,8 @@ from cohort.meetings.models import Meeting
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
 from cohort.signals.models import PersonalNote, SignalDismissal
+from cohort.year.forms import SeasonForm, YearRangeForm
+from cohort.year.models import Season
 
 from . import factories
 from .conftest import TEST_CONFIG
@@ -305,12 +307,14 @@ STORED = {
     (MeetingForm, "online_url"): Meeting.online_url,
     (SignalActionForm, "kind"): SignalDismissal.kind,
     (NoteForm, "kind"): PersonalNote.kind,
+    (SeasonForm, "name"): Season.name,
 }
 NOT_STORED = {
     (LoginForm, "email"),
     (ForgotPasswordForm, "email"),
     (ToggleForm, "value"),
     (InventoryFormBase, "version"),
+    (YearRangeForm, "start"),  # read from the address to choose months, never saved
 }
 
 

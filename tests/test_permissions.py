@@ -2,6 +2,7 @@
 agreement of "may see" with "list of visible"."""
 
 import itertools
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -13,6 +14,7 @@ from cohort.feedback.services import add_assignment
 from cohort.inventories.services import InventoryInput, save_inventory, share_inventory
 from cohort.meetings.calendar import start_calendar_feed
 from cohort.permissions import Action, can, visible_cohorts, visible_memberships
+from cohort.year.models import Season
 
 from . import factories
 from .conftest import TEST_CONFIG
@@ -48,6 +50,15 @@ class World:
         self.feedback = factories.make_feedback(self.inventory, self.users["mentor"])
         organizer_id = self.users["organizer"].id
         self.assignment = add_assignment(self.users["organizer"], self.inventory, organizer_id)
+        # A closed season of last year (its archive page); no session of the world is in it.
+        self.season = Season(
+            cohort_id=self.cohort.id,
+            name="2025",
+            starts_on=date(2025, 1, 1),
+            ends_on=date(2025, 12, 31),
+            closed_by_id=self.users["organizer"].id,
+        )
+        db.session.add(self.season)
         db.session.commit()
 
     def url_values(self) -> dict:
@@ -64,6 +75,7 @@ class World:
             "notification_id": 1,
             "feedback_id": self.feedback.id,
             "assignment_id": self.assignment.id,
+            "season_id": self.season.id,
         }
 
 
@@ -242,6 +254,14 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("signals.note", "POST"): organizers_only(400),
     ("signals.trends", "GET"): organizers_only(200),
     ("signals.trends_csv", "GET"): organizers_only(200),
+    # Seasons and the year in review: a year is its member's alone until shared (the member
+    # of the world shares none); the archive of a closed season is the cohort's to read.
+    ("year.show", "GET"): {**inside(404), "member": 200},
+    ("year.markdown", "GET"): {**inside(404), "member": 200},
+    ("year.share", "POST"): inside(302),  # no choice sent: a message, nothing shared
+    ("year.seasons", "GET"): inside(200),
+    ("year.seasons", "POST"): organizers_only(200),  # an empty form: what to fill in
+    ("year.season", "GET"): inside(200),
 }
 
 

@@ -47,6 +47,7 @@ def main_pages(member: User) -> dict[str, str]:
         "inventory": f"{base}/inventories/{inventory.id}",
         "timeline": f"{base}/members/{inventory.user_id}",
         "own timeline": f"{base}/members/{member.id}",
+        "own year": f"{base}/members/{member.id}/year",
         "feedback": f"{base}/feedback",
         "notifications": "/notifications",
     }

@@ -73,6 +73,8 @@ for _column, _fate in {
     "session_talks.user_id": Fate.DELETE,
     "session_talks.added_by_id": Fate.SET_NULL,
     "companion_preferences.user_id": Fate.DELETE,
+    "year_shares.user_id": Fate.DELETE,
+    "seasons.closed_by_id": Fate.SET_NULL,
 }.items():
     classify(_column, _fate)
 

@@ -33,6 +33,7 @@ from ..permissions import (
     cohort_or_404,
     visible_cohorts,
     visible_memberships,
+    year_shared,
 )
 from ..security import keeps_text_on_csrf_failure
 from ..timeline.views import member_page_context, members_page_context
@@ -162,13 +163,14 @@ def members(slug: str):
 @login_required
 def member(slug: str, user_id: int):
     cohort = cohort_or_404(current_user, slug)
-    membership = db.session.scalar(
-        visible_memberships(current_user).where(
-            Membership.cohort_id == cohort.id, Membership.user_id == user_id
-        )
-    )
-    if membership is None:
+    row = db.session.execute(
+        visible_memberships(current_user)
+        .where(Membership.cohort_id == cohort.id, Membership.user_id == user_id)
+        .add_columns(year_shared(Membership.cohort_id, Membership.user_id))
+    ).one_or_none()
+    if row is None:
         abort(404)
+    membership, shared_year = row
     timeline_context = member_page_context(cohort, membership)
     shared = [
         (month.inventory.id, month.inventory.self_traits, month.meeting.title)
@@ -181,6 +183,7 @@ def member(slug: str, user_id: int):
         member=membership,
         **timeline_context,
         **blind_spot_context(current_user, cohort, membership, shared),
+        year_shared=shared_year or membership.user_id == current_user.id,
     )
 
 

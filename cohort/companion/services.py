@@ -105,7 +105,7 @@ def ask(
     seen: frozenset[str] = frozenset(),
 ) -> Reply:
     """One to three questions about ``section`` of the member's draft as typed."""
-    require(user, Action.POST_INVENTORY, meeting.cohort)
+    require(user, Action.POST_INVENTORY, meeting)
     state = availability(user, meeting.cohort)
     if not state.enabled:
         raise DomainError(_l("The companion is off. You can turn it on in your settings."))

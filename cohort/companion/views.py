@@ -61,7 +61,7 @@ def ask(slug: str, meeting_id: int):
     """The questions for one answer, as data and as the fragment the page shows."""
     cohort = cohort_or_404(current_user, slug)
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
-    require(current_user, Action.POST_INVENTORY, cohort)
+    require(current_user, Action.POST_INVENTORY, meeting)
     section = request.form.get("companion_ask", "")
     if not section:
         return jsonify(error=_("Say which answer to ask about.")), 400

@@ -39,6 +39,7 @@ from ..timeline.services import follow
 from .content import PAST_MONTHS, CohortStory, Person
 from .months import MonthPlayer
 from .signals import notice_signals
+from .year import close_first_season, share_years
 
 DEMO_DOMAIN = "demo.example.org"
 DEMO_PASSWORD = "cohort-demo-pass"  # noqa: S105 (printed for everyone to use)
@@ -89,6 +90,8 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
     for number, starts_at in enumerate(slots, 1):
         meeting = meeting_at(replay.cohort, starts_at)
         MonthPlayer(replay, meeting, number).play()
+        close_first_season(replay, slots, number)
+    share_years(replay, slots[-1])
     upcoming = next_meeting(replay)
     if upcoming is not None:
         MonthPlayer(replay, upcoming, PAST_MONTHS + 1).play()

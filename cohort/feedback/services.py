@@ -230,7 +230,7 @@ def share_feedback(recipient: User, feedback: Feedback, shared: bool = True) -> 
 
 
 def _require_assignable(actor: User, meeting: Meeting) -> None:
-    require(actor, Action.MANAGE, meeting.cohort)
+    require(actor, Action.MANAGE, meeting)
     if meeting.is_cancelled:
         raise DomainError(_l("This session was cancelled."))
     if not is_open(meeting):
@@ -357,6 +357,6 @@ def add_assignment(actor: User, inventory: Inventory, giver_id: int) -> Feedback
 
 def remove_assignment(actor: User, assignment: FeedbackAssignment) -> None:
     """Take an assignment back; feedback already given stays."""
-    require(actor, Action.MANAGE, assignment.cohort)
+    require(actor, Action.MANAGE, db.session.get(Meeting, assignment.meeting_id))
     db.session.delete(assignment)
     db.session.flush()

@@ -19,7 +19,7 @@ def month_page_context(user: User, meeting: Meeting) -> dict:
     titles = {}
     for inventory in overview.shared:
         titles.update({s.key: s.title for s in resolve_sections(inventory.template.sections)})
-    writes = can(user, Action.POST_INVENTORY, meeting.cohort) and not meeting.is_cancelled
+    writes = can(user, Action.POST_INVENTORY, meeting) and not meeting.is_cancelled
     return {
         "month": overview,
         "card_sections": CARD_SECTIONS,

@@ -144,7 +144,7 @@ def _same_content(inventory: Inventory, data: InventoryInput) -> bool:
 
 
 def _require_writable(user: User, meeting: Meeting) -> None:
-    require(user, Action.POST_INVENTORY, meeting.cohort)
+    require(user, Action.POST_INVENTORY, meeting)
     if meeting.is_cancelled:
         raise DomainError(_l("This session was cancelled."))
 

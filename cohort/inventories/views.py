@@ -113,7 +113,7 @@ def write(slug: str, meeting_id: int):
     """The member's own inventory for a session: save as draft any number of times, share."""
     cohort = cohort_or_404(current_user, slug)
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
-    require(current_user, Action.POST_INVENTORY, cohort)
+    require(current_user, Action.POST_INVENTORY, meeting)
     inventory = services.find_inventory(current_user, meeting)
     context = _writing_context(meeting, inventory)
     form = build_inventory_form(context["sections"], context["tasks"], context["goals"])()

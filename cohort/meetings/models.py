@@ -60,6 +60,11 @@ class Meeting(db.Model):
     # RFC 5545 SEQUENCE: raised when the time, place or status changes, so a calendar that
     # imported the .ics takes the newer version.
     sequence: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when an organizer closes the season this session belongs to: from then on it and
+    # everything written for it is a read-only archive (``permissions``).
+    season_id: Mapped[int | None] = mapped_column(
+        ForeignKey("seasons.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -74,6 +79,11 @@ class Meeting(db.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.status == MeetingStatus.CANCELLED
+
+    @property
+    def is_closed(self) -> bool:
+        """In a closed season: read-only."""
+        return self.season_id is not None
 
 
 class Attendance(db.Model):

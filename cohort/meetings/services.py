@@ -225,6 +225,22 @@ def _check(details: MeetingDetails) -> None:
         raise DomainError(_l("Enter a link that starts with https://"), "online_url")
 
 
+def _outside_closed_seasons(cohort: Cohort, starts_at: datetime) -> None:
+    """A closed season is an archive: no session is added to it or moved into it."""
+    from ..year.models import Season
+
+    day = starts_at.astimezone(ZoneInfo(cohort.timezone)).date()
+    closed = db.session.scalar(
+        select(Season.name).where(
+            Season.cohort_id == cohort.id, Season.starts_on <= day, Season.ends_on >= day
+        )
+    )
+    if closed is not None:
+        raise DomainError(
+            _l("The season %(name)s is closed: choose a date after it.", name=closed), "starts_at"
+        )
+
+
 def schedule_meeting(actor: User, cohort: Cohort, details: MeetingDetails) -> Meeting:
     """Add a session by hand; it fills its month unless the month already has one."""
     require(actor, Action.MANAGE, cohort)
@@ -232,6 +248,7 @@ def schedule_meeting(actor: User, cohort: Cohort, details: MeetingDetails) -> Me
     details.inventory_due_at = details.inventory_due_at or inventory_due
     details.feedback_due_at = details.feedback_due_at or feedback_due
     _check(details)
+    _outside_closed_seasons(cohort, details.starts_at)
     month = local_month(cohort, details.starts_at)
     month_taken = db.session.scalar(
         select(Meeting.id).where(Meeting.cohort_id == cohort.id, Meeting.month_on == month)
@@ -251,6 +268,7 @@ def update_meeting(actor: User, meeting: Meeting, details: MeetingDetails) -> No
     details.inventory_due_at = details.inventory_due_at or meeting.inventory_due_at
     details.feedback_due_at = details.feedback_due_at or meeting.feedback_due_at
     _check(details)
+    _outside_closed_seasons(meeting.cohort, details.starts_at)
     # The rhythm only ever writes times, so editing the title, place or agenda keeps the
     # session following it; choosing another time is an organizer's decision it must respect.
     if _changed(meeting, details, "starts_at", "ends_at", "inventory_due_at", "feedback_due_at"):

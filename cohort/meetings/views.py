@@ -27,7 +27,14 @@ from ..forms import show_domain_error
 from ..inputs import page_number
 from ..inventories.month import month_page_context
 from ..organizer.views import organizer_cohort
-from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, visible_memberships
+from ..permissions import (
+    Action,
+    can,
+    cohort_or_404,
+    in_cohort_or_404,
+    require,
+    visible_memberships,
+)
 from ..security import keeps_text_on_csrf_failure
 from ..signals.rules import KIND_LABELS
 from ..signals.services import talks_at
@@ -84,7 +91,7 @@ def show(slug: str, meeting_id: int):
         "now": utcnow(),
     }
     context |= month_page_context(current_user, meeting)
-    if can(current_user, Action.MANAGE, cohort):
+    if can(current_user, Action.MANAGE, meeting):
         form = AttendanceForm(_members(cohort))
         form.attended.data = [a.user_id for a in attendances if a.attended]
         context |= {
@@ -182,6 +189,7 @@ def new(slug: str):
 def edit(slug: str, meeting_id: int):
     cohort = organizer_cohort(slug, Action.MANAGE)
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
+    require(current_user, Action.MANAGE, meeting)  # not in a closed season
     form = MeetingForm(cohort.timezone)
     if request.method == "GET":
         form.fill_from(meeting)

@@ -329,7 +329,7 @@ def nudge_non_sharers(actor: User, meeting: Meeting, message: str, now: datetime
     """
     from ..permissions import Action, require
 
-    require(actor, Action.MANAGE, meeting.cohort)
+    require(actor, Action.MANAGE, meeting)
     period = {meeting.id: f"meeting-{meeting.id}:{now:%Y%m%d%H%M}"}
     candidates = unclaimed_members(
         "nudge",

@@ -4,7 +4,7 @@ members and sessions; the rates are computed here from grouped counts."""
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..feedback.models import Feedback
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus
+from ..year.models import Season
 
 # Measure key → label; each is a share from 0 to 100 %, None when nothing could be counted.
 MEASURES = {
@@ -212,10 +213,26 @@ def _local_day(meeting: Meeting, cohort: Cohort) -> date:
 
 
 def season_periods(cohort: Cohort, sessions: list[Meeting]) -> list[Period]:
-    """The cohort's seasons that have sessions, oldest first. For now a season is a calendar
-    year of the cohort's sessions; organizers naming and closing seasons will replace this."""
-    years = sorted({_local_day(meeting, cohort).year for meeting in sessions})
-    return [Period(str(year), date(year, 1, 1), date(year + 1, 1, 1)) for year in years]
+    """The cohort's seasons that have sessions, oldest first: the seasons its organizers
+    closed, then the one under way since the last of them. A cohort that never closed a
+    season is read by calendar years of its sessions."""
+    days = sorted(_local_day(meeting, cohort) for meeting in sessions)
+    if not days:
+        return []
+    closed = db.session.scalars(
+        select(Season).where(Season.cohort_id == cohort.id).order_by(Season.starts_on)
+    ).all()
+    if not closed:
+        years = sorted({day.year for day in days})
+        return [Period(str(year), date(year, 1, 1), date(year + 1, 1, 1)) for year in years]
+    periods = [
+        Period(season.name, season.starts_on, season.ends_on + timedelta(days=1))
+        for season in closed
+    ]
+    since = periods[-1].ends_on
+    if days[-1] >= since:
+        periods.append(Period(str(_l("This season")), since, days[-1] + timedelta(days=1)))
+    return [p for p in periods if any(p.starts_on <= day < p.ends_on for day in days)]
 
 
 @dataclass

@@ -99,10 +99,18 @@
 
   guardDoubleSubmits();
 
+  // "Print or save as PDF": the page's print stylesheet does the rest.
+  function setUpPrintButtons() {
+    document.querySelectorAll("button[data-print]").forEach(function (button) {
+      button.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     setUpMenu();
     revealCurrentTabs();
     setUpCopyButtons();
     openWhenWide();
+    setUpPrintButtons();
   });
 })();

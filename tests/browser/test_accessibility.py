@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 
 AXE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 MAX_PAGES = 60
-SKIP = (".ics", ".csv", "/logout", "/calendar/")
+SKIP = (".ics", ".csv", "/year.md", "/logout", "/calendar/")
 
 
 def populated_cohort():
