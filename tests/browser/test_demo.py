@@ -33,7 +33,7 @@ Screenshot = Callable[[Page, str], Path]
 DOCS = Path(__file__).parents[2] / "docs" / "screenshots"
 README_VIEWPORT = {"width": 1280, "height": 800}
 MAX_PAGES = 600  # a safety net: the demo has a few hundred pages per person
-SKIP = (".ics", ".csv", "/logout", "/calendar/")
+SKIP = (".ics", ".csv", ".md", "/logout", "/calendar/")  # downloads are not pages
 SCROLL_TO_TOP = "e => scrollTo(0, e.getBoundingClientRect().top + scrollY - 24)"
 
 
