@@ -97,3 +97,36 @@ class Person:
         queue_email(user, "nudge", "nudge", cohort=self.cohort, meeting=self.meeting,
                     organizer=self.organizer, message="Write it!")  # fmt: skip
         db.session.commit()
+        self._later_features()
+
+    def _later_features(self) -> None:
+        """Rows of the signals, the companion and the year: about the member, and by them where
+        they organize (cohort B)."""
+        from cohort.companion.services import update_preference
+        from cohort.signals.models import PersonalNote, SessionTalk, SignalDismissal
+        from cohort.year.models import Season
+        from cohort.year.services import share_year
+
+        user, organizer, a, b = self.user, self.organizer, self.cohort, self.other_cohort
+        today = utcnow().date()
+        db.session.add_all(
+            [
+                SignalDismissal(cohort_id=a.id, user_id=user.id, kind="energy",
+                                fingerprint="f", dismissed_by_id=organizer.id),
+                SignalDismissal(cohort_id=b.id, user_id=organizer.id, kind="energy",
+                                fingerprint="f", dismissed_by_id=user.id),
+                SessionTalk(cohort_id=a.id, meeting_id=self.meeting.id, user_id=user.id,
+                            kind="energy", added_by_id=organizer.id),
+                SessionTalk(cohort_id=b.id, meeting_id=self.other_meeting.id,
+                            user_id=organizer.id, kind="energy", added_by_id=user.id),
+                PersonalNote(cohort_id=a.id, sender_id=organizer.id, recipient_id=user.id,
+                             body=f"Dear {NAME}, how are you?"),
+                PersonalNote(cohort_id=b.id, sender_id=user.id, recipient_id=organizer.id,
+                             body=f"{MARK} note from Zelda"),
+                Season(cohort_id=b.id, name="Old", starts_on=today - timedelta(days=400),
+                       ends_on=today - timedelta(days=300), closed_by_id=user.id),
+            ]
+        )  # fmt: skip
+        update_preference(user, enabled=True, use_model=False)
+        share_year(user, a)
+        db.session.commit()
