@@ -12,7 +12,7 @@ INSTALLED := $(VENV)/.installed
 INSTALLED_DEV := $(VENV)/.installed-dev
 PIP := $(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -c constraints.txt
 # pip's output down to one line per package fetched and a count at the end (errors pass through).
-PIP_PROGRESS := awk '/^Collecting/ { print "  " $$2; fflush(); next } \
+PIP_PROGRESS := awk '/^Collecting/ { split($$2, name, /[<>=!~;[]/); print "  " name[1]; fflush(); next } \
   /^Successfully installed/ { print "  installed " NF - 2 " packages"; next } \
   /^(ERROR|error)/ { failed = 1 } failed { print; fflush() }'
 SQLITE_DB := instance/cohort.sqlite3
