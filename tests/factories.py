@@ -33,7 +33,11 @@ def make_user(
 
 
 def make_cohort(
-    organizer: User | None = None, name: str = "Career Circle", is_archived=False, **settings
+    organizer: User | None = None,
+    name: str = "Career Circle",
+    is_archived=False,
+    slug: str | None = None,
+    **settings,
 ):
     """A cohort whose first organizer is ``organizer`` (created when omitted)."""
     from datetime import time
@@ -57,7 +61,7 @@ def make_cohort(
         **settings,
     }
     cohort = cohort_services.create_cohort(
-        organizer or make_user(), cohort_services.CohortSettings(**values)
+        organizer or make_user(), cohort_services.CohortSettings(**values), slug=slug
     )
     cohort.is_archived = is_archived
     db.session.commit()

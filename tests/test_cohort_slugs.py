@@ -4,9 +4,10 @@ and old links keep working after a change."""
 import re
 
 import pytest
+from sqlalchemy import select
 
 from cohort.cohorts import slugs
-from cohort.cohorts.models import Cohort, CohortSlugRedirect
+from cohort.cohorts.models import Cohort, CohortSlugRedirect, Membership
 from cohort.extensions import db
 
 from . import factories
@@ -162,3 +163,38 @@ def test_no_suggestion_when_the_name_gives_nothing_to_build_on(app, organizer):
     assert slugs.suggestion_from_name("若手の会", cohort) is None
     named = factories.make_cohort(organizer, name="Night Owls")
     assert slugs.suggestion_from_name("Night Owls", named) is None  # it already has it
+
+
+def _as_if_checked_before(monkeypatch, slug: str) -> None:
+    """The address looks free once more, as it did to a request that checked it just before
+    another one created a cohort there."""
+    real = slugs.is_taken
+    looked = []
+
+    def first_look_misses(candidate, cohort=None):
+        if candidate == slug and not looked:
+            looked.append(candidate)
+            return False
+        return real(candidate, cohort)
+
+    monkeypatch.setattr(slugs, "is_taken", first_look_misses)
+
+
+def test_two_creations_racing_for_a_chosen_address_refuse_the_second(app, organizer, monkeypatch):
+    factories.make_cohort(organizer, name="Design Leads")
+    _as_if_checked_before(monkeypatch, "design-leads")
+    with pytest.raises(slugs.DomainError, match=r"/c/design-leads/ is taken"):
+        factories.make_cohort(organizer, name="Another", slug="design-leads")
+    db.session.rollback()
+    assert db.session.query(Cohort).count() == 1
+
+
+def test_two_creations_racing_for_a_suggested_address_get_two(app, organizer, monkeypatch):
+    first = factories.make_cohort(organizer, name="Design Leads")
+    _as_if_checked_before(monkeypatch, "design-leads")
+    second = factories.make_cohort(organizer, name="Design Leads")
+    db.session.commit()
+    assert first.slug == "design-leads"
+    assert second.slug.startswith("design-leads-")
+    roles = db.session.scalars(select(Membership.role).where(Membership.cohort_id == second.id))
+    assert [role.value for role in roles] == ["organizer"]

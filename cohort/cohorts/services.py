@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..auth.services import normalize_email
@@ -90,14 +91,31 @@ def create_cohort(user: User, settings: CohortSettings, slug: str | None = None)
         check_slug(slug)
     cohort = Cohort(slug=slug or suggest_slug(settings.name))
     _apply_settings(cohort, settings)
-    db.session.add(cohort)
-    db.session.flush()
+    _insert_at_free_address(cohort, settings.name, chosen=bool(slug))
     db.session.add(Membership(cohort_id=cohort.id, user_id=user.id, role=Role.ORGANIZER))
     _log(cohort, EventKind.JOINED, user, user, detail=Role.ORGANIZER.value)
     db.session.flush()
     forget_cached_memberships()
     sync_meetings_from_rhythm(cohort, utcnow())
     return cohort
+
+
+def _insert_at_free_address(cohort: Cohort, name: str, chosen: bool) -> None:
+    """Insert the cohort; when another request took the same address a moment earlier (both
+    found it free), a chosen address is refused like any taken one and a suggested one is
+    suggested afresh, instead of the unique index ending the request with an error."""
+    for _attempt in range(3):
+        try:
+            with db.session.begin_nested():
+                db.session.add(cohort)
+                db.session.flush()
+            return
+        except IntegrityError:
+            if chosen:
+                check_slug(cohort.slug)  # now sees the other cohort and says so
+                raise
+            cohort.slug = suggest_slug(name)
+    raise DomainError(_l("We are sorry. Please try again in a moment."), field="slug")
 
 
 def update_cohort_settings(
