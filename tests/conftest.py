@@ -139,13 +139,20 @@ def real_limits(app, monkeypatch):
 
 
 def clean_database() -> None:
+    """Empty every table and start ids at 1 again.
+
+    On PostgreSQL, DELETE on a test's few rows takes milliseconds where TRUNCATE of every
+    table (new files for each table and index) took a large share of the suite's time; the
+    sequences are set back in the same round trip.
+    """
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
+    deletes = [f"DELETE FROM {table}" for table in tables]  # noqa: S608 (our table names)
     if db.engine.dialect.name == "postgresql":
-        names = ", ".join(tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        restart = "SELECT setval(oid::regclass, 1, false) FROM pg_class WHERE relkind = 'S'"
+        db.session.execute(text("; ".join([*deletes, restart])))
     else:
-        for table in tables:
-            db.session.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (our table names)
+        for delete in deletes:
+            db.session.execute(text(delete))
     db.session.commit()
 
 
