@@ -34,6 +34,10 @@ run: install migrate
 	trap 'echo "Cohort stopped."; exit 0' INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# The suite runs in one worker per core; `make test PYTEST_ARGS="-n 0 tests/test_feed.py"` runs
+# part of it in one process.
+PYTEST_ARGS ?= -n auto
+
 test: install-dev lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import URL, create_engine, event, make_url, text
 
 from cohort import create_app
 from cohort.config import DefaultConfig
@@ -61,9 +61,28 @@ RATE_LIMITS = (
 
 
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("COHORT_TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    )
+    """SQLite in a temporary folder, or COHORT_TEST_DATABASE_URL; with several test workers
+    (pytest -n), each worker gets a PostgreSQL database of its own beside the one named."""
+    url = os.environ.get("COHORT_TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    return own_database(make_url(url), f"{make_url(url).database}_{worker}")
+
+
+def own_database(url: URL, name: str) -> str:
+    """``name`` on the server of ``url``, created like the named one when it is missing."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        found = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE template0'))
+            setting = connection.scalar(text("SHOW synchronous_commit"))
+            connection.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = {setting}'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
