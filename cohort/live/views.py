@@ -1,0 +1,389 @@
+"""The live page of a session (facilitator's controls, the room's view, the projector), its
+polled state, listeners' notes and the check-out."""
+
+import time
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..cohorts.forms import ConfirmForm
+from ..cohorts.models import Membership, MembershipStatus
+from ..database import utcnow
+from ..errors import DomainError
+from ..extensions import db
+from ..inventories.sections import AREA_LABELS
+from ..meetings.models import Attendance, Meeting
+from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
+from . import room, services, state
+from .forms import (
+    MODE_LABELS,
+    CheckInForm,
+    CheckOutForm,
+    ControlForm,
+    FacilitatorForm,
+    LateForm,
+    ListenerNoteForm,
+    NotesForm,
+    OrderForm,
+    StartForm,
+)
+from .models import ListenerNote, OrderMode
+from .panel import speaker_panel
+
+bp = Blueprint("live", __name__, url_prefix="/c/<slug>/sessions/<int:meeting_id>")
+
+
+@bp.app_template_filter("clock")
+def clock(seconds: int) -> str:
+    """Seconds as m:ss (h:mm:ss from an hour), the way a timer shows them."""
+    seconds = abs(int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _session(slug: str, meeting_id: int):
+    cohort = cohort_or_404(current_user, slug)
+    return cohort, in_cohort_or_404(Meeting, meeting_id, cohort)
+
+
+def _back(slug: str, meeting_id: int):
+    return redirect(url_for(".page", slug=slug, meeting_id=meeting_id))
+
+
+def _apply(meeting: Meeting, use_case, success: str | None = None) -> bool:
+    """Run a change of the live state: commit it and let this process's pollers see it at
+    once; a stale version or a refusal is explained on the page."""
+    try:
+        use_case()
+    except services.StaleState as error:
+        db.session.rollback()
+        flash(str(error.message), "info")
+        return False
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return False
+    db.session.commit()
+    state.forget(meeting.id)
+    if success:
+        flash(success, "success")
+    return True
+
+
+def _names(ids) -> dict[int, str]:
+    return room._names(ids)
+
+
+def _room(meeting: Meeting) -> list[tuple[int, str, bool | None]]:
+    """Everyone in the cohort with whether they are checked in (one query)."""
+    rows = db.session.execute(
+        db.select(Membership, Attendance.attended)
+        .outerjoin(
+            Attendance,
+            (Attendance.user_id == Membership.user_id) & (Attendance.meeting_id == meeting.id),
+        )
+        .where(
+            Membership.cohort_id == meeting.cohort_id,
+            Membership.status == MembershipStatus.ACTIVE,
+        )
+        .order_by(Membership.joined_at, Membership.id)
+    ).all()
+    return [(m.user_id, m.user.display_name, attended) for m, attended in rows]
+
+
+@bp.get("/live")
+@login_required
+def page(slug: str, meeting_id: int):
+    cohort, meeting = _session(slug, meeting_id)
+    run = services.run_of(meeting)
+    facilitating = services.can_facilitate(current_user, meeting, run)
+    projector = request.args.get("view") == "projector"
+    item = services.current_item(run) if run is not None and run.is_live else None
+    names = _names([*(run.agenda if run else []), *(run.skipped if run else [])])
+    context = {
+        "cohort": cohort,
+        "meeting": meeting,
+        "run": run,
+        "item": item,
+        "names": names,
+        "slot_labels": services.slot_labels(),
+        "area_labels": AREA_LABELS,
+        "facilitating": facilitating,
+        "projector": projector,
+        "remaining": services.remaining(run, utcnow()) if run else 0,
+        "panel": speaker_panel(meeting, item) if isinstance(item, int) else None,
+        "live_pass": state.issue_pass(current_user.id, meeting.id),
+        "state_url": url_for(".state_json", slug=slug, meeting_id=meeting.id),
+    }
+    if projector:
+        return render_template("live/projector.html", **context)
+    version = run.version if run else 0
+    if facilitating:
+        context |= _facilitator_context(meeting, run, version)
+    if can(current_user, Action.MANAGE, meeting):
+        form = FacilitatorForm()
+        form.facilitator.choices = [
+            ("", _("The organizers")),
+            *services.facilitator_choices(meeting),
+        ]
+        form.facilitator.data = run.facilitator_id if run else None
+        context |= {"facilitator_form": form, "suggested": services.suggest_facilitator(meeting)}
+    context |= _listener_context(meeting, run, item)
+    return render_template("live/page.html", **context)
+
+
+def _facilitator_context(meeting: Meeting, run, version: int) -> dict:
+    start_form = StartForm(version=version)
+    if run is not None:
+        start_form.opening_minutes.data = run.opening_minutes
+        start_form.break_minutes.data = run.break_minutes
+        start_form.closing_minutes.data = run.closing_minutes
+    else:
+        start_form.opening_minutes.data = start_form.closing_minutes.data = 10
+        start_form.break_minutes.data = 0
+    notes_form = NotesForm(version=version)
+    notes_form.notes.data = run.notes if run else ""
+    late_form = LateForm(version=version)
+    late_form.person.choices = services.late_candidates(meeting, run) if run else []
+    return {
+        "start_form": start_form,
+        "mode_labels": MODE_LABELS,
+        "control_form": ControlForm(version=version),
+        "order_form": OrderForm(version=version),
+        "late_form": late_form,
+        "notes_form": notes_form,
+        "checkin_form": CheckInForm(),
+        "people": _room(meeting),
+    }
+
+
+def _listener_context(meeting: Meeting, run, item) -> dict:
+    notes = room.my_notes(current_user, meeting)
+    form = None
+    if (
+        isinstance(item, int)
+        and item != current_user.id
+        and can(current_user, Action.PARTICIPATE, meeting)
+    ):
+        form = ListenerNoteForm(speaker=item)
+        form.body.data = notes[item].body if item in notes else ""
+    return {"note_form": form, "my_notes": notes, "draft_form": ConfirmForm()}
+
+
+@bp.get("/live/state")
+def state_json(slug: str, meeting_id: int):
+    """The live state as JSON, for pages that follow the facilitator (see ``state``)."""
+    viewer = state.read_pass(request.args.get("pass"), meeting_id)
+    new_pass = None
+    current = state.kept(meeting_id) if viewer is not None else None
+    if viewer is not None and current is None:
+        current = state.state_of(meeting_id, state.read_run(meeting_id))
+    if viewer is None:
+        if not current_user.is_authenticated:
+            abort(404)
+        visible, run = state.read_for_viewer(slug, meeting_id, current_user.id)
+        if not visible:
+            abort(404)
+        current = state.state_of(meeting_id, run)
+        new_pass = state.issue_pass(current_user.id, meeting_id)
+    tag = state.etag(current)
+    # No shared or stored copy: the page's script keeps the ETag and asks with it.
+    headers = {"ETag": tag, "Cache-Control": "no-store", "Vary": "Cookie"}
+    if new_pass is None and request.headers.get("If-None-Match") == tag:
+        return "", 304, headers
+    body = {**current, "now": time.time()}
+    if new_pass is not None:
+        body["pass"] = new_pass
+    response = jsonify(body)
+    response.headers.update(headers)
+    return response
+
+
+# The facilitator's changes -------------------------------------------------------------
+
+
+def _version(form) -> int | None:
+    return form.version.data if form.validate_on_submit() else None
+
+
+@bp.post("/live/start")
+@login_required
+def start(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = StartForm()
+    if not form.validate_on_submit():
+        flash(_("Choose an order and minutes from 0 to 120 for each slot."), "error")
+        return _back(slug, meeting_id)
+    slots = (form.opening_minutes.data, form.break_minutes.data, form.closing_minutes.data)
+    _apply(
+        meeting,
+        lambda: services.start(
+            current_user,
+            meeting,
+            form.version.data,
+            utcnow(),
+            mode=OrderMode(form.mode.data),
+            slots=slots,
+        ),
+    )
+    return _back(slug, meeting_id)
+
+
+@bp.post("/live/control")
+@login_required
+def control(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = ControlForm()
+    if not form.validate_on_submit():
+        flash(_("That did not work: please use the buttons on the page."), "error")
+        return _back(slug, meeting_id)
+    seen, now, action = form.version.data, utcnow(), form.action.data
+    if action == "end":
+        ended = _apply(meeting, lambda: _end(meeting, seen, now))
+        if ended:
+            return redirect(url_for("meetings.show", slug=slug, meeting_id=meeting_id) + "#minutes")
+        return _back(slug, meeting_id)
+    use_case = {"pause": services.pause, "resume": services.resume, "next": services.advance}
+    _apply(meeting, lambda: use_case[action](current_user, meeting, seen, now))
+    return _back(slug, meeting_id)
+
+
+def _end(meeting: Meeting, seen: int, now) -> None:
+    run, ended_now = services.end(current_user, meeting, seen, now)
+    if ended_now:
+        room.send_recap(meeting, run)
+        flash(
+            _("The session has ended. Its minutes are below, and the recap is on its way."),
+            "success",
+        )
+
+
+@bp.post("/live/order")
+@login_required
+def reorder(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = OrderForm()
+    if not form.validate_on_submit():
+        flash(_("That did not work: please use the buttons on the page."), "error")
+        return _back(slug, meeting_id)
+    seen, person, now = form.version.data, form.person.data, utcnow()
+    use_case = {
+        "up": lambda: services.move(current_user, meeting, seen, person, -1),
+        "down": lambda: services.move(current_user, meeting, seen, person, 1),
+        "skip": lambda: services.skip(current_user, meeting, seen, person, now),
+        "add": lambda: services.add_late(current_user, meeting, seen, person),
+    }[form.action.data]
+    _apply(meeting, use_case)
+    return _back(slug, meeting_id)
+
+
+@bp.post("/live/notes")
+@login_required
+def notes(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = NotesForm()
+    if not form.validate_on_submit():
+        flash(_("The notes could not be saved: they may be too long."), "error")
+        return _back(slug, meeting_id)
+    _apply(
+        meeting,
+        lambda: services.save_notes(
+            current_user, meeting, form.version.data, form.notes.data or ""
+        ),
+        _("The notes are saved."),
+    )
+    return _back(slug, meeting_id)
+
+
+@bp.post("/live/check-in")
+@login_required
+def check_in(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = CheckInForm()
+    if not form.validate_on_submit():
+        flash(_("That did not work: please use the buttons on the page."), "error")
+        return _back(slug, meeting_id)
+    present = form.present.data == "yes"
+    _apply(meeting, lambda: services.check_in(current_user, meeting, form.person.data, present))
+    return _back(slug, meeting_id)
+
+
+@bp.post("/live/facilitator")
+@login_required
+def facilitator(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    require(current_user, Action.MANAGE, meeting)
+    form = FacilitatorForm()
+    form.facilitator.choices = [("", ""), *services.facilitator_choices(meeting)]
+    if not form.validate_on_submit():
+        flash(_("Choose an active member of this cohort."), "error")
+        return _back(slug, meeting_id)
+    _apply(
+        meeting,
+        lambda: services.set_facilitator(current_user, meeting, form.facilitator.data),
+        _("The facilitator is saved."),
+    )
+    return _back(slug, meeting_id)
+
+
+# Listeners -------------------------------------------------------------------------------
+
+
+@bp.post("/live/my-note")
+@login_required
+def my_note(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = ListenerNoteForm()
+    if not form.validate_on_submit():
+        flash(_("The note could not be saved: it may be too long."), "error")
+        return _back(slug, meeting_id)
+    run = services.run_of(meeting)
+    _apply(
+        meeting,
+        lambda: room.save_note(current_user, meeting, run, form.speaker.data, form.body.data or ""),
+        _("Your note is saved. Only you see it."),
+    )
+    return _back(slug, meeting_id)
+
+
+@bp.post("/live/my-notes/<int:note_id>/draft")
+@login_required
+def draft(slug: str, meeting_id: int, note_id: int):
+    """Open one's feedback on the speaker's inventory, starting from the note."""
+    meeting = _session(slug, meeting_id)[1]
+    note = db.session.get(ListenerNote, note_id)
+    if note is None or note.meeting_id != meeting.id or note.author_id != current_user.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("That did not work: please use the buttons on the page."), "error")
+        return _back(slug, meeting_id)
+    try:
+        inventory = room.start_draft(current_user, meeting, note, utcnow())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(slug, meeting_id)
+    db.session.commit()
+    return redirect(url_for("feedback.give", slug=slug, inventory_id=inventory.id))
+
+
+@bp.post("/checkout")
+@login_required
+def checkout(slug: str, meeting_id: int):
+    meeting = _session(slug, meeting_id)[1]
+    form = CheckOutForm()
+    target = url_for("meetings.show", slug=slug, meeting_id=meeting_id) + "#checkout"
+    if not form.validate_on_submit():
+        flash(_("Choose 1 to 5; the line is optional and at most 200 characters."), "error")
+        return redirect(target)
+    run = services.run_of(meeting)
+    _apply(
+        meeting,
+        lambda: room.check_out(
+            current_user, meeting, run, int(form.score.data), form.line.data or ""
+        ),
+        _("Thank you: your check-out is saved."),
+    )
+    return redirect(target)
