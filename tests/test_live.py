@@ -347,3 +347,19 @@ def test_a_pass_is_for_its_session_only(app, the_room):
     assert state.read_pass("forged." + token, the_room.meeting.id) is None
     anonymous = app.test_client()
     assert anonymous.get(live_url(the_room, "/state")).status_code == 404
+
+
+def test_notes_written_while_another_tab_moved_on_are_kept(app, the_room):
+    run = the_room.start()
+    client = login(app, the_room.organizer)
+    seen = run.version
+    services.advance(the_room.organizer, the_room.meeting, seen, utcnow())
+    db.session.commit()
+    response = client.post(
+        live_url(the_room, "/notes"), data={"version": seen, "notes": "Decided: a book club"}
+    )
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Decided: a book club" in page and f'value="{seen + 1}"' in page
+    db.session.expire_all()
+    assert db.session.get(LiveRun, run.id).notes == ""

@@ -83,7 +83,7 @@ class ListenerNoteForm(Form):
 class CheckOutForm(Form):
     score = RadioField(
         _l("How useful was this session?"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
         validators=[InputRequired(_l("Choose 1 to 5."))],
     )
     line = StringField(

@@ -27,6 +27,7 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
@@ -117,9 +118,16 @@ def _agenda_names(meeting_id: int, agenda: list) -> dict[int, str]:
     return _names[key]
 
 
+# The state needs the run's own columns only: no session, cohort or facilitator joined in
+# (and the run stays an outer join when the session has none yet).
+_RUN_ONLY = (lazyload(LiveRun.meeting), lazyload(LiveRun.facilitator))
+
+
 def read_run(meeting_id: int) -> LiveRun | None:
     """One statement: the run (None if the session has none yet)."""
-    return db.session.scalar(select(LiveRun).where(LiveRun.meeting_id == meeting_id))
+    return db.session.scalar(
+        select(LiveRun).where(LiveRun.meeting_id == meeting_id).options(*_RUN_ONLY)
+    )
 
 
 def read_for_viewer(slug: str, meeting_id: int, user_id: int):
@@ -138,6 +146,7 @@ def read_for_viewer(slug: str, meeting_id: int, user_id: int):
             & (Membership.status == MembershipStatus.ACTIVE),
         )
         .where(Meeting.id == meeting_id, Cohort.slug == slug)
+        .options(*_RUN_ONLY)
     ).one_or_none()
     if row is None or row[1] is None:
         return False, None

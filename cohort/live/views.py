@@ -6,6 +6,7 @@ import time
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..cohorts.forms import ConfirmForm
 from ..cohorts.models import Membership, MembershipStatus
@@ -46,6 +47,19 @@ def clock(seconds: int) -> str:
 def _session(slug: str, meeting_id: int):
     cohort = cohort_or_404(current_user, slug)
     return cohort, in_cohort_or_404(Meeting, meeting_id, cohort)
+
+
+def _facilitator_choices(meeting: Meeting, organizers: str) -> list[SelectChoice]:
+    people = services.facilitator_choices(meeting)
+    return [SelectChoice("", organizers), *(SelectChoice(uid, name) for uid, name in people)]
+
+
+def _facilitated(slug: str, meeting_id: int) -> Meeting:
+    """The session, if the user may change its live state (403 for its other members)."""
+    meeting = _session(slug, meeting_id)[1]
+    if not services.can_facilitate(current_user, meeting, services.run_of(meeting)):
+        abort(403)
+    return meeting
 
 
 def _back(slug: str, meeting_id: int):
@@ -96,6 +110,10 @@ def _room(meeting: Meeting) -> list[tuple[int, str, bool | None]]:
 @bp.get("/live")
 @login_required
 def page(slug: str, meeting_id: int):
+    return _render_page(slug, meeting_id)
+
+
+def _render_page(slug: str, meeting_id: int, kept_notes: str | None = None):
     cohort, meeting = _session(slug, meeting_id)
     run = services.run_of(meeting)
     facilitating = services.can_facilitate(current_user, meeting, run)
@@ -122,6 +140,8 @@ def page(slug: str, meeting_id: int):
     version = run.version if run else 0
     if facilitating:
         context |= _facilitator_context(meeting, run, version)
+        if kept_notes is not None:
+            context["notes_form"].notes.data = kept_notes
     if can(current_user, Action.MANAGE, meeting):
         form = FacilitatorForm()
         form.facilitator.choices = [
@@ -146,7 +166,10 @@ def _facilitator_context(meeting: Meeting, run, version: int) -> dict:
     notes_form = NotesForm(version=version)
     notes_form.notes.data = run.notes if run else ""
     late_form = LateForm(version=version)
-    late_form.person.choices = services.late_candidates(meeting, run) if run else []
+    late_form.person.choices = [
+        SelectChoice(uid, name)
+        for uid, name in (services.late_candidates(meeting, run) if run else [])
+    ]
     return {
         "start_form": start_form,
         "mode_labels": MODE_LABELS,
@@ -211,7 +234,7 @@ def _version(form) -> int | None:
 @bp.post("/live/start")
 @login_required
 def start(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
+    meeting = _facilitated(slug, meeting_id)
     form = StartForm()
     if not form.validate_on_submit():
         flash(_("Choose an order and minutes from 0 to 120 for each slot."), "error")
@@ -234,7 +257,7 @@ def start(slug: str, meeting_id: int):
 @bp.post("/live/control")
 @login_required
 def control(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
+    meeting = _facilitated(slug, meeting_id)
     form = ControlForm()
     if not form.validate_on_submit():
         flash(_("That did not work: please use the buttons on the page."), "error")
@@ -263,7 +286,7 @@ def _end(meeting: Meeting, seen: int, now) -> None:
 @bp.post("/live/order")
 @login_required
 def reorder(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
+    meeting = _facilitated(slug, meeting_id)
     form = OrderForm()
     if not form.validate_on_submit():
         flash(_("That did not work: please use the buttons on the page."), "error")
@@ -282,25 +305,34 @@ def reorder(slug: str, meeting_id: int):
 @bp.post("/live/notes")
 @login_required
 def notes(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
+    meeting = _facilitated(slug, meeting_id)
     form = NotesForm()
     if not form.validate_on_submit():
         flash(_("The notes could not be saved: they may be too long."), "error")
         return _back(slug, meeting_id)
-    _apply(
-        meeting,
-        lambda: services.save_notes(
-            current_user, meeting, form.version.data, form.notes.data or ""
-        ),
-        _("The notes are saved."),
-    )
+    try:
+        services.save_notes(current_user, meeting, form.version.data, form.notes.data or "")
+    except services.StaleState:
+        # Another tab moved the session on: the typed notes come back to be saved again.
+        db.session.rollback()
+        flash(
+            _("The session moved on while you wrote. Your notes are kept: save them again."), "info"
+        )
+        return _render_page(slug, meeting_id, kept_notes=form.notes.data or ""), 409
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _back(slug, meeting_id)
+    db.session.commit()
+    state.forget(meeting.id)
+    flash(_("The notes are saved."), "success")
     return _back(slug, meeting_id)
 
 
 @bp.post("/live/check-in")
 @login_required
 def check_in(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
+    meeting = _facilitated(slug, meeting_id)
     form = CheckInForm()
     if not form.validate_on_submit():
         flash(_("That did not work: please use the buttons on the page."), "error")
@@ -316,7 +348,7 @@ def facilitator(slug: str, meeting_id: int):
     meeting = _session(slug, meeting_id)[1]
     require(current_user, Action.MANAGE, meeting)
     form = FacilitatorForm()
-    form.facilitator.choices = [("", ""), *services.facilitator_choices(meeting)]
+    form.facilitator.choices = _facilitator_choices(meeting, "")
     if not form.validate_on_submit():
         flash(_("Choose an active member of this cohort."), "error")
         return _back(slug, meeting_id)
