@@ -4,6 +4,7 @@ app's services, never twice, never over real accounts unless forced, whatever th
 import re
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -340,7 +341,7 @@ def test_past_sessions_ran_live_and_the_next_one_has_a_facilitator(app):
             assert run.speakers() and all(run.spoken.get(str(uid)) for uid in run.speakers())
             assert run.notes_html and run.facilitator_id
         openers = [run.speakers()[0] for run in ended]
-        assert all(a != b for a, b in zip(openers, openers[1:], strict=False))
+        assert all(a != b for a, b in pairwise(openers))
         coming = runs[-1]
         assert coming.status == RunStatus.READY and coming.meeting.starts_at > now
         assert coming.facilitator_id is not None

@@ -308,12 +308,13 @@ def test_only_attendees_check_out_and_organizers_see_the_trend(app, the_room):
     (summary,) = room.checkout_trend(the_room.cohort)
     assert summary.answers == 1 and summary.average == 4.0
     client = login(app, the_room.organizer)
-    page = client.get(f"/c/{the_room.cohort.slug}/sessions/{the_room.meeting.id}").get_data(
-        as_text=True
-    )
-    assert "Good pace" in page
-    member_page = login(app, ben).get(f"/c/{the_room.cohort.slug}/sessions/{the_room.meeting.id}")
-    assert "Good pace" not in member_page.get_data(as_text=True)
+    session_page = f"/c/{the_room.cohort.slug}/sessions/{the_room.meeting.id}"
+    assert "4.0 of 5, from 1 check-out" in client.get(session_page).get_data(as_text=True)
+    health = client.get(f"/c/{the_room.cohort.slug}/organize/health").get_data(as_text=True)
+    assert "Good pace" in health and "4.0 of 5" in health
+    member = login(app, ben)
+    assert "of 5, from" not in member.get(session_page).get_data(as_text=True)
+    assert member.get(f"/c/{the_room.cohort.slug}/organize/health").status_code == 403
 
 
 # The polled state -----------------------------------------------------------------------------

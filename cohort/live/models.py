@@ -78,6 +78,10 @@ class LiveRun(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")  # the facilitator's, in Markdown
     notes_html: Mapped[str] = mapped_column(Text, default="")
     spoken: Mapped[dict] = mapped_column(JSON, default=dict)  # {"user id": seconds spoken}
+    # The minutes, written when the run ends so the session page reads them with the run:
+    # {"turns": [[user id, name, seconds]], "skipped": [[id, name]], "present": [[id, name]]}.
+    # A deleted account's name is replaced (cohort.live.minutes).
+    record: Mapped[dict] = mapped_column(JSON, default=dict)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

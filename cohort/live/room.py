@@ -1,5 +1,5 @@
-"""Everyone else in the room: listeners' private notes, the minutes, the recap to members
-and the attendees' check-out."""
+"""Everyone else in the room: listeners' private notes, the recap to members and the
+attendees' check-out."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +19,7 @@ from ..notifications.ledger import claim
 from ..notifications.outbox import queue_email
 from ..notifications.services import notify
 from ..permissions import Action, can, require
+from .minutes import read_minutes
 from .models import CheckOut, ListenerNote, LiveRun, RunStatus
 
 NOTE_MAX = 5000
@@ -107,64 +108,6 @@ def note_for_feedback(giver: User, inventory: Inventory) -> str:
     return body or ""
 
 
-# Minutes ---------------------------------------------------------------------------------
-
-
-@dataclass
-class SpokenTurn:
-    user_id: int
-    name: str
-    seconds: int
-
-
-@dataclass
-class Minutes:
-    turns: list[SpokenTurn]
-    skipped: list[str]
-    present: list[str]
-    notes_html: str
-    drafts_started: int
-    started_at: datetime | None
-    ended_at: datetime | None
-
-
-def _names(ids) -> dict[int, str]:
-    ids = {uid for uid in ids if isinstance(uid, int)}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(User.id, User.display_name).where(User.id.in_(ids)))
-    return dict(rows.all())
-
-
-def minutes(meeting: Meeting, run: LiveRun) -> Minutes:
-    present = db.session.scalars(
-        select(User.display_name)
-        .join(Attendance, Attendance.user_id == User.id)
-        .where(Attendance.meeting_id == meeting.id, Attendance.attended.is_(True))
-        .order_by(User.display_name)
-    ).all()
-    drafts = db.session.scalar(
-        select(func.count(ListenerNote.id)).where(
-            ListenerNote.meeting_id == meeting.id, ListenerNote.draft_started_at.is_not(None)
-        )
-    )
-    names = _names([*run.speakers(), *run.skipped])
-    former = str(_l("a former member"))
-    turns = [
-        SpokenTurn(uid, names.get(uid, former), int((run.spoken or {}).get(str(uid), 0)))
-        for uid in run.speakers()
-    ]
-    return Minutes(
-        turns=turns,
-        skipped=[names.get(uid, former) for uid in run.skipped],
-        present=list(present),
-        notes_html=run.notes_html,
-        drafts_started=drafts or 0,
-        started_at=run.started_at,
-        ended_at=run.ended_at,
-    )
-
-
 # The recap --------------------------------------------------------------------------------
 
 
@@ -186,7 +129,7 @@ def send_recap(meeting: Meeting, run: LiveRun) -> int:
     )
     cohort = meeting.cohort
     session_url = external_url("meetings.show", slug=cohort.slug, meeting_id=meeting.id)
-    record = minutes(meeting, run)
+    record = read_minutes(run, drafts_started=0)
     told = 0
     for membership in members:
         was_there = membership.user_id in attended
@@ -223,6 +166,21 @@ def attended(user: User, meeting: Meeting) -> bool:
     )
 
 
+def attended_and_checkout(user: User, meeting: Meeting) -> tuple[bool, CheckOut | None]:
+    """Whether the user was there, and their check-out if any (one query)."""
+    row = db.session.execute(
+        select(Attendance.attended, CheckOut)
+        .select_from(Attendance)
+        .outerjoin(
+            CheckOut,
+            (CheckOut.meeting_id == Attendance.meeting_id)
+            & (CheckOut.user_id == Attendance.user_id),
+        )
+        .where(Attendance.meeting_id == meeting.id, Attendance.user_id == user.id)
+    ).first()
+    return (bool(row[0]), row[1]) if row is not None else (False, None)
+
+
 def my_checkout(user: User, meeting: Meeting) -> CheckOut | None:
     return db.session.scalar(
         select(CheckOut).where(CheckOut.meeting_id == meeting.id, CheckOut.user_id == user.id)
@@ -257,10 +215,12 @@ class CheckOutSummary:
     starts_at: datetime
     answers: int
     average: float | None
+    lines: list[tuple[int, str]]
 
 
 def checkout_trend(cohort: Cohort, limit: int = 12) -> list[CheckOutSummary]:
-    """Per ended run, oldest first: how many answered and the average score."""
+    """The cohort's last ended runs, oldest first: how many answered, the average score and
+    each answer (score and line), in two statements."""
     rows = db.session.execute(
         select(
             Meeting.id,
@@ -276,15 +236,18 @@ def checkout_trend(cohort: Cohort, limit: int = 12) -> list[CheckOutSummary]:
         .order_by(Meeting.starts_at.desc())
         .limit(limit)
     ).all()
+    lines: dict[int, list[tuple[int, str]]] = {}
+    if rows:
+        answers = db.session.execute(
+            select(CheckOut.meeting_id, CheckOut.score, CheckOut.line)
+            .where(CheckOut.meeting_id.in_([row[0] for row in rows]))
+            .order_by(CheckOut.created_at, CheckOut.id)
+        )
+        for meeting_id, score, line in answers:
+            lines.setdefault(meeting_id, []).append((score, line))
     return [
-        CheckOutSummary(mid, title, starts, count, float(avg) if avg is not None else None)
+        CheckOutSummary(
+            mid, title, starts, count, float(avg) if avg is not None else None, lines.get(mid, [])
+        )
         for mid, title, starts, count, avg in reversed(rows)
     ]
-
-
-def checkout_lines(meeting: Meeting) -> list[CheckOut]:
-    return list(
-        db.session.scalars(
-            select(CheckOut).where(CheckOut.meeting_id == meeting.id).order_by(CheckOut.created_at)
-        )
-    )

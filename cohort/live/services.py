@@ -24,6 +24,7 @@ from ..meetings.models import Meeting
 from ..meetings.services import record_attended
 from ..permissions import Action, NotAllowed, active_membership, can, require
 from . import order
+from .minutes import write_minutes
 from .models import LiveRun, OrderMode, RunStatus
 
 NOTES_MAX = 20_000
@@ -119,9 +120,9 @@ def facilitator_choices(meeting: Meeting) -> list[tuple[int, str]]:
     return [(m.user_id, m.user.display_name) for m in _facilitator_candidates(meeting)]
 
 
-def suggest_facilitator(meeting: Meeting) -> int | None:
+def suggest_facilitator(meeting: Meeting, candidates: list[int] | None = None) -> int | None:
     """Next in rotation: whoever facilitated longest ago (or never), the earliest to join
-    first among equals."""
+    first among equals. ``candidates``: the members who may facilitate, when known."""
     last = dict(
         db.session.execute(
             select(LiveRun.facilitator_id, func.max(Meeting.starts_at))
@@ -134,7 +135,8 @@ def suggest_facilitator(meeting: Meeting) -> int | None:
             .group_by(LiveRun.facilitator_id)
         ).all()
     )
-    candidates = [m.user_id for m in _facilitator_candidates(meeting)]
+    if candidates is None:
+        candidates = [m.user_id for m in _facilitator_candidates(meeting)]
     if not candidates:
         return None
     never = [uid for uid in candidates if uid not in last]
@@ -372,10 +374,10 @@ def check_in(actor: User, meeting: Meeting, person: int, present: bool) -> None:
         _bump(run)
 
 
-def late_candidates(meeting: Meeting, run: LiveRun) -> list[tuple[int, str]]:
-    """Active members and organizers who are not on the order."""
+def late_candidates(run: LiveRun, people: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Of ``people`` (active members and organizers), those not on the order."""
     on = set(run.agenda)
-    return [(uid, name) for uid, name in facilitator_choices(meeting) if uid not in on]
+    return [(uid, name) for uid, name in people if uid not in on]
 
 
 def save_notes(actor: User, meeting: Meeting, seen: int | None, text: str) -> LiveRun:
@@ -402,7 +404,7 @@ def end(actor: User, meeting: Meeting, seen: int | None, now: datetime) -> tuple
     run.status = RunStatus.ENDED
     run.ended_at = now
     run.updated_at = now
-    db.session.flush()
+    write_minutes(meeting, run)
     return run, True
 
 

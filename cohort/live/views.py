@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from ..cohorts.forms import ConfirmForm
-from ..cohorts.models import Membership, MembershipStatus
+from ..cohorts.models import Membership, MembershipStatus, Role
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
@@ -29,6 +29,7 @@ from .forms import (
     OrderForm,
     StartForm,
 )
+from .minutes import names_of
 from .models import ListenerNote, OrderMode
 from .panel import speaker_panel
 
@@ -49,8 +50,7 @@ def _session(slug: str, meeting_id: int):
     return cohort, in_cohort_or_404(Meeting, meeting_id, cohort)
 
 
-def _facilitator_choices(meeting: Meeting, organizers: str) -> list[SelectChoice]:
-    people = services.facilitator_choices(meeting)
+def _facilitator_choices(people: list[tuple[int, str]], organizers: str) -> list[SelectChoice]:
     return [SelectChoice("", organizers), *(SelectChoice(uid, name) for uid, name in people)]
 
 
@@ -87,11 +87,11 @@ def _apply(meeting: Meeting, use_case, success: str | None = None) -> bool:
 
 
 def _names(ids) -> dict[int, str]:
-    return room._names(ids)
+    return names_of(ids)
 
 
-def _room(meeting: Meeting) -> list[tuple[int, str, bool | None]]:
-    """Everyone in the cohort with whether they are checked in (one query)."""
+def _room(meeting: Meeting) -> list[tuple[int, str, bool | None, Role]]:
+    """Everyone in the cohort with whether they are checked in, and their role (one query)."""
     rows = db.session.execute(
         db.select(Membership, Attendance.attended)
         .outerjoin(
@@ -104,7 +104,11 @@ def _room(meeting: Meeting) -> list[tuple[int, str, bool | None]]:
         )
         .order_by(Membership.joined_at, Membership.id)
     ).all()
-    return [(m.user_id, m.user.display_name, attended) for m, attended in rows]
+    return [(m.user_id, m.user.display_name, attended, m.role) for m, attended in rows]
+
+
+def _may_facilitate(people) -> list[tuple[int, str]]:
+    return [(uid, name) for uid, name, _, role in people if role in (Role.MEMBER, Role.ORGANIZER)]
 
 
 @bp.get("/live")
@@ -138,8 +142,10 @@ def _render_page(slug: str, meeting_id: int, kept_notes: str | None = None):
     if projector:
         return render_template("live/projector.html", **context)
     version = run.version if run else 0
+    managing = can(current_user, Action.MANAGE, meeting)
+    people = _room(meeting) if facilitating or managing else []
     if facilitating:
-        context |= _facilitator_context(meeting, run, version)
+        context |= _facilitator_context(meeting, run, version, people)
         if kept_notes is not None:
             context["notes_form"].notes.data = kept_notes
     if can(current_user, Action.MANAGE, meeting):
@@ -154,7 +160,7 @@ def _render_page(slug: str, meeting_id: int, kept_notes: str | None = None):
     return render_template("live/page.html", **context)
 
 
-def _facilitator_context(meeting: Meeting, run, version: int) -> dict:
+def _facilitator_context(meeting: Meeting, run, version: int, people) -> dict:
     start_form = StartForm(version=version)
     if run is not None:
         start_form.opening_minutes.data = run.opening_minutes
@@ -168,7 +174,7 @@ def _facilitator_context(meeting: Meeting, run, version: int) -> dict:
     late_form = LateForm(version=version)
     late_form.person.choices = [
         SelectChoice(uid, name)
-        for uid, name in (services.late_candidates(meeting, run) if run else [])
+        for uid, name in (services.late_candidates(run, _may_facilitate(people)) if run else [])
     ]
     return {
         "start_form": start_form,
@@ -178,7 +184,7 @@ def _facilitator_context(meeting: Meeting, run, version: int) -> dict:
         "late_form": late_form,
         "notes_form": notes_form,
         "checkin_form": CheckInForm(),
-        "people": _room(meeting),
+        "people": [(uid, name, attended) for uid, name, attended, _ in people],
     }
 
 
@@ -348,7 +354,7 @@ def facilitator(slug: str, meeting_id: int):
     meeting = _session(slug, meeting_id)[1]
     require(current_user, Action.MANAGE, meeting)
     form = FacilitatorForm()
-    form.facilitator.choices = _facilitator_choices(meeting, "")
+    form.facilitator.choices = _facilitator_choices(services.facilitator_choices(meeting), "")
     if not form.validate_on_submit():
         flash(_("Choose an active member of this cohort."), "error")
         return _back(slug, meeting_id)

@@ -59,6 +59,7 @@ def upgrade():
     sa.Column('notes', sa.Text(), nullable=False),
     sa.Column('notes_html', sa.Text(), nullable=False),
     sa.Column('spoken', sa.JSON(), nullable=False),
+    sa.Column('record', sa.JSON(), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('ended_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
