@@ -364,3 +364,40 @@ def test_notes_written_while_another_tab_moved_on_are_kept(app, the_room):
     assert "Decided: a book club" in page and f'value="{seen + 1}"' in page
     db.session.expire_all()
     assert db.session.get(LiveRun, run.id).notes == ""
+
+
+def test_a_deleted_speakers_name_leaves_the_minutes(app, the_room):
+    from cohort.account.deletion import delete_account
+
+    run = the_room.start(slots=(0, 0, 0))
+    services.end(the_room.organizer, the_room.meeting, run.version, utcnow())
+    db.session.commit()
+    aiko = the_room.members[0]
+    assert [row[1] for row in run.record["turns"] if row[0] == aiko.id] == ["Aiko"]
+    delete_account(aiko, factories.PASSWORD)
+    db.session.commit()
+    db.session.expire_all()
+    record = db.session.get(LiveRun, run.id).record
+    assert [row[1] for row in record["turns"]] == [None, "Ben", "Chie"]
+    page = login(app, the_room.members[1]).get(
+        f"/c/{the_room.cohort.slug}/sessions/{the_room.meeting.id}"
+    )
+    assert "a former member" in page.get_data(as_text=True)
+
+
+def test_ones_own_notes_and_check_outs_are_in_the_account_export(app, the_room):
+    from cohort.account.export import small_sections
+
+    aiko, ben, _ = the_room.members
+    run = the_room.start(slots=(0, 0, 0))
+    room.save_note(ben, the_room.meeting, run, aiko.id, "Strong opening")
+    services.check_in(the_room.organizer, the_room.meeting, ben.id, True)
+    services.end(the_room.organizer, the_room.meeting, run.version, utcnow())
+    room.check_out(ben, the_room.meeting, run, 5, "Useful")
+    db.session.commit()
+    sections = dict(small_sections(ben))
+    assert [(n["about"], n["note"]) for n in sections["session_notes"]] == [
+        ("Aiko", "Strong opening")
+    ]
+    assert [(c["score"], c["line"]) for c in sections["check_outs"]] == [(5, "Useful")]
+    assert dict(small_sections(aiko))["session_notes"] == []
