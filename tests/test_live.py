@@ -401,3 +401,15 @@ def test_ones_own_notes_and_check_outs_are_in_the_account_export(app, the_room):
     ]
     assert [(c["score"], c["line"]) for c in sections["check_outs"]] == [(5, "Useful")]
     assert dict(small_sections(aiko))["session_notes"] == []
+
+
+def test_starting_from_the_page_works_before_any_run_exists(app, the_room):
+    client = login(app, the_room.organizer)
+    assert 'name="version" type="hidden" value="0"' in client.get(live_url(the_room)).get_data(
+        as_text=True
+    )
+    data = {"version": 0, "mode": "shuffled", "opening_minutes": 5, "break_minutes": 0}
+    client.post(live_url(the_room, "/start"), data={**data, "closing_minutes": 5})
+    run = db.session.scalar(select(LiveRun))
+    assert run.is_live and run.mode == OrderMode.SHUFFLED
+    assert sorted(run.speakers()) == sorted(the_room.ids)

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from ..forms import Form, optional_db_int
 from .models import OrderMode
@@ -18,7 +19,9 @@ MODE_LABELS = {
 
 
 class VersionedForm(Form):
-    version = IntegerField(validators=[InputRequired()])
+    """The version of the live state the page showed (a hidden field)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class StartForm(VersionedForm):

@@ -261,7 +261,9 @@ def start(
         return run
     if run is not None and run.is_ended:
         raise DomainError(_l("This session has ended: its minutes are on the session page."))
-    run = run or _ensure_run(meeting)
+    if run is None:  # the page showed no run yet (version 0): this start makes it
+        run = _ensure_run(meeting)
+        seen = seen or run.version
     _claim(run, run.version if seen is None else seen)
     if slots is not None:
         run.opening_minutes, run.break_minutes, run.closing_minutes = slots
