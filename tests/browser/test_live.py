@@ -139,3 +139,14 @@ def test_the_room_follows_the_facilitator(
     check(member)
     screenshot(member, "live-minutes")
     phone_screenshot(member, "live-minutes")
+
+    # The same pages in Japanese.
+    member.locator("footer").get_by_role("button", name="日本語").click()
+    member.goto(session_page)
+    expect(member.locator("#minutes")).to_contain_text("議事録")
+    expect(member.locator("#minutes")).to_contain_text("話した人")
+    check(member)
+    phone_screenshot(member, "live-minutes-ja")
+    member.goto(live)
+    expect(member.locator("#live-now")).to_contain_text("セッションは終了しました")
+    phone_screenshot(member, "live-member-ja")
