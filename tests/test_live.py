@@ -10,7 +10,7 @@ from sqlalchemy import select
 from cohort.database import utcnow
 from cohort.errors import DomainError
 from cohort.extensions import db
-from cohort.live import room, services, state
+from cohort.live import facilitation, room, services, state
 from cohort.live.models import CheckOut, ListenerNote, LiveRun, OrderMode, RunStatus
 from cohort.meetings.models import MeetingStatus
 from cohort.notifications.models import Notification, OutboundEmail
@@ -202,7 +202,7 @@ def test_ending_twice_changes_nothing_and_recaps_once(the_room, frozen_time):
 
 def test_a_named_facilitator_may_run_it_other_members_may_not(app, the_room):
     aiko, ben = the_room.members[0], the_room.members[1]
-    services.set_facilitator(the_room.organizer, the_room.meeting, aiko.id)
+    facilitation.set_facilitator(the_room.organizer, the_room.meeting, aiko.id)
     db.session.commit()
     with pytest.raises(NotAllowed) as refused:
         services.start(ben, the_room.meeting, None, utcnow())
@@ -211,18 +211,18 @@ def test_a_named_facilitator_may_run_it_other_members_may_not(app, the_room):
     db.session.commit()
     assert run.is_live
     with pytest.raises(NotAllowed):
-        services.set_facilitator(aiko, the_room.meeting, ben.id)
+        facilitation.set_facilitator(aiko, the_room.meeting, ben.id)
     with pytest.raises(NotAllowed) as hidden:
         services.advance(the_room.outsider, the_room.meeting, run.version, utcnow())
     assert hidden.value.status_code == 404
 
 
 def test_next_in_rotation_is_whoever_facilitated_longest_ago(the_room):
-    assert services.suggest_facilitator(the_room.meeting) == the_room.organizer.id
-    services.set_facilitator(the_room.organizer, the_room.meeting, the_room.organizer.id)
+    assert facilitation.suggest_facilitator(the_room.meeting) == the_room.organizer.id
+    facilitation.set_facilitator(the_room.organizer, the_room.meeting, the_room.organizer.id)
     db.session.commit()
     later = factories.make_meeting(the_room.cohort)
-    assert services.suggest_facilitator(later) == the_room.ids[0]
+    assert facilitation.suggest_facilitator(later) == the_room.ids[0]
 
 
 def test_members_read_the_page_outsiders_get_404_and_members_cannot_control(app, the_room):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
-from ..live import room, services
+from ..live import facilitation, room, services
 from ..live.models import OrderMode
 from ..meetings.models import Meeting
 
@@ -66,7 +66,9 @@ def _person(replay: Replay, user_id: int):
 def name_facilitator(replay: Replay, meeting: Meeting, moment: datetime) -> None:
     """The organizer names next in rotation as the session's facilitator."""
     with replay.at(moment):
-        services.set_facilitator(replay.organizer, meeting, services.suggest_facilitator(meeting))
+        facilitation.set_facilitator(
+            replay.organizer, meeting, facilitation.suggest_facilitator(meeting)
+        )
 
 
 def run_session(

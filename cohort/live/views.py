@@ -1,9 +1,7 @@
 """The live page of a session (facilitator's controls, the room's view, the projector), its
 polled state, listeners' notes and the check-out."""
 
-import time
-
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -16,11 +14,10 @@ from ..extensions import db
 from ..inventories.sections import AREA_LABELS
 from ..meetings.models import Attendance, Meeting
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require
-from . import room, services, state
+from . import facilitation, room, services, state
 from .forms import (
     MODE_LABELS,
     CheckInForm,
-    CheckOutForm,
     ControlForm,
     FacilitatorForm,
     LateForm,
@@ -30,7 +27,7 @@ from .forms import (
     StartForm,
 )
 from .minutes import names_of
-from .models import ListenerNote, OrderMode
+from .models import OrderMode
 from .panel import speaker_panel
 
 bp = Blueprint("live", __name__, url_prefix="/c/<slug>/sessions/<int:meeting_id>")
@@ -148,14 +145,13 @@ def _render_page(slug: str, meeting_id: int, kept_notes: str | None = None):
         context |= _facilitator_context(meeting, run, version, people)
         if kept_notes is not None:
             context["notes_form"].notes.data = kept_notes
-    if can(current_user, Action.MANAGE, meeting):
+    if managing:
+        candidates = _may_facilitate(people)
         form = FacilitatorForm()
-        form.facilitator.choices = [
-            ("", _("The organizers")),
-            *services.facilitator_choices(meeting),
-        ]
+        form.facilitator.choices = _facilitator_choices(candidates, _("The organizers"))
         form.facilitator.data = run.facilitator_id if run else None
-        context |= {"facilitator_form": form, "suggested": services.suggest_facilitator(meeting)}
+        suggested = facilitation.suggest_facilitator(meeting, [uid for uid, _ in candidates])
+        context |= {"facilitator_form": form, "suggested": suggested}
     context |= _listener_context(meeting, run, item)
     return render_template("live/page.html", **context)
 
@@ -199,35 +195,6 @@ def _listener_context(meeting: Meeting, run, item) -> dict:
         form = ListenerNoteForm(speaker=item)
         form.body.data = notes[item].body if item in notes else ""
     return {"note_form": form, "my_notes": notes, "draft_form": ConfirmForm()}
-
-
-@bp.get("/live/state")
-def state_json(slug: str, meeting_id: int):
-    """The live state as JSON, for pages that follow the facilitator (see ``state``)."""
-    viewer = state.read_pass(request.args.get("pass"), meeting_id)
-    new_pass = None
-    current = state.kept(meeting_id) if viewer is not None else None
-    if viewer is not None and current is None:
-        current = state.state_of(meeting_id, state.read_run(meeting_id))
-    if viewer is None:
-        if not current_user.is_authenticated:
-            abort(404)
-        visible, run = state.read_for_viewer(slug, meeting_id, current_user.id)
-        if not visible:
-            abort(404)
-        current = state.state_of(meeting_id, run)
-        new_pass = state.issue_pass(current_user.id, meeting_id)
-    tag = state.etag(current)
-    # No shared or stored copy: the page's script keeps the ETag and asks with it.
-    headers = {"ETag": tag, "Cache-Control": "no-store", "Vary": "Cookie"}
-    if new_pass is None and request.headers.get("If-None-Match") == tag:
-        return "", 304, headers
-    body = {**current, "now": time.time()}
-    if new_pass is not None:
-        body["pass"] = new_pass
-    response = jsonify(body)
-    response.headers.update(headers)
-    return response
 
 
 # The facilitator's changes -------------------------------------------------------------
@@ -354,74 +321,18 @@ def facilitator(slug: str, meeting_id: int):
     meeting = _session(slug, meeting_id)[1]
     require(current_user, Action.MANAGE, meeting)
     form = FacilitatorForm()
-    form.facilitator.choices = _facilitator_choices(services.facilitator_choices(meeting), "")
+    form.facilitator.choices = _facilitator_choices(facilitation.facilitator_choices(meeting), "")
     if not form.validate_on_submit():
         flash(_("Choose an active member of this cohort."), "error")
         return _back(slug, meeting_id)
     _apply(
         meeting,
-        lambda: services.set_facilitator(current_user, meeting, form.facilitator.data),
+        lambda: facilitation.set_facilitator(current_user, meeting, form.facilitator.data),
         _("The facilitator is saved."),
     )
     return _back(slug, meeting_id)
 
 
-# Listeners -------------------------------------------------------------------------------
-
-
-@bp.post("/live/my-note")
-@login_required
-def my_note(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
-    form = ListenerNoteForm()
-    if not form.validate_on_submit():
-        flash(_("The note could not be saved: it may be too long."), "error")
-        return _back(slug, meeting_id)
-    run = services.run_of(meeting)
-    _apply(
-        meeting,
-        lambda: room.save_note(current_user, meeting, run, form.speaker.data, form.body.data or ""),
-        _("Your note is saved. Only you see it."),
-    )
-    return _back(slug, meeting_id)
-
-
-@bp.post("/live/my-notes/<int:note_id>/draft")
-@login_required
-def draft(slug: str, meeting_id: int, note_id: int):
-    """Open one's feedback on the speaker's inventory, starting from the note."""
-    meeting = _session(slug, meeting_id)[1]
-    note = db.session.get(ListenerNote, note_id)
-    if note is None or note.meeting_id != meeting.id or note.author_id != current_user.id:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        flash(_("That did not work: please use the buttons on the page."), "error")
-        return _back(slug, meeting_id)
-    try:
-        inventory = room.start_draft(current_user, meeting, note, utcnow())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return _back(slug, meeting_id)
-    db.session.commit()
-    return redirect(url_for("feedback.give", slug=slug, inventory_id=inventory.id))
-
-
-@bp.post("/checkout")
-@login_required
-def checkout(slug: str, meeting_id: int):
-    meeting = _session(slug, meeting_id)[1]
-    form = CheckOutForm()
-    target = url_for("meetings.show", slug=slug, meeting_id=meeting_id) + "#checkout"
-    if not form.validate_on_submit():
-        flash(_("Choose 1 to 5; the line is optional and at most 200 characters."), "error")
-        return redirect(target)
-    run = services.run_of(meeting)
-    _apply(
-        meeting,
-        lambda: room.check_out(
-            current_user, meeting, run, int(form.score.data), form.line.data or ""
-        ),
-        _("Thank you: your check-out is saved."),
-    )
-    return redirect(target)
+# The room's own routes (the polled state, listeners' notes, the check-out) join this
+# blueprint from their module.
+from . import room_views  # noqa: E402, F401
