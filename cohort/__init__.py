@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from .health import bp as health_bp
     from .inventories.organizer_views import bp as inventory_organizer_bp
     from .inventories.views import bp as inventories_bp
+    from .live.views import bp as live_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
     from .notifications.views import bp as notifications_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         cohorts_bp,
         organizer_bp,
         meetings_bp,
+        live_bp,
         inventories_bp,
         inventory_organizer_bp,
         companion_bp,

@@ -14,6 +14,7 @@ from .inventories.models import (
     Task,
     TaskReview,
 )
+from .live.models import CheckOut, ListenerNote, LiveRun
 from .meetings.models import Attendance, Meeting
 from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .scheduler import SchedulerHeartbeat
@@ -23,6 +24,7 @@ from .year.models import Season, YearShare
 
 __all__ = [
     "Attendance",
+    "CheckOut",
     "Cheer",
     "Cohort",
     "CohortCompanion",
@@ -37,6 +39,8 @@ __all__ = [
     "InventoryRevision",
     "InventoryTemplate",
     "Invitation",
+    "ListenerNote",
+    "LiveRun",
     "Meeting",
     "Membership",
     "MembershipEvent",

@@ -4,6 +4,7 @@ app's services, never twice, never over real accounts unless forced, whatever th
 import re
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import func, select
@@ -320,3 +321,36 @@ def test_replaying_sets_the_apps_clock_and_gives_it_back():
     assert abs(utcnow() - datetime.now(UTC)) < timedelta(minutes=1)
     with pytest.raises(ValueError, match="naive"), replaying_at(datetime(2026, 3, 14)):
         pass
+
+
+def test_past_sessions_ran_live_and_the_next_one_has_a_facilitator(app):
+    from cohort.live.models import CheckOut, ListenerNote, LiveRun, RunStatus
+
+    now = utcnow()
+    build(now)
+    for cohort in db.session.scalars(select(Cohort)):
+        runs = db.session.scalars(
+            select(LiveRun)
+            .join(Meeting, Meeting.id == LiveRun.meeting_id)
+            .where(Meeting.cohort_id == cohort.id)
+            .order_by(Meeting.starts_at)
+        ).all()
+        ended = [run for run in runs if run.status == RunStatus.ENDED]
+        assert len(ended) >= 5, cohort.slug
+        for run in ended:
+            assert run.speakers() and all(run.spoken.get(str(uid)) for uid in run.speakers())
+            assert run.notes_html and run.facilitator_id
+        openers = [run.speakers()[0] for run in ended]
+        assert all(a != b for a, b in pairwise(openers))
+        coming = runs[-1]
+        assert coming.status == RunStatus.READY and coming.meeting.starts_at > now
+        assert coming.facilitator_id is not None
+        meeting_ids = [run.meeting_id for run in ended]
+        assert db.session.scalar(
+            select(func.count(CheckOut.id)).where(CheckOut.meeting_id.in_(meeting_ids))
+        )
+        assert db.session.scalar(
+            select(func.count(ListenerNote.id)).where(
+                ListenerNote.meeting_id.in_(meeting_ids), ListenerNote.draft_started_at.is_not(None)
+            )
+        )

@@ -120,6 +120,18 @@ CONTEXTS = {
         "note": "Hi Hanako, I noticed your energy has been low lately.\nShall we talk?",
         "cohort_url": "https://cohort.example.org/c/saturday/",
     },
+    "session_recap": {
+        "meeting": MEETING,
+        "cohort": COHORT,
+        "speakers": ["Hanako", "Kenji", "Mika"],
+        "notes": "- Next session: January 9\n- Book club starts in February",
+    },
+    "session_missed": {
+        "meeting": MEETING,
+        "cohort": COHORT,
+        "speakers": ["Kenji", "Mika"],
+        "notes": "- Next session: January 9",
+    },
 }
 
 

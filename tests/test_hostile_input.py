@@ -25,6 +25,8 @@ from cohort.extensions import db
 from cohort.feedback.forms import ToggleForm
 from cohort.forms import Form
 from cohort.inventories.forms import InventoryFormBase
+from cohort.live.forms import CheckInForm, CheckOutForm, ControlForm, LateForm, OrderForm
+from cohort.live.models import CheckOut
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
 from cohort.settings.forms import EmailForm, ProfileForm
@@ -308,6 +310,7 @@ STORED = {
     (SignalActionForm, "kind"): SignalDismissal.kind,
     (NoteForm, "kind"): PersonalNote.kind,
     (SeasonForm, "name"): Season.name,
+    (CheckOutForm, "line"): CheckOut.line,
 }
 NOT_STORED = {
     (LoginForm, "email"),
@@ -315,6 +318,11 @@ NOT_STORED = {
     (ToggleForm, "value"),
     (InventoryFormBase, "version"),
     (YearRangeForm, "start"),  # read from the address to choose months, never saved
+    # The live page's buttons: which change to make, never saved as text.
+    (ControlForm, "action"),
+    (OrderForm, "action"),
+    (LateForm, "action"),
+    (CheckInForm, "present"),
 }
 
 

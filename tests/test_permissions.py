@@ -76,6 +76,7 @@ class World:
             "feedback_id": self.feedback.id,
             "assignment_id": self.assignment.id,
             "season_id": self.season.id,
+            "note_id": 1,
         }
 
 
@@ -262,6 +263,19 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("year.seasons", "GET"): inside(200),
     ("year.seasons", "POST"): organizers_only(200),  # an empty form: what to fill in
     ("year.season", "GET"): inside(200),
+    # Running a session live: the facilitator (here the organizer) changes its state; members
+    # and mentors follow it and keep their own notes. Empty forms are refused with a message.
+    ("live.page", "GET"): inside(200),
+    ("live.state_json", "GET"): {**inside(200), "anonymous": 404},  # polled: no login page
+    ("live.start", "POST"): organizers_only(302),
+    ("live.control", "POST"): organizers_only(302),
+    ("live.reorder", "POST"): organizers_only(302),
+    ("live.notes", "POST"): organizers_only(302),
+    ("live.check_in", "POST"): organizers_only(302),
+    ("live.facilitator", "POST"): organizers_only(302),
+    ("live.my_note", "POST"): inside(302),
+    ("live.draft", "POST"): inside(404),  # nobody's note 1
+    ("live.checkout", "POST"): inside(302),
 }
 
 

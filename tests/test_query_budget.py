@@ -44,6 +44,7 @@ def main_pages(member: User) -> dict[str, str]:
         "feed, everyone": "/feed?scope=cohorts",
         "cohort": f"{base}/",
         "session": f"{base}/sessions/{inventory.meeting_id}",
+        "session, live": f"{base}/sessions/{inventory.meeting_id}/live",
         "inventory": f"{base}/inventories/{inventory.id}",
         "timeline": f"{base}/members/{inventory.user_id}",
         "own timeline": f"{base}/members/{member.id}",
@@ -59,7 +60,17 @@ def organizer_pages(organizer: User) -> dict[str, str]:
         .join(Membership)
         .where(Membership.user_id == organizer.id, Membership.role == Role.ORGANIZER)
     )
-    return {"organizer overview": f"/c/{cohort.slug}/organize/"}
+    last = db.session.scalar(
+        select(Meeting.id)
+        .where(Meeting.cohort_id == cohort.id, Meeting.starts_at < utcnow())
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    return {
+        "organizer overview": f"/c/{cohort.slug}/organize/",
+        "session with minutes and check-outs": f"/c/{cohort.slug}/sessions/{last}",
+        "live page": f"/c/{cohort.slug}/sessions/{last}/live",
+    }
 
 
 @pytest.mark.parametrize(

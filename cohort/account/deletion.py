@@ -75,6 +75,11 @@ for _column, _fate in {
     "companion_preferences.user_id": Fate.DELETE,
     "year_shares.user_id": Fate.DELETE,
     "seasons.closed_by_id": Fate.SET_NULL,
+    "live_runs.facilitator_id": Fate.SET_NULL,
+    # A listener's notes are theirs alone; notes about a person go with that person too.
+    "listener_notes.author_id": Fate.DELETE,
+    "listener_notes.speaker_id": Fate.DELETE,
+    "session_checkouts.user_id": Fate.DELETE,
 }.items():
     classify(_column, _fate)
 

@@ -25,6 +25,7 @@ from ..inventories.models import (
     Task,
     TaskReview,
 )
+from ..live.models import CheckOut, ListenerNote
 from ..meetings.models import Attendance, Meeting
 from ..notifications.models import EmailPreference
 from ..timeline.models import Cheer, Follow
@@ -259,6 +260,45 @@ def rsvps(user: User) -> list[dict]:
     ]
 
 
+def session_notes(user: User) -> list[dict]:
+    """The person's private notes taken while others spoke at a session."""
+    speaker = aliased(User)
+    rows = db.session.execute(
+        select(ListenerNote, Meeting, Cohort.slug, speaker.display_name)
+        .join(Meeting, Meeting.id == ListenerNote.meeting_id)
+        .join(Cohort, Cohort.id == Meeting.cohort_id)
+        .join(speaker, speaker.id == ListenerNote.speaker_id)
+        .where(ListenerNote.author_id == user.id)
+        .order_by(Meeting.starts_at, ListenerNote.id)
+    )
+    return [
+        {
+            "cohort": slug,
+            "session": meeting.title,
+            "about": name,
+            "note": note.body,
+            "feedback_started_at": when(note.draft_started_at),
+            "written_at": when(note.updated_at),
+        }
+        for note, meeting, slug, name in rows
+    ]
+
+
+def check_outs(user: User) -> list[dict]:
+    """How useful the person found each session they attended."""
+    rows = db.session.execute(
+        select(CheckOut, Meeting, Cohort.slug)
+        .join(Meeting, Meeting.id == CheckOut.meeting_id)
+        .join(Cohort, Cohort.id == Meeting.cohort_id)
+        .where(CheckOut.user_id == user.id)
+        .order_by(Meeting.starts_at)
+    )
+    return [
+        {"cohort": slug, "session": meeting.title, "score": row.score, "line": row.line}
+        for row, meeting, slug in rows
+    ]
+
+
 def notification_preferences(user: User) -> list[dict]:
     rows = db.session.scalars(
         select(EmailPreference)
@@ -290,5 +330,7 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("cheers", cheers(user)),
         ("follows", follows(user)),
         ("rsvps", rsvps(user)),
+        ("session_notes", session_notes(user)),
+        ("check_outs", check_outs(user)),
         ("notification_preferences", notification_preferences(user)),
     ]

@@ -16,7 +16,10 @@ def init_app(app: Flask) -> None:
 
 
 def mark_seen() -> None:
-    if request.endpoint in (None, "static", "health.healthz") or not current_user.is_authenticated:
+    if (
+        request.endpoint in (None, "static", "health.healthz", "live.state_json")
+        or not current_user.is_authenticated
+    ):
         return
     now = utcnow()
     if current_user.last_seen_at is None or now - current_user.last_seen_at > RESOLUTION:

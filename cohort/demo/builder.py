@@ -37,6 +37,7 @@ from ..meetings.services import MeetingDetails, sync_meetings_from_rhythm, updat
 from ..notifications.models import Notification
 from ..timeline.services import follow
 from .content import PAST_MONTHS, CohortStory, Person
+from .live import name_facilitator, run_session
 from .months import MonthPlayer
 from .signals import notice_signals
 from .year import close_first_season, share_years
@@ -90,11 +91,14 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
     for number, starts_at in enumerate(slots, 1):
         meeting = meeting_at(replay.cohort, starts_at)
         MonthPlayer(replay, meeting, number).play()
+        following = upcoming_slots(_rhythm(story), starts_at + timedelta(days=1), 1)[0].starts_at
+        run_session(replay, meeting, number, following, last=number == len(slots))
         close_first_season(replay, slots, number)
     share_years(replay, slots[-1])
     upcoming = next_meeting(replay)
     if upcoming is not None:
         MonthPlayer(replay, upcoming, PAST_MONTHS + 1).play()
+        name_facilitator(replay, upcoming, now - timedelta(days=1))
     with replay.at(now):
         sync_meetings_from_rhythm(replay.cohort, now)
     notice_signals(replay)

@@ -42,6 +42,17 @@ def _show_problems(form: FeedbackForm, error: services.InvalidFeedback) -> None:
         form[part].errors = [*form[part].errors, message]
 
 
+def _start_from_room_note(form: FeedbackForm, inventory: Inventory) -> None:
+    """Feedback not written yet starts from the giver's note taken while the author spoke
+    (when they chose to start from it): in the answer to the ask, or the situation."""
+    from ..live.room import note_for_feedback
+
+    note = note_for_feedback(current_user, inventory)
+    if note:
+        part = form.ask_answer if services.asks_for_feedback(inventory) else form.situation
+        part.data = note
+
+
 @bp.route("/c/<slug>/inventories/<int:inventory_id>/feedback", methods=["GET", "POST"])
 @per_member("RATELIMIT_FEEDBACK")
 @login_required
@@ -63,6 +74,8 @@ def give(slug: str, inventory_id: int):
         return redirect(_inventory_url(inventory.id))
     mine = services.find_feedback(current_user, inventory)
     form = FeedbackForm(obj=mine) if request.method == "GET" else FeedbackForm()
+    if request.method == "GET" and mine is None:
+        _start_from_room_note(form, inventory)
     if form.validate_on_submit():
         try:
             services.give_feedback(current_user, inventory, _form_input(form))

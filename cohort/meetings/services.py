@@ -337,6 +337,11 @@ def mark_attendance(
     _upsert_attendances(rows, meeting, "attended")
 
 
+def record_attended(meeting: Meeting, user_id: int, attended: bool) -> None:
+    """One person's attendance, for a caller that checked who may mark it."""
+    _upsert_attendances([{"user_id": user_id, "attended": attended}], meeting, "attended")
+
+
 def _upsert_attendances(rows: list[dict], meeting: Meeting, column: str) -> None:
     # One statement per answer: a double click or two tabs never make a second row.
     if not rows:

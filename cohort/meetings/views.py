@@ -26,6 +26,7 @@ from ..extensions import db
 from ..forms import show_domain_error
 from ..inputs import page_number
 from ..inventories.month import month_page_context
+from ..live.session_page import session_page_context
 from ..organizer.views import organizer_cohort
 from ..permissions import (
     Action,
@@ -91,6 +92,7 @@ def show(slug: str, meeting_id: int):
         "now": utcnow(),
     }
     context |= month_page_context(current_user, meeting)
+    context |= session_page_context(current_user, meeting)
     if can(current_user, Action.MANAGE, meeting):
         form = AttendanceForm(_members(cohort))
         form.attended.data = [a.user_id for a in attendances if a.attended]

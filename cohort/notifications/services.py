@@ -29,6 +29,8 @@ MESSAGES = {
     "session_changed": _l("%(meeting)s has a new time or place."),
     "session_cancelled": _l("%(meeting)s was cancelled."),
     "personal_note": _l("A note from %(organizer)s: %(note)s"),
+    "session_recap": _l("%(meeting)s is over: its minutes are on the session page."),
+    "session_missed": _l("What you missed at %(meeting)s: notes and who shared."),
 }
 
 
@@ -138,6 +140,7 @@ EMAIL_KINDS = {
     "digest": _l("A digest before each session, when you have not been around"),
     "feedback_owed": _l("Reminders of feedback you were asked to give"),
     "personal_note": _l("Personal notes from your organizers"),
+    "session_recaps": _l("A session's recap when it ends"),
 }
 
 

@@ -10,6 +10,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..live.room import checkout_trend
 from ..notifications.outbox import deliver_now
 from ..organizer.views import organizer_cohort
 from ..permissions import Action, in_cohort_or_404
@@ -142,6 +143,7 @@ def trends(slug: str):
         panels=report.panels(rows),
         comparison=compare_seasons(cohort, rows),
         measures=report.MEASURES,
+        checkouts=checkout_trend(cohort),
     )
 
 

@@ -1,0 +1,78 @@
+"""The live run's part of the session page: the way into the live page, the live state
+while it runs, and afterwards the minutes and the check-out. One statement reads the run with
+everything the page shows of it (the page stays within its statement budget)."""
+
+from flask import url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased, lazyload
+
+from ..auth.models import User
+from ..database import utcnow
+from ..extensions import db
+from ..meetings.models import Attendance, Meeting
+from ..permissions import Action, can
+from . import services, state
+from .forms import CheckOutForm
+from .minutes import drafts_started, names_of, read_minutes
+from .models import CheckOut, LiveRun
+
+
+def _read(user: User, meeting: Meeting):
+    """(run, drafts started, whether the user was there, their check-out, the session's
+    check-out count and average) in one statement; None without a run."""
+    answers = aliased(CheckOut)
+    return db.session.execute(
+        select(
+            LiveRun,
+            drafts_started(LiveRun.meeting_id),
+            Attendance.attended,
+            CheckOut,
+            select(func.count(answers.id))
+            .where(answers.meeting_id == LiveRun.meeting_id)
+            .scalar_subquery(),
+            select(func.avg(answers.score))
+            .where(answers.meeting_id == LiveRun.meeting_id)
+            .scalar_subquery(),
+        )
+        .outerjoin(
+            Attendance,
+            (Attendance.meeting_id == LiveRun.meeting_id) & (Attendance.user_id == user.id),
+        )
+        .outerjoin(
+            CheckOut, (CheckOut.meeting_id == LiveRun.meeting_id) & (CheckOut.user_id == user.id)
+        )
+        .where(LiveRun.meeting_id == meeting.id)
+        .options(lazyload(LiveRun.meeting))
+    ).one_or_none()
+
+
+def session_page_context(user: User, meeting: Meeting) -> dict:
+    row = _read(user, meeting)
+    run = row[0] if row is not None else None
+    context = {"live_run": run, "can_facilitate": services.can_facilitate(user, meeting, run)}
+    if run is None:
+        return context
+    _, drafts, was_there, mine, answers, average = row
+    if run.is_live:
+        context |= {
+            "run": run,
+            "item": services.current_item(run),
+            "names": names_of(run.agenda),
+            "slot_labels": services.slot_labels(),
+            "remaining": services.remaining(run, utcnow()),
+            "projector": False,
+            "live_pass": state.issue_pass(user.id, meeting.id),
+            "state_url": url_for(
+                "live.state_json", slug=meeting.cohort.slug, meeting_id=meeting.id
+            ),
+        }
+    if run.is_ended:
+        context["minutes"] = read_minutes(run, drafts or 0)
+        if was_there and can(user, Action.PARTICIPATE, meeting):
+            form = CheckOutForm()
+            if mine is not None:
+                form.score.data, form.line.data = str(mine.score), mine.line
+            context |= {"checkout_form": form, "my_checkout": mine}
+        if can(user, Action.MANAGE, meeting.cohort):
+            context["checkout_summary"] = (answers, float(average) if average is not None else None)
+    return context
