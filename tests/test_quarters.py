@@ -181,3 +181,121 @@ def test_quarter_months_default_to_every_third_and_follow_the_cohort(app, circle
     assert not is_quarter_session(march) and is_quarter_session(april)
     cohort.quarter_months = []
     assert not is_quarter_session(march) and not is_quarter_session(april)
+
+
+# ---- Writing, sharing, reading (pages) --------------------------------------------------------
+
+
+def quarter_url(cohort, meeting) -> str:
+    return f"/c/{cohort.slug}/sessions/{meeting.id}/quarter"
+
+
+def test_a_member_writes_and_shares_a_quarter_review_that_others_read(client, circle):
+    cohort, ken, aiko = circle
+    ken_quarter(cohort, ken, aiko)
+    meeting = quarter_session(cohort)
+    login(client, ken)
+    page = client.get(quarter_url(cohort, meeting)).get_data(as_text=True)
+    assert "Launch the clinic app" in page and "▲ +30%" in page  # 20 → 50 → 80, step by step
+    assert "Late meetings drain my evenings again." in page  # the Problem that came back
+    assert "At the demo with the nurses" in page
+    response = client.post(
+        quarter_url(cohort, meeting),
+        data={
+            "version": "0",
+            "quarter_will": "Still true: rural clinics.",
+            "quarter_drop": "Late meetings",
+            "quarter_plan": "Second clinic by June",
+            "action": "share",
+        },
+    )
+    inventory = services.find_inventory(ken, meeting)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/inventories/{inventory.id}/quarter")
+    assert inventory.status == InventoryStatus.SHARED and inventory.is_quarter
+    client.post("/logout")
+    login(client, aiko)
+    page = client.get(f"/c/{cohort.slug}/inventories/{inventory.id}/quarter").get_data(
+        as_text=True
+    )
+    assert "Still true: rural clinics." in page and "Second clinic by June" in page
+    assert "Launch the clinic app" in page
+    # The inventory page carries the answers, the feedback form and the cheers, as always.
+    page = client.get(f"/c/{cohort.slug}/inventories/{inventory.id}").get_data(as_text=True)
+    assert "Quarter review" in page and "Second clinic by June" in page
+    assert 'id="feedback-heading"' in page and f"/inventories/{inventory.id}/cheer" in page
+    # The timeline marks the quarter.
+    page = client.get(f"/c/{cohort.slug}/members/{ken.id}").get_data(as_text=True)
+    assert page.count("badge quarter-marker") == 1 and "The quarter side by side" in page
+
+
+def test_a_draft_quarter_review_stays_the_author_s(client, circle):
+    cohort, ken, aiko = circle
+    meeting = quarter_session(cohort)
+    services.save_quarter_answers(ken, meeting, {"quarter_plan": "Secret plan"}, 0)
+    db.session.commit()
+    inventory = services.find_inventory(ken, meeting)
+    url = f"/c/{cohort.slug}/inventories/{inventory.id}/quarter"
+    login(client, aiko)
+    assert client.get(url).status_code == 404
+    assert client.get(quarter_url(cohort, meeting)).status_code == 200  # her own, empty
+    assert "Secret plan" not in client.get(quarter_url(cohort, meeting)).get_data(as_text=True)
+    client.post("/logout")
+    login(client, ken)
+    assert "Secret plan" in client.get(url).get_data(as_text=True)
+
+
+def test_a_month_inventory_has_no_quarter_page(client, circle):
+    cohort, ken, _aiko = circle
+    inventory = write(ken, months_ago(cohort, 1))
+    login(client, ken)
+    assert client.get(f"/c/{cohort.slug}/inventories/{inventory.id}/quarter").status_code == 404
+
+
+def test_a_stale_quarter_form_is_a_conflict_that_keeps_the_text(client, circle):
+    cohort, ken, _aiko = circle
+    meeting = quarter_session(cohort)
+    services.save_quarter_answers(ken, meeting, {"quarter_plan": "From the phone"}, 0)
+    db.session.commit()
+    login(client, ken)
+    response = client.post(
+        quarter_url(cohort, meeting), data={"version": "0", "quarter_plan": "From the laptop"}
+    )
+    assert response.status_code == 409
+    assert "From the laptop" in response.get_data(as_text=True)
+    assert services.find_inventory(ken, meeting).answers["quarter_plan"] == "From the phone"
+
+
+def test_the_inventory_form_asks_for_the_quarter_in_a_quarter_month(client, circle):
+    cohort, ken, _aiko = circle
+    march = factories.make_meeting(cohort, month_on=date(2027, 3, 1))
+    april = factories.make_meeting(cohort, month_on=date(2027, 4, 1))
+    login(client, ken)
+    page = client.get(f"/c/{cohort.slug}/sessions/{march.id}/inventory").get_data(as_text=True)
+    assert "A quarter ends with this session" in page
+    page = client.get(f"/c/{cohort.slug}/sessions/{april.id}/inventory").get_data(as_text=True)
+    assert "A quarter ends with this session" not in page
+    assert "Look back at the quarter now" in page
+
+
+def test_the_quarter_review_speaks_japanese(client, circle):
+    cohort, ken, aiko = circle
+    ken_quarter(cohort, ken, aiko)
+    meeting = quarter_session(cohort)
+    ken.locale = "ja"
+    db.session.commit()
+    login(client, ken)
+    page = client.get(quarter_url(cohort, meeting)).get_data(as_text=True)
+    assert "四半期のふり返り" in page and "直近3か月" in page
+    assert "WILLは今も本当ですか" in page
+
+
+def test_the_quarter_page_runs_a_fixed_number_of_queries(client, circle, count_queries):
+    cohort, ken, aiko = circle
+    ken_quarter(cohort, ken, aiko)
+    meeting = quarter_session(cohort)
+    login(client, ken)
+    client.get(quarter_url(cohort, meeting))
+    with count_queries() as queries:
+        assert client.get(quarter_url(cohort, meeting)).status_code == 200
+    assert len(queries.statements) <= 10, queries.statements

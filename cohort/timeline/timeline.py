@@ -24,6 +24,7 @@ from ..inventories.models import (
     GoalProgress,
     Inventory,
     InventoryStatus,
+    Task,
     TaskOutcome,
     TaskReview,
 )
@@ -250,6 +251,29 @@ def member_timeline(
     timeline.can_cheer = first_shared is not None and can_cheer(viewer, first_shared)
     _charts(timeline)
     return timeline
+
+
+def only_area(timeline: Timeline, area: str | None) -> None:
+    """Keep one part of life: its goals and their progress, and the outcomes of its tasks;
+    the goal charts follow (1 query, none without ``area``)."""
+    if not area:
+        return
+    timeline.goals = [goal for goal in timeline.goals if goal.area == area]
+    for month in timeline.months:
+        month.progress = [row for row in month.progress if row.goal.area == area]
+        month.tasks = {}
+    written = {m.inventory.id: m for m in timeline.months if m.inventory and not m.is_gap}
+    if written:
+        rows = db.session.execute(
+            select(TaskReview.inventory_id, TaskReview.outcome, func.count())
+            .join(Task, Task.id == TaskReview.task_id)
+            .where(TaskReview.inventory_id.in_(written), Task.area == area)
+            .group_by(TaskReview.inventory_id, TaskReview.outcome)
+        )
+        for inventory_id, outcome, count in rows:
+            written[inventory_id].tasks[outcome.value] = count
+    timeline.goal_panels = []
+    _charts(timeline)
 
 
 def timeline_of(viewer: User, member_id: int, months: list[Month]) -> Timeline:
