@@ -24,9 +24,11 @@ from cohort.database import ValueTooLong
 from cohort.extensions import db
 from cohort.feedback.forms import ToggleForm
 from cohort.forms import Form
+from cohort.inventories.areas import MAX_AREAS
 from cohort.inventories.forms import InventoryFormBase
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
+from cohort.quarters.forms import PracticeForm, QuarterForm, QuarterFormBase
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
 from cohort.signals.models import PersonalNote, SignalDismissal
@@ -315,6 +317,14 @@ NOT_STORED = {
     (ToggleForm, "value"),
     (InventoryFormBase, "version"),
     (YearRangeForm, "start"),  # read from the address to choose months, never saved
+    # Labels of the parts of life: kept in the cohort's JSON list, each within LABEL_LENGTH.
+    *(
+        (PracticeForm, f"area_{n}_{language}")
+        for n in range(MAX_AREAS)
+        for language in ("en", "ja", "key")
+    ),
+    (QuarterFormBase, "version"),
+    (QuarterForm, "version"),
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.inventories import services
-from cohort.inventories.models import Goal, Inventory, InventoryKind, InventoryStatus
+from cohort.inventories.models import Goal, InventoryKind, InventoryStatus
 from cohort.quarters.review import quarter_review
 from cohort.quarters.schedule import is_quarter_session, quarter_months
 
@@ -215,9 +215,7 @@ def test_a_member_writes_and_shares_a_quarter_review_that_others_read(client, ci
     assert inventory.status == InventoryStatus.SHARED and inventory.is_quarter
     client.post("/logout")
     login(client, aiko)
-    page = client.get(f"/c/{cohort.slug}/inventories/{inventory.id}/quarter").get_data(
-        as_text=True
-    )
+    page = client.get(f"/c/{cohort.slug}/inventories/{inventory.id}/quarter").get_data(as_text=True)
     assert "Still true: rural clinics." in page and "Second clinic by June" in page
     assert "Launch the clinic app" in page
     # The inventory page carries the answers, the feedback form and the cheers, as always.
