@@ -202,3 +202,25 @@ def test_members_cannot_open_the_organizer_page(client, circle):
     assert client.post(f"/c/{cohort.slug}/organize/practice", data={}).status_code == 403
     db.session.refresh(cohort)
     assert cohort.life_areas is None
+
+
+def test_the_member_s_export_holds_their_tags_split_and_quarter_answers(app, circle):
+    from cohort.account.archive import inventory_markdown
+    from cohort.account.export import goals, inventory_record, tasks
+
+    cohort, ken, _aiko = circle
+    api, _zine = tagged_history(cohort, ken)
+    meeting = months_ago(cohort, 0)
+    data = services.InventoryInput(
+        answers={"did": "x"}, life_split={"main_job": 3}, new_tasks=["Deploy"]
+    )
+    data.new_tasks_goal_id = api.id
+    inventory = services.save_inventory(ken, meeting, data, 0)
+    services.save_quarter_answers(ken, meeting, {"quarter_plan": "Two clinics"}, 1)
+    db.session.commit()
+    assert {g["title"]: g["part_of_life"] for g in goals(ken)}["Ship the API"] == "main_job"
+    assert [t["part_of_life"] for t in tasks(ken)] == ["main_job"]  # from its goal
+    record = inventory_record(inventory, [])
+    assert record["kind"] == "quarter" and record["life_split"] == {"main_job": 3}
+    with app.test_request_context():
+        assert "## The plan for the next quarter\n\nTwo clinics" in inventory_markdown(inventory)
