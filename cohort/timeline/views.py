@@ -21,7 +21,7 @@ from . import services
 from .changes import month_changes
 from .feed import Scope, feed_page
 from .milestones import Milestone, milestones_for
-from .timeline import member_timeline, month_label, only_area
+from .timeline import member_timeline, month_label
 
 bp = Blueprint("timeline", __name__)
 
@@ -32,9 +32,8 @@ def member_page_context(cohort: Cohort, membership: Membership) -> dict:
     """What the member page (cohorts.member) shows of the timeline, and the follow button:
     the last year's months as cards, every month with ``?months=all``."""
     show_all = request.args.get("months") == "all"
-    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all)
     area = clean_area(cohort, request.args.get("area"))
-    only_area(timeline, area)
+    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all, area)
     cards = timeline.cards(show_all)
     return {
         "timeline": timeline,

@@ -260,9 +260,9 @@ def year_review(
     now: datetime,
     area: str | None = None,
 ) -> YearReview:
-    """The member's year as the viewer may see it (at most 6 queries), its goals and tasks
+    """The member's year as the viewer may see it (at most 5 queries), its goals and tasks
     those of one part of life when ``area`` is given."""
-    months = in_range(visible_months(viewer, cohort, member.id, now), chosen)
+    months = in_range(visible_months(viewer, cohort, member.id, now, area), chosen)
     timeline = timeline_of(viewer, member.id, months)
     only_area(timeline, area)
     review = YearReview(member, cohort, chosen, timeline, is_own=viewer.id == member.id)
