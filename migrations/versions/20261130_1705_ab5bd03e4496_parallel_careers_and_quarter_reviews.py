@@ -26,8 +26,11 @@ def upgrade():
         batch_op.add_column(sa.Column('area', sa.String(length=40), nullable=True))
 
     with op.batch_alter_table('inventories', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('kind', sa.Enum('month', 'quarter', name='inventory_kind', native_enum=False, create_constraint=True, length=20), server_default='month', nullable=False))
+        # A plain string with a named CHECK, as string_enum stores it, so both databases get
+        # the same constraint and the downgrade can drop it by name.
+        batch_op.add_column(sa.Column('kind', sa.String(length=20), server_default='month', nullable=False))
         batch_op.add_column(sa.Column('life_split', sa.JSON(), nullable=True))
+        batch_op.create_check_constraint('inventory_kind', "kind IN ('month', 'quarter')")
 
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.add_column(sa.Column('area', sa.String(length=40), nullable=True))
@@ -38,6 +41,7 @@ def downgrade():
         batch_op.drop_column('area')
 
     with op.batch_alter_table('inventories', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_inventories_inventory_kind'), type_='check')
         batch_op.drop_column('life_split')
         batch_op.drop_column('kind')
 
