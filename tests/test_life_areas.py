@@ -57,6 +57,7 @@ def test_the_form_tags_goals_and_tasks_and_rates_the_split(client, circle):
     page = client.get(f"/c/{cohort.slug}/inventories/{inventory.id}").get_data(as_text=True)
     assert "Main job: 4 of 5 (67%)" in page and "Side income: 2 of 5 (33%)" in page
     assert "split-w65" in page  # the bar's width, in steps of 5
+    assert 'Open a bakery stall</strong> <span class="badge">Side income</span>' in page
     # Retagging an existing goal; out-of-range ratings and unknown parts are form errors.
     data = {"version": str(inventory.version), f"goal_{goal.id}_percent": "10"}
     data |= {f"goal_{goal.id}_status": "active", f"goal_{goal.id}_area": "learning"}

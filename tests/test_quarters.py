@@ -158,6 +158,7 @@ def test_quarter_answers_and_month_answers_live_side_by_side(app, circle):
     assert inventory.kind == InventoryKind.QUARTER
     assert inventory.answers == {"did": "Facts", "quarter_will": "Still true"}
     # The monthly form keeps the quarter's answers it does not show.
+    assert services.revisions(inventory) == []  # a draft: no revision yet
     services.save_inventory(ken, meeting, services.InventoryInput(answers={"did": "More"}), 2)
     db.session.commit()
     assert inventory.answers == {"did": "More", "quarter_will": "Still true"}
@@ -297,3 +298,24 @@ def test_the_quarter_page_runs_a_fixed_number_of_queries(client, circle, count_q
     with count_queries() as queries:
         assert client.get(quarter_url(cohort, meeting)).status_code == 200
     assert len(queries.statements) <= 10, queries.statements
+
+
+def test_editing_a_shared_quarter_review_keeps_a_revision_readers_can_follow(client, circle):
+    cohort, ken, aiko = circle
+    meeting = quarter_session(cohort)
+    inventory = services.save_inventory(
+        ken, meeting, services.InventoryInput(answers={"did": "Facts"}), 0
+    )
+    services.share_inventory(ken, inventory)
+    services.save_quarter_answers(ken, meeting, {"quarter_plan": "One clinic"}, 1)
+    services.save_quarter_answers(ken, meeting, {"quarter_plan": "Two clinics"}, 2)
+    db.session.commit()
+    assert [r.answers.get("quarter_plan") for r in services.revisions(inventory)] == [
+        None,
+        "One clinic",
+        "Two clinics",
+    ]
+    login(client, aiko)
+    page = client.get(f"/c/{cohort.slug}/inventories/{inventory.id}").get_data(as_text=True)
+    changes = page.split('id="changes-heading"')[1].split("</section>")[0]
+    assert "The plan for the next quarter" in changes and "Two clinics" in changes

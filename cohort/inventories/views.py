@@ -25,11 +25,12 @@ from ..permissions import (
     remember_memberships,
     require,
 )
+from ..quarters.schedule import QUARTER_QUESTIONS
 from ..security import keeps_text_on_csrf_failure
 from ..timeline.milestones import ordinal_column
 from . import goals as goal_services
 from . import services
-from .areas import life_areas, split_parts
+from .areas import area_labels, life_areas, split_parts
 from .diff import changes_between
 from .forms import build_inventory_form, fill_area_fields
 from .models import Inventory, InventoryStatus
@@ -228,6 +229,7 @@ def show(slug: str, inventory_id: int):
     sections = [s for s in resolve_sections(inventory.template.sections) if not s.hidden]
     section_titles = {s.key: s.title for s in sections}
     section_titles.update({f"state_{area}": str(label) for area, label in AREA_LABELS.items()})
+    section_titles.update({key: str(title) for key, title, _help in QUARTER_QUESTIONS})
     return render_template(
         "inventories/show.html",
         cohort=cohort,
@@ -252,5 +254,6 @@ def show(slug: str, inventory_id: int):
         statuses=InventoryStatus,
         ordinal=ordinal if inventory.is_shared else None,
         life_split=split_parts(cohort, inventory.life_split),
+        part_labels=area_labels(cohort),
         **inventory_feedback_context(current_user, inventory),
     )
