@@ -95,3 +95,25 @@ def test_a_timeline_shows_one_part_of_life_without_scripts(
     expect(page.get_by_text("Launch the clinic app")).to_have_count(0)
     check(page)
     phone_screenshot(page, "timeline-one-part")
+
+
+def test_an_organizer_renames_a_part_of_life_and_picks_quarter_months(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+) -> None:
+    cohort, _ken, _aiko, _meeting = a_cohort_with_kens_quarter()
+    log_in(page, live_server, "mika@example.org")
+    page.goto(f"{live_server}/c/{cohort.slug}/organize/")
+    page.get_by_role("link", name="Parts of life and quarters").click()
+    expect(page.get_by_role("heading", name="Parts of life and quarters")).to_be_visible()
+    expect(page.get_by_label("March")).to_be_checked()
+    check(page)
+    phone_screenshot(page, "parts-of-life-settings")
+    page.get_by_label("Part 2 in English").fill("Side project")
+    page.get_by_label("Part 2 in Japanese").fill("サイドプロジェクト")
+    page.get_by_label("March").uncheck()
+    page.get_by_label("April").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The parts of life and quarter months are saved.")).to_be_visible()
+    expect(page.get_by_label("Part 2 in English")).to_have_value("Side project")
+    expect(page.get_by_label("April")).to_be_checked()
+    expect(page.get_by_label("March")).not_to_be_checked()
