@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from .meetings.views import bp as meetings_bp
     from .notifications.views import bp as notifications_bp
     from .organizer.views import bp as organizer_bp
+    from .quarters.views import bp as quarters_bp
     from .settings.views import bp as settings_bp
     from .signals.views import bp as signals_bp
     from .timeline.views import bp as timeline_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         timeline_bp,
         signals_bp,
         year_bp,
+        quarters_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

@@ -354,3 +354,37 @@ def test_past_sessions_ran_live_and_the_next_one_has_a_facilitator(app):
                 ListenerNote.meeting_id.in_(meeting_ids), ListenerNote.draft_started_at.is_not(None)
             )
         )
+
+
+def test_members_of_both_cohorts_tag_their_goals_and_write_quarter_reviews(app, client):
+    from cohort.inventories.models import InventoryKind
+
+    build()
+    for cohort in db.session.scalars(select(Cohort)):
+        members = select(Membership.user_id).where(Membership.cohort_id == cohort.id)
+        areas = Counter(
+            db.session.scalars(select(Goal.area).where(Goal.user_id.in_(members))).all()
+        )
+        assert None not in areas and len(areas) >= 3, areas
+        quarters = db.session.scalars(
+            select(Inventory).where(
+                Inventory.cohort_id == cohort.id, Inventory.kind == InventoryKind.QUARTER
+            )
+        ).all()
+        assert len(quarters) == 2 and all(q.is_shared for q in quarters)
+        assert all(q.answers.get("quarter_plan") and q.answers.get("did") for q in quarters)
+        splits = db.session.scalars(
+            select(Inventory.life_split).where(
+                Inventory.cohort_id == cohort.id, Inventory.life_split.is_not(None)
+            )
+        ).all()
+        assert len(splits) > 20 and len({tuple(sorted(s.items())) for s in splits}) > 3
+    client.post("/login", data={"email": "tom@demo.example.org", "password": DEMO_PASSWORD})
+    tom = db.session.scalar(select(User).where(User.email == "tom@demo.example.org"))
+    quarter = db.session.scalar(
+        select(Inventory).where(Inventory.user_id == tom.id, Inventory.kind == "quarter")
+    )
+    page = client.get(f"/c/{quarter.cohort.slug}/inventories/{quarter.id}/quarter")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Ten tailored applications" in text
+    assert text.count('class="card quarter-month"') == 3

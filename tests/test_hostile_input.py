@@ -24,11 +24,13 @@ from cohort.database import ValueTooLong
 from cohort.extensions import db
 from cohort.feedback.forms import ToggleForm
 from cohort.forms import Form
+from cohort.inventories.areas import MAX_AREAS
 from cohort.inventories.forms import InventoryFormBase
 from cohort.live.forms import CheckInForm, CheckOutForm, ControlForm, LateForm, OrderForm
 from cohort.live.models import CheckOut
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
+from cohort.quarters.forms import PracticeForm, QuarterForm, QuarterFormBase
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
 from cohort.signals.models import PersonalNote, SignalDismissal
@@ -323,6 +325,14 @@ NOT_STORED = {
     (OrderForm, "action"),
     (LateForm, "action"),
     (CheckInForm, "present"),
+    # Labels of the parts of life: kept in the cohort's JSON list, each within LABEL_LENGTH.
+    *(
+        (PracticeForm, f"area_{n}_{language}")
+        for n in range(MAX_AREAS)
+        for language in ("en", "ja", "key")
+    ),
+    (QuarterFormBase, "version"),
+    (QuarterForm, "version"),
 }
 
 

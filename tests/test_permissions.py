@@ -11,7 +11,12 @@ from cohort import create_app
 from cohort.cohorts.models import Cohort, Invitation, Membership, MembershipEvent
 from cohort.extensions import db
 from cohort.feedback.services import add_assignment
-from cohort.inventories.services import InventoryInput, save_inventory, share_inventory
+from cohort.inventories.services import (
+    InventoryInput,
+    save_inventory,
+    save_quarter_answers,
+    share_inventory,
+)
 from cohort.meetings.calendar import start_calendar_feed
 from cohort.permissions import Action, can, visible_cohorts, visible_memberships
 from cohort.year.models import Season
@@ -45,6 +50,10 @@ class World:
             self.users["member"], self.meeting, InventoryInput(answers={"did": "Shipped it"}), 0
         )
         share_inventory(self.users["member"], self.inventory)
+        # Shared as a quarter review too, so its quarter page has something to show.
+        save_quarter_answers(
+            self.users["member"], self.meeting, {"quarter_plan": "Next"}, self.inventory.version
+        )
         db.session.commit()
         # The mentor's feedback on the member's inventory; the organizer is asked for some.
         self.feedback = factories.make_feedback(self.inventory, self.users["mentor"])
@@ -212,6 +221,11 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("inventories.write", "POST"): {**inside(302), "mentor": 403, "member": 409},
     ("inventories.pause", "POST"): {**inside(302), "mentor": 403},
     ("inventories.show", "GET"): inside(200),
+    ("quarters.write", "GET"): {**inside(200), "mentor": 403},
+    ("quarters.write", "POST"): {**inside(302), "mentor": 403, "member": 409},
+    ("quarters.show", "GET"): inside(200),
+    ("quarters.practice", "GET"): organizers_only(200),
+    ("quarters.practice", "POST"): organizers_only(200),  # nothing sent: keep one part
     # The companion: members ask about their own draft (an empty request names no answer).
     ("companion.ask", "POST"): {**inside(400), "mentor": 403},
     ("companion.settings", "GET"): signed_in(200),

@@ -12,7 +12,7 @@ from cohort.cohorts.models import Cohort, Membership, Role
 from cohort.database import utcnow
 from cohort.demo.builder import DEMO_PASSWORD
 from cohort.extensions import db
-from cohort.inventories.models import Inventory, InventoryStatus
+from cohort.inventories.models import Inventory, InventoryKind, InventoryStatus
 from cohort.meetings.models import Meeting
 
 from .conftest import AuthActions
@@ -37,6 +37,13 @@ def main_pages(member: User) -> dict[str, str]:
         .order_by(Meeting.starts_at.desc())
         .limit(1)
     )
+    quarter = db.session.scalar(
+        select(Inventory).where(
+            Inventory.cohort_id == cohort.id,
+            Inventory.user_id != member.id,
+            Inventory.kind == InventoryKind.QUARTER,
+        )
+    )
     base = f"/c/{cohort.slug}"
     return {
         "home": "/",
@@ -49,6 +56,10 @@ def main_pages(member: User) -> dict[str, str]:
         "timeline": f"{base}/members/{inventory.user_id}",
         "own timeline": f"{base}/members/{member.id}",
         "own year": f"{base}/members/{member.id}/year",
+        "timeline, one part of life": f"{base}/members/{inventory.user_id}?area=main_job",
+        "own year, one part of life": f"{base}/members/{member.id}/year?area=learning",
+        "writing a quarter review": f"{base}/sessions/{inventory.meeting_id}/quarter",
+        "a peer's quarter review": f"{base}/inventories/{quarter.id}/quarter",
         "feedback": f"{base}/feedback",
         "notifications": "/notifications",
     }
@@ -70,6 +81,7 @@ def organizer_pages(organizer: User) -> dict[str, str]:
         "organizer overview": f"/c/{cohort.slug}/organize/",
         "session with minutes and check-outs": f"/c/{cohort.slug}/sessions/{last}",
         "live page": f"/c/{cohort.slug}/sessions/{last}/live",
+        "parts of life and quarters": f"/c/{cohort.slug}/organize/practice",
     }
 
 

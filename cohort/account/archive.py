@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from ..auth.models import User
 from ..inventories.models import RATING_AREAS, Inventory
 from ..inventories.sections import resolve_sections
+from ..quarters.schedule import QUARTER_QUESTIONS
 from . import export
 
 DATA_FILE = "cohort-data.json"
@@ -84,9 +85,10 @@ def inventory_markdown(inventory: Inventory) -> str:
         if answer:
             out += ["", f"## {section.title}", "", answer.strip()]
     shown = {section.key for section in resolve_sections(inventory.template.sections)}
+    titles = {key: str(title) for key, title, _help in QUARTER_QUESTIONS}  # a quarter review's
     for key, answer in (inventory.answers or {}).items():
         if key not in shown and answer:
-            out += ["", f"## {key}", "", str(answer).strip()]
+            out += ["", f"## {titles.get(key, key)}", "", str(answer).strip()]
     return "\n".join(out) + "\n"
 
 

@@ -4,6 +4,7 @@ import enum
 from datetime import datetime, time
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Enum,
@@ -95,6 +96,11 @@ class Cohort(db.Model):
     feedback_reviewers: Mapped[int] = mapped_column(SmallInteger, default=2)
     keep_start_stop: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # The parts of life goals and tasks are tagged with: [{"key", "en", "ja"}, …];
+    # None keeps the built-in list, shown in each reader's language.
+    life_areas: Mapped[list | None] = mapped_column(JSON)
+    # The cohort-local months whose session asks for a quarter review (None: 3, 6, 9, 12).
+    quarter_months: Mapped[list | None] = mapped_column(JSON)
     is_archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

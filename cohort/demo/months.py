@@ -27,6 +27,7 @@ from ..meetings.models import Meeting, Rsvp
 from ..meetings.services import mark_attendance, set_rsvp, sync_meetings_from_rhythm
 from ..timeline.milestones import milestones_for
 from ..timeline.services import cheer
+from . import parts
 from .content import CARRIED_TEXT, PAST_MONTHS, TEXT_SECTIONS, Person
 
 if TYPE_CHECKING:
@@ -121,6 +122,9 @@ class MonthPlayer:
         with self.replay.at(second):
             data = self.second_sitting(person, month, inventory)
             inventory = save_inventory(user, self.meeting, data, inventory.version)
+            inventory = parts.write_quarter(
+                user, self.meeting, inventory, self.replay.story.locale, person.key, self.number
+            )
             share_inventory(user, inventory)
         self.inventories[person.key] = inventory
         self.cheer_on(person, inventory, second)
@@ -136,12 +140,18 @@ class MonthPlayer:
             else:
                 outcomes[task.id] = TaskOutcome.CARRIED
         existing = self._goal_ids(user.id)
+        locale = self.replay.story.locale
         new_goals = [
-            NewGoal(goal["title"], goal.get("why", ""), self._target(goal))
+            NewGoal(
+                goal["title"],
+                goal.get("why", ""),
+                self._target(goal),
+                parts.goal_area(locale, person.key, goal["key"]),
+            )
             for goal in person.data.get("goals", [])
             if goal.get("starts_in", 1) <= self.number and goal["title"] not in existing
         ]
-        return InventoryInput(
+        data = InventoryInput(
             answers=self._answers(person, month, FIRST_SITTING),
             energy=month["energy"],
             ratings=dict(month["ratings"]),
@@ -149,6 +159,8 @@ class MonthPlayer:
             new_goals=new_goals,
             self_traits=list(person.data.get("self_traits", [])),
         )
+        parts.add_split(data, locale, person.key, self.number)
+        return data
 
     def second_sitting(self, person: Person, month: dict, inventory: Inventory) -> InventoryInput:
         user = self.replay.users[person.key]

@@ -16,6 +16,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from ..feedback.forms import self_traits_field
 from ..forms import Form, db_int, optional_db_int
+from .areas import SPLIT_MAX, LifeArea
 from .goals import NewGoal
 from .models import RATING_AREAS, Goal, GoalStatus, Task, TaskOutcome
 from .sections import AREA_LABELS, Kind, Section
@@ -77,23 +78,75 @@ class InventoryFormBase(Form):
                 self[f"goal_{goal_id}_note"].data or "",
                 self[f"goal_{goal_id}_status"].data,
             )
+            if f"goal_{goal_id}_area" in self:
+                data.goal_areas[goal_id] = self[f"goal_{goal_id}_area"].data or None
         if "new_goal_title" in self and (self.new_goal_title.data or "").strip():
             data.new_goals.append(
                 NewGoal(
                     self.new_goal_title.data,
                     self.new_goal_why.data or "",
                     self.new_goal_target.data,
+                    self.new_goal_area.data or None if "new_goal_area" in self else None,
                 )
             )
         if "new_tasks" in self:
             data.new_tasks = [line for line in (self.new_tasks.data or "").splitlines() if line]
             data.new_tasks_goal_id = self.new_tasks_goal.data
+            if "new_tasks_area" in self:
+                data.new_tasks_area = self.new_tasks_area.data or None
+        split_keys = getattr(self, "split_keys", ())
+        if split_keys:
+            data.life_split = {
+                key: self[f"split_{key}"].data
+                for key in split_keys
+                if self[f"split_{key}"].data is not None
+            }
         return data
 
 
-def build_inventory_form(sections: list[Section], tasks: list[Task], goals: list[Goal]):
-    """A form class with the fields of the visible sections."""
+def area_field(label, areas: list[LifeArea]) -> SelectField:
+    """A part of life to tag a goal or tasks with; the cohort's list, or none."""
+    return SelectField(
+        label,
+        choices=[
+            SelectChoice("", _l("No part of life")),
+            *(SelectChoice(area.key, area.label) for area in areas),
+        ],
+        validators=[Optional()],
+    )
+
+
+def _area_fields(sections: list[Section], goals: list[Goal], areas: list[LifeArea]) -> dict:
+    """The tags on goals and new tasks, and the month's split of time and energy."""
+    if not areas:
+        return {}
+    kinds = {section.kind for section in sections if not section.hidden}
     fields: dict = {}
+    if Kind.GOALS in kinds:
+        for goal in goals:
+            fields[f"goal_{goal.id}_area"] = area_field(_l("Part of life"), areas)
+        fields["new_goal_area"] = area_field(_l("Part of life"), areas)
+    if Kind.TASKS in kinds:
+        fields["new_tasks_area"] = area_field(_l("Part of life of these tasks"), areas)
+    if Kind.ENERGY in kinds:
+        for area in areas:
+            fields[f"split_{area.key}"] = SelectField(
+                area.label,
+                choices=[SelectChoice("", "—")]
+                + [SelectChoice(n, str(n)) for n in range(SPLIT_MAX + 1)],
+                coerce=optional_db_int,
+                validators=[Optional(), NumberRange(0, SPLIT_MAX)],
+                validate_choice=False,
+            )
+    return fields
+
+
+def build_inventory_form(
+    sections: list[Section], tasks: list[Task], goals: list[Goal], areas: list[LifeArea] = ()
+):
+    """A form class with the fields of the visible sections (and, given the cohort's parts of
+    life, their tags and the month's split)."""
+    fields: dict = _area_fields(sections, goals, list(areas))
     for section in sections:
         if section.hidden:
             continue
@@ -153,4 +206,15 @@ def build_inventory_form(sections: list[Section], tasks: list[Task], goals: list
             fields["new_goal_target"] = DateField(_l("Target date"), validators=[Optional()])
     form_class = type("InventoryForm", (InventoryFormBase,), fields)
     form_class.goal_ids = tuple(goal.id for goal in goals)
+    form_class.split_keys = tuple(area.key for area in areas if f"split_{area.key}" in fields)
     return form_class
+
+
+def fill_area_fields(form, context: dict) -> None:
+    """The goals' tags and the month's split as saved (a new month's split starts empty)."""
+    for goal in context["goals"]:
+        if f"goal_{goal.id}_area" in form:
+            form[f"goal_{goal.id}_area"].data = goal.area or ""
+    split = (context["inventory"].life_split if context["inventory"] else None) or {}
+    for key in getattr(form, "split_keys", ()):
+        form[f"split_{key}"].data = split.get(key)

@@ -7,9 +7,11 @@ from typing import NamedTuple
 from sqlalchemy import or_, select
 
 from ..auth.models import User
+from ..cohorts.models import Cohort
 from ..database import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
+from .areas import clean_area
 from .models import (
     Goal,
     GoalProgress,
@@ -191,9 +193,20 @@ class NewGoal(NamedTuple):
     title: str
     why: str = ""
     target_on: date | None = None
+    area: str | None = None  # a key of the cohort's parts of life
 
 
-def create_goals(user: User, inventory: Inventory, goals: list[NewGoal | tuple]) -> None:
+def apply_goal_areas(user: User, cohort: Cohort, areas: dict[int, str | None]) -> None:
+    """Tag the member's own goals with one of the cohort's parts of life (or none)."""
+    if not areas:
+        return
+    for goal in db.session.scalars(select(Goal).where(Goal.user_id == user.id, Goal.id.in_(areas))):
+        goal.area = clean_area(cohort, areas[goal.id])
+
+
+def create_goals(
+    user: User, inventory: Inventory, goals: list[NewGoal | tuple], cohort: Cohort | None = None
+) -> None:
     """New goals start at 0 % in this inventory."""
     for item in goals:
         new = NewGoal(*item)
@@ -202,6 +215,7 @@ def create_goals(user: User, inventory: Inventory, goals: list[NewGoal | tuple])
             title=new.title.strip()[:200],
             why=new.why.strip(),
             target_on=new.target_on,
+            area=clean_area(cohort, new.area) if cohort is not None else None,
         )
         db.session.add(goal)
         db.session.flush()
@@ -209,12 +223,18 @@ def create_goals(user: User, inventory: Inventory, goals: list[NewGoal | tuple])
 
 
 def create_tasks(
-    user: User, inventory: Inventory, titles: list[str], goal_id: int | None = None
+    user: User,
+    inventory: Inventory,
+    titles: list[str],
+    goal_id: int | None = None,
+    area: str | None = None,
 ) -> None:
     """Open tasks for next month, planned in this inventory, serving one of the member's own
-    goals or standing alone."""
-    if goal_id is not None and db.session.get(Goal, goal_id) not in active_goals(user):
-        goal_id = None
+    goals or standing alone; untagged tasks take their goal's part of life."""
+    goal = db.session.get(Goal, goal_id) if goal_id is not None else None
+    if goal_id is not None and (goal is None or goal not in active_goals(user)):
+        goal = goal_id = None
+    area = area or (goal.area if goal is not None else None)
     for title in titles:
         if title.strip():
             db.session.add(
@@ -223,5 +243,6 @@ def create_tasks(
                     inventory_id=inventory.id,
                     goal_id=goal_id,
                     title=title.strip()[:200],
+                    area=area,
                 )
             )

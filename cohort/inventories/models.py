@@ -33,6 +33,14 @@ class InventoryStatus(enum.StrEnum):
     PAUSED = "paused"  # "life happened": no inventory this month, no reminders
 
 
+class InventoryKind(enum.StrEnum):
+    MONTH = "month"  # the monthly inventory
+    # A quarter review: the quarter's questions, with or without this month's sections. It is
+    # still the member's one inventory for the session, so it is shared, read, cheered and
+    # answered with feedback like any other.
+    QUARTER = "quarter"
+
+
 class GoalStatus(enum.StrEnum):
     ACTIVE = "active"
     ACHIEVED = "achieved"
@@ -94,6 +102,11 @@ class Inventory(db.Model):
     )
     # Raised on every save; a form carrying an older number is a conflict, never an overwrite.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[InventoryKind] = mapped_column(
+        string_enum(InventoryKind, "inventory_kind"),
+        default=InventoryKind.MONTH,
+        server_default=InventoryKind.MONTH.value,
+    )
     answers: Mapped[dict] = mapped_column(JSON, default=dict)  # {"section key": "Markdown"}
     answers_html: Mapped[dict] = mapped_column(JSON, default=dict)  # rendered when saved
     # Traits the member sees in themselves (keys of feedback.traits.TRAITS), picked in the
@@ -105,6 +118,9 @@ class Inventory(db.Model):
     rating_network: Mapped[int | None] = _rating_column()
     rating_money: Mapped[int | None] = _rating_column()
     rating_time: Mapped[int | None] = _rating_column()
+    # How the month's time and energy split across the cohort's parts of life:
+    # {"area key": 0–5}; None when the member did not rate it.
+    life_split: Mapped[dict | None] = mapped_column(JSON)
     shared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_late: Mapped[bool] = mapped_column(Boolean, default=False)
     edited_after_meeting: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -137,6 +153,10 @@ class Inventory(db.Model):
     @property
     def is_shared(self) -> bool:
         return self.status == InventoryStatus.SHARED
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.kind == InventoryKind.QUARTER
 
     def ratings(self) -> dict[str, int | None]:
         return {area: getattr(self, f"rating_{area}") for area in RATING_AREAS}
@@ -171,6 +191,7 @@ class Goal(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     why: Mapped[str] = mapped_column(Text, default="")
     target_on: Mapped[date | None] = mapped_column(Date)
+    area: Mapped[str | None] = mapped_column(String(40))  # a key of the cohort's parts of life
     status: Mapped[GoalStatus] = mapped_column(
         string_enum(GoalStatus, "goal_status"), default=GoalStatus.ACTIVE
     )
@@ -190,6 +211,7 @@ class Task(db.Model):
         ForeignKey("inventories.id", ondelete="SET NULL"), index=True
     )
     title: Mapped[str] = mapped_column(String(200))
+    area: Mapped[str | None] = mapped_column(String(40))  # a key of the cohort's parts of life
     status: Mapped[TaskStatus] = mapped_column(
         string_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
     )

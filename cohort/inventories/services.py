@@ -19,8 +19,10 @@ from ..feedback.traits import clean_self_traits
 from ..markdown import render_markdown
 from ..meetings.models import Meeting
 from ..permissions import Action, require
+from .areas import clean_area, clean_split
 from .goals import (
     NewGoal,
+    apply_goal_areas,
     apply_goal_progress,
     apply_task_outcomes,
     create_goals,
@@ -29,6 +31,7 @@ from .goals import (
 from .models import (
     RATING_AREAS,
     Inventory,
+    InventoryKind,
     InventoryRevision,
     InventoryStatus,
     InventoryTemplate,
@@ -61,6 +64,9 @@ class InventoryInput:
     new_tasks: list[str] = field(default_factory=list)
     new_tasks_goal_id: int | None = None  # the goal the new tasks serve, if any
     self_traits: list[str] | None = None  # None: the form had no trait picker, keep them
+    goal_areas: dict[int, str | None] = field(default_factory=dict)  # goal id → part of life
+    new_tasks_area: str | None = None
+    life_split: dict[str, int] | None = None  # None: the form had no split, keep it
 
 
 def current_template(cohort: Cohort) -> InventoryTemplate:
@@ -131,8 +137,17 @@ def _get_or_create(user: User, meeting: Meeting) -> Inventory:
     return inventory
 
 
+QUARTER_PREFIX = "quarter_"
+
+
+def quarter_answers(inventory: Inventory) -> dict[str, str]:
+    """The quarter review's answers kept in an inventory (the monthly form leaves them be)."""
+    return {k: v for k, v in (inventory.answers or {}).items() if k.startswith(QUARTER_PREFIX)}
+
+
 def _same_content(inventory: Inventory, data: InventoryInput) -> bool:
     answers = {key: text for key, text in data.answers.items() if text}
+    answers.update(quarter_answers(inventory))
     return (
         answers == {key: text for key, text in inventory.answers.items() if text}
         and data.energy == inventory.energy
@@ -180,19 +195,66 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
             return inventory
         raise VersionConflict(inventory)
     now = utcnow()
-    inventory.answers = {key: text.strip() for key, text in data.answers.items() if text.strip()}
+    inventory.answers = {
+        **quarter_answers(inventory),  # written on the quarter review's own page
+        **{key: text.strip() for key, text in data.answers.items() if text.strip()},
+    }
     inventory.answers_html = {key: render_markdown(text) for key, text in inventory.answers.items()}
     inventory.energy = data.energy
     for area in RATING_AREAS:
         setattr(inventory, f"rating_{area}", data.ratings.get(area))
     if data.self_traits is not None:
         inventory.self_traits = clean_self_traits(data.self_traits)
+    if data.life_split is not None:
+        inventory.life_split = clean_split(meeting.cohort, data.life_split)
     apply_task_outcomes(user, inventory, data.task_outcomes)
     apply_goal_progress(user, inventory, data.goal_progress)
-    create_goals(user, inventory, data.new_goals)
-    create_tasks(user, inventory, data.new_tasks, data.new_tasks_goal_id)
+    apply_goal_areas(user, meeting.cohort, data.goal_areas)
+    create_goals(user, inventory, data.new_goals, meeting.cohort)
+    create_tasks(
+        user,
+        inventory,
+        data.new_tasks,
+        data.new_tasks_goal_id,
+        clean_area(meeting.cohort, data.new_tasks_area),
+    )
     if inventory.status == InventoryStatus.PAUSED:
         inventory.status = InventoryStatus.DRAFT
+    inventory.updated_at = now
+    if inventory.is_shared:
+        inventory.edited_after_meeting = inventory.edited_after_meeting or now > meeting.ends_at
+        _record_revision(inventory, after_meeting=now > meeting.ends_at)
+    db.session.flush()
+    return inventory
+
+
+def save_quarter_answers(
+    user: User, meeting: Meeting, answers: dict[str, str], version: int
+) -> Inventory:
+    """Save the quarter's questions into the member's inventory for this session, which makes
+    it a quarter review (beside this month's sections, if any); emptied, it is a month's
+    inventory again. Versions guard it exactly as they guard the monthly form."""
+    _require_writable(user, meeting)
+    inventory = _get_or_create(user, meeting)
+    written = {
+        key: text.strip()
+        for key, text in answers.items()
+        if key.startswith(QUARTER_PREFIX) and text and text.strip()
+    }
+    if inventory.version != version or not _claim_version(inventory, version):
+        if written == quarter_answers(inventory):
+            return inventory
+        raise VersionConflict(inventory)
+    month = {k: v for k, v in inventory.answers.items() if not k.startswith(QUARTER_PREFIX)}
+    inventory.answers = {**month, **written}
+    inventory.answers_html = {
+        **{k: v for k, v in inventory.answers_html.items() if not k.startswith(QUARTER_PREFIX)},
+        **{key: render_markdown(text) for key, text in written.items()},
+    }
+    inventory.kind = InventoryKind.QUARTER if written else InventoryKind.MONTH
+    if inventory.status == InventoryStatus.PAUSED:
+        inventory.status = InventoryStatus.DRAFT
+    now = utcnow()
     inventory.updated_at = now
     if inventory.is_shared:
         inventory.edited_after_meeting = inventory.edited_after_meeting or now > meeting.ends_at

@@ -25,12 +25,14 @@ from ..permissions import (
     remember_memberships,
     require,
 )
+from ..quarters.schedule import QUARTER_QUESTIONS
 from ..security import keeps_text_on_csrf_failure
 from ..timeline.milestones import ordinal_column
 from . import goals as goal_services
 from . import services
+from .areas import area_labels, life_areas, split_parts
 from .diff import changes_between
-from .forms import build_inventory_form
+from .forms import build_inventory_form, fill_area_fields
 from .models import Inventory, InventoryStatus
 from .organizing import prompts_for, template_sections
 from .sections import AREA_LABELS, resolve_sections
@@ -69,11 +71,13 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
         "area_labels": AREA_LABELS,
         "companion": companion_services.availability(current_user, cohort),
         "companion_replies": {},
+        "areas": life_areas(cohort),
     }
 
 
 def _fill_form(form, context: dict) -> None:
     inventory = context["inventory"]
+    fill_area_fields(form, context)
     if inventory is None:
         for key, text in services.prefilled_answers(current_user, context["meeting"]).items():
             if f"answer_{key}" in form:
@@ -116,7 +120,9 @@ def write(slug: str, meeting_id: int):
     require(current_user, Action.POST_INVENTORY, meeting)
     inventory = services.find_inventory(current_user, meeting)
     context = _writing_context(meeting, inventory)
-    form = build_inventory_form(context["sections"], context["tasks"], context["goals"])()
+    form = build_inventory_form(
+        context["sections"], context["tasks"], context["goals"], context["areas"]
+    )()
     if request.method == "GET":
         _fill_form(form, context)
     elif companion_views.is_companion_post(request.form):
@@ -223,6 +229,7 @@ def show(slug: str, inventory_id: int):
     sections = [s for s in resolve_sections(inventory.template.sections) if not s.hidden]
     section_titles = {s.key: s.title for s in sections}
     section_titles.update({f"state_{area}": str(label) for area, label in AREA_LABELS.items()})
+    section_titles.update({key: str(title) for key, title, _help in QUARTER_QUESTIONS})
     return render_template(
         "inventories/show.html",
         cohort=cohort,
@@ -246,5 +253,7 @@ def show(slug: str, inventory_id: int):
         now=utcnow(),
         statuses=InventoryStatus,
         ordinal=ordinal if inventory.is_shared else None,
+        life_split=split_parts(cohort, inventory.life_split),
+        part_labels=area_labels(cohort),
         **inventory_feedback_context(current_user, inventory),
     )

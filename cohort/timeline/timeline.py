@@ -24,6 +24,7 @@ from ..inventories.models import (
     GoalProgress,
     Inventory,
     InventoryStatus,
+    Task,
     TaskOutcome,
     TaskReview,
 )
@@ -121,10 +122,10 @@ def _state(inventory: Inventory | None) -> str:
     )
 
 
-@cache  # built once: constructing the expressions costs more than running them
-def _detail_columns() -> tuple:
-    """Per inventory: feedback received and tasks done / carried / dropped, as correlated
-    counts read with the inventory itself."""
+@cache  # built once per part of life: constructing the expressions costs more than running them
+def _detail_columns(area: str | None = None) -> tuple:
+    """Per inventory: feedback received and tasks done / carried / dropped (only the tasks of
+    one part of life, given ``area``), as correlated counts read with the inventory itself."""
     from ..feedback.models import Feedback
 
     def count(model, *conditions):
@@ -136,15 +137,22 @@ def _detail_columns() -> tuple:
             .scalar_subquery()
         )
 
-    return (count(Feedback), *(count(TaskReview, TaskReview.outcome == o) for o in TaskOutcome))
+    tagged = [TaskReview.task_id.in_(select(Task.id).where(Task.area == area))] if area else []
+    return (
+        count(Feedback),
+        *(count(TaskReview, TaskReview.outcome == o, *tagged) for o in TaskOutcome),
+    )
 
 
-def visible_months(viewer: User, cohort: Cohort, member_id: int, now: datetime) -> list[Month]:
+def visible_months(
+    viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
+) -> list[Month]:
     """From the first visible inventory to now (or a later draft), one Month per session;
     sessions without a visible inventory are gaps, cancelled ones are left out (2 queries).
-    Each written month comes with its feedback and task counts."""
+    Each written month comes with its feedback and task counts (of one part of life, given
+    ``area``)."""
     rows = db.session.execute(
-        timeline_inventories(viewer, cohort, member_id).add_columns(*_detail_columns())
+        timeline_inventories(viewer, cohort, member_id).add_columns(*_detail_columns(area))
     ).all()
     if not rows:
         return []
@@ -228,11 +236,17 @@ def _charts(timeline: Timeline) -> None:
 
 
 def member_timeline(
-    viewer: User, cohort: Cohort, member_id: int, now: datetime, show_all: bool = False
+    viewer: User,
+    cohort: Cohort,
+    member_id: int,
+    now: datetime,
+    show_all: bool = False,
+    area: str | None = None,
 ) -> Timeline:
     """The member's timeline in this cohort as the viewer may see it (at most 7 queries),
-    charted over the last year, or over every month with ``show_all``."""
-    months = visible_months(viewer, cohort, member_id, now)
+    charted over the last year, or over every month with ``show_all``; its goals and tasks
+    those of one part of life, given ``area``."""
+    months = visible_months(viewer, cohort, member_id, now, area)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months)
@@ -249,7 +263,20 @@ def member_timeline(
     first_shared = next((m.inventory for m in months if m.state == "shared"), None)
     timeline.can_cheer = first_shared is not None and can_cheer(viewer, first_shared)
     _charts(timeline)
+    only_area(timeline, area)
     return timeline
+
+
+def only_area(timeline: Timeline, area: str | None) -> None:
+    """Keep the goals of one part of life and their progress; the goal charts follow. (The
+    months' task counts are that part's already when ``visible_months`` was given it.)"""
+    if not area:
+        return
+    timeline.goals = [goal for goal in timeline.goals if goal.area == area]
+    for month in timeline.months:
+        month.progress = [row for row in month.progress if row.goal.area == area]
+    timeline.goal_panels = []
+    _charts(timeline)
 
 
 def timeline_of(viewer: User, member_id: int, months: list[Month]) -> Timeline:

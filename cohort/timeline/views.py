@@ -12,6 +12,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..inputs import page_number
+from ..inventories.areas import clean_area, life_areas
 from ..inventories.models import Inventory
 from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort_or_404
 from ..ratelimits import per_member
@@ -31,7 +32,8 @@ def member_page_context(cohort: Cohort, membership: Membership) -> dict:
     """What the member page (cohorts.member) shows of the timeline, and the follow button:
     the last year's months as cards, every month with ``?months=all``."""
     show_all = request.args.get("months") == "all"
-    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all)
+    area = clean_area(cohort, request.args.get("area"))
+    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all, area)
     cards = timeline.cards(show_all)
     return {
         "timeline": timeline,
@@ -39,7 +41,23 @@ def member_page_context(cohort: Cohort, membership: Membership) -> dict:
         "carded": {month.meeting.id for month in cards},
         "earlier_months": len(timeline.months) - len(cards),
         "following": services.followed_ids(current_user),
+        "areas": life_areas(cohort),
+        "area": area,
     }
+
+
+@bp.app_template_global()
+def with_area(key: str | None) -> str:
+    """This page's address showing one part of life (or all of them with None)."""
+    view_args = request.view_args or {}
+    args = {
+        name: value
+        for name, value in request.args.items()
+        if name != "area" and name not in view_args
+    }
+    if key:
+        args["area"] = key
+    return url_for(request.endpoint, **view_args, **args)
 
 
 def members_page_context() -> dict:

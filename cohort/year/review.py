@@ -23,7 +23,14 @@ from ..feedback.reading import Quadrants, quadrants
 from ..inventories.models import RATING_AREAS, Goal, GoalStatus
 from ..inventories.sections import AREA_LABELS
 from ..permissions import visible_feedback
-from ..timeline.timeline import MONTH_FORMATS, Month, Timeline, timeline_of, visible_months
+from ..timeline.timeline import (
+    MONTH_FORMATS,
+    Month,
+    Timeline,
+    only_area,
+    timeline_of,
+    visible_months,
+)
 from . import threads
 from .models import Season
 
@@ -246,11 +253,18 @@ def _feedback(viewer: User, review: YearReview) -> None:
 
 
 def year_review(
-    viewer: User, cohort: Cohort, member: User, chosen: YearRange, now: datetime
+    viewer: User,
+    cohort: Cohort,
+    member: User,
+    chosen: YearRange,
+    now: datetime,
+    area: str | None = None,
 ) -> YearReview:
-    """The member's year as the viewer may see it (at most 5 queries)."""
-    months = in_range(visible_months(viewer, cohort, member.id, now), chosen)
+    """The member's year as the viewer may see it (at most 5 queries), its goals and tasks
+    those of one part of life when ``area`` is given."""
+    months = in_range(visible_months(viewer, cohort, member.id, now, area), chosen)
     timeline = timeline_of(viewer, member.id, months)
+    only_area(timeline, area)
     review = YearReview(member, cohort, chosen, timeline, is_own=viewer.id == member.id)
     written = review.written
     review.will_start = _will(written[0] if written else None)

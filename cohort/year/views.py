@@ -14,6 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..feedback.traits import TRAITS
 from ..forms import show_domain_error
+from ..inventories.areas import clean_area, life_areas
 from ..permissions import (
     can_close_season,
     can_share_year,
@@ -62,7 +63,8 @@ def show(slug: str, user_id: int):
     form.season.choices = [("", "—")] + [(str(s.id), s.name) for s in seasons]
     if error is not None:
         show_domain_error(form, error)
-    review = year_review(current_user, cohort, member, chosen, utcnow())
+    area = clean_area(cohort, request.args.get("area"))
+    review = year_review(current_user, cohort, member, chosen, utcnow(), area)
     is_own = member.id == current_user.id
     return render_template(
         "year/show.html",
@@ -74,6 +76,8 @@ def show(slug: str, user_id: int):
         is_shared=year_is_shared(cohort, member.id) if is_own else True,
         may_share=is_own and can_share_year(current_user, cohort),
         trait_labels=TRAITS,
+        areas=life_areas(cohort),
+        area=area,
     ), 400 if error else 200
 
 
