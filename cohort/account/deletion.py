@@ -75,6 +75,8 @@ for _column, _fate in {
     "companion_preferences.user_id": Fate.DELETE,
     "year_shares.user_id": Fate.DELETE,
     "seasons.closed_by_id": Fate.SET_NULL,
+    # The pair's agreement names who changed it last; the pair's rows go with the membership.
+    "pairings.agreement_by_id": Fate.SET_NULL,
 }.items():
     classify(_column, _fate)
 
