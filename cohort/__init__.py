@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from .inventories.views import bp as inventories_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
+    from .mentoring.views import bp as mentoring_bp
     from .notifications.views import bp as notifications_bp
     from .organizer.views import bp as organizer_bp
     from .settings.views import bp as settings_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         timeline_bp,
         signals_bp,
+        mentoring_bp,
         year_bp,
         health_bp,
     ):

@@ -136,9 +136,7 @@ class Pairing(db.Model):
     contact_way: Mapped[str] = mapped_column(String(120), default="")
     review_months: Mapped[int] = mapped_column(SmallInteger, default=3)
     next_meeting_on: Mapped[date | None] = mapped_column(Date)
-    agreement_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    agreement_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     agreement_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Ending: each side's closing note.
     mentor_closing: Mapped[str] = mapped_column(Text, default="")

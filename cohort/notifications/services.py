@@ -29,6 +29,11 @@ MESSAGES = {
     "session_changed": _l("%(meeting)s has a new time or place."),
     "session_cancelled": _l("%(meeting)s was cancelled."),
     "personal_note": _l("A note from %(organizer)s: %(note)s"),
+    "mentoring_proposed": _l("%(name)s asked for a mentor and the organizers suggest you."),
+    "mentoring_started": _l("%(name)s is now your mentor."),
+    "mentoring_one_to_one": _l("Your one-to-one with %(name)s is coming up."),
+    "mentoring_steps_due": _l("%(count)d next steps with %(name)s are due."),
+    "mentoring_review_due": _l("Time to review your mentoring with %(name)s."),
 }
 
 
@@ -87,6 +92,11 @@ NAMED_PERSON = {
     "feedback_assigned": "recipient",
     "feedback_missing": "recipient",
     "cheered": "name",
+    "mentoring_proposed": "name",
+    "mentoring_started": "name",
+    "mentoring_one_to_one": "name",
+    "mentoring_steps_due": "name",
+    "mentoring_review_due": "name",
 }
 FORMER_MEMBER = "former_member"
 
