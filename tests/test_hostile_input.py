@@ -27,6 +27,9 @@ from cohort.forms import Form
 from cohort.inventories.forms import InventoryFormBase
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
+from cohort.mentoring.forms import AgreementForm, OneToOneForm, PhaseForm
+from cohort.mentoring.forms import ProfileForm as MentorProfileForm
+from cohort.mentoring.models import MentorProfile, NextStep, Pairing, PlanPhase
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
 from cohort.signals.models import PersonalNote, SignalDismissal
@@ -308,6 +311,14 @@ STORED = {
     (SignalActionForm, "kind"): SignalDismissal.kind,
     (NoteForm, "kind"): PersonalNote.kind,
     (SeasonForm, "name"): Season.name,
+    (MentorProfileForm, "fields"): MentorProfile.fields,
+    (MentorProfileForm, "roles_held"): MentorProfile.roles_held,
+    (MentorProfileForm, "will_do"): MentorProfile.will_do,
+    (MentorProfileForm, "will_not_do"): MentorProfile.will_not_do,
+    (AgreementForm, "meeting_frequency"): Pairing.meeting_frequency,
+    (AgreementForm, "contact_way"): Pairing.contact_way,
+    (PhaseForm, "name"): PlanPhase.name,
+    **{(OneToOneForm, f"step_{n}"): NextStep.text for n in (1, 2, 3)},
 }
 NOT_STORED = {
     (LoginForm, "email"),

@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -122,7 +123,10 @@ class AgreementForm(Form):
     next_meeting_on = DateField(_l("Next one-to-one"), validators=[Optional()])
 
 
-SIDE_CHOICES = [(Side.MENTEE.value, _l("Mentee")), (Side.MENTOR.value, _l("Mentor"))]
+SIDE_CHOICES = [
+    SelectChoice(Side.MENTEE.value, _l("Mentee")),
+    SelectChoice(Side.MENTOR.value, _l("Mentor")),
+]
 
 
 class CommentForm(Form):
@@ -159,16 +163,16 @@ class PhaseForm(Form):
 class ReviewForm(Form):
     helping = RadioField(
         _l("Is the mentoring helping? (1 = not at all, 5 = very much)"),
-        choices=[(str(n), str(n)) for n in range(1, 6)],
+        choices=[SelectChoice(str(n), str(n)) for n in range(1, 6)],
         validators=[InputRequired(_l("Choose from 1 to 5."))],
     )
     change = _text(_l("What should change?"), NOTE_MAX, rows=3)
     decision = RadioField(
         _l("How should it go on?"),
         choices=[
-            (Decision.CONTINUE.value, _l("Continue as we are")),
-            (Decision.CHANGE_FOCUS.value, _l("Change the focus")),
-            (Decision.END.value, _l("End the mentoring")),
+            SelectChoice(Decision.CONTINUE.value, _l("Continue as we are")),
+            SelectChoice(Decision.CHANGE_FOCUS.value, _l("Change the focus")),
+            SelectChoice(Decision.END.value, _l("End the mentoring")),
         ],
         validators=[InputRequired(_l("Choose how it should go on."))],
     )

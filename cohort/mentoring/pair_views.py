@@ -5,6 +5,7 @@ them (404 for everyone else, organizers included)."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..actions import run_and_flash
 from ..errors import DomainError
@@ -50,7 +51,9 @@ def _saved(use_case, form, success: str) -> bool:
 def agreement(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=request.method == "POST")
     form = AgreementForm(obj=pairing)
-    form.goals.choices = [(g.id, g.title) for g in services.own_goals(pairing.mentee.user_id)]
+    form.goals.choices = [
+        SelectChoice(g.id, g.title) for g in services.own_goals(pairing.mentee.user_id)
+    ]
     if request.method == "GET":
         form.goals.data = list(pairing.goal_ids or [])
     if form.validate_on_submit():

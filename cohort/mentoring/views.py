@@ -4,6 +4,7 @@ the mentor's profile, and the pair's private space."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..actions import run_and_flash
 from ..cohorts.models import Role
@@ -151,7 +152,7 @@ def ask(slug: str):
     if membership.role != Role.MEMBER or not can(current_user, Action.PARTICIPATE, cohort):
         abort(403)
     form = RequestForm()
-    form.goals.choices = [(g.id, g.title) for g in services.own_goals(current_user.id)]
+    form.goals.choices = [SelectChoice(g.id, g.title) for g in services.own_goals(current_user.id)]
     if form.validate_on_submit():
         try:
             services.create_request(current_user, cohort, form.wish.data, form.goals.data or [])
@@ -171,7 +172,7 @@ def withdraw(slug: str, request_id: int):
     cohort = _cohort(slug)
     found = _request_in(cohort, request_id)
     if found.membership.user_id != current_user.id and not can(current_user, Action.MANAGE, cohort):
-        abort(404 if not can(current_user, Action.VIEW_LOG, cohort) else 403)
+        abort(403)
     run_and_flash(
         lambda: services.withdraw_request(current_user, found), _("The request is withdrawn.")
     )
