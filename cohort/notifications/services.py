@@ -32,7 +32,7 @@ MESSAGES = {
     "mentoring_proposed": _l("%(name)s asked for a mentor and the organizers suggest you."),
     "mentoring_started": _l("%(name)s is now your mentor."),
     "mentoring_one_to_one": _l("Your one-to-one with %(name)s is coming up."),
-    "mentoring_steps_due": _l("%(count)d next steps with %(name)s are due."),
+    "mentoring_steps_due": _l("Next steps with %(name)s are due: %(count)d."),
     "mentoring_review_due": _l("Time to review your mentoring with %(name)s."),
 }
 
@@ -148,6 +148,7 @@ EMAIL_KINDS = {
     "digest": _l("A digest before each session, when you have not been around"),
     "feedback_owed": _l("Reminders of feedback you were asked to give"),
     "personal_note": _l("Personal notes from your organizers"),
+    "mentoring_digest": _l("A monthly digest of your mentees, when you mentor"),
 }
 
 
