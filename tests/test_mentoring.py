@@ -311,3 +311,35 @@ def test_the_reflection_is_the_mentors_alone(circle, client):
     page = client.get(f"/c/{circle.cohort.slug}/mentoring").get_data(as_text=True)
     assert "Listening beats advice" not in page
     assert client.get(f"/c/{circle.cohort.slug}/mentoring/profile").status_code == 403
+
+
+def test_the_export_holds_ones_own_mentoring_and_only_ones_own_review(circle):
+    from cohort.mentoring.export import mentoring
+
+    pairing = circle.active_pair()
+    space.log_one_to_one(circle.member, pairing, pairing.started_on, "We met", [])
+    space.answer_review(circle.member, pairing, 3, "Mine", Decision.CONTINUE)
+    space.answer_review(circle.data_mentor, pairing, 5, "Theirs", Decision.CONTINUE)
+    services.save_reflection(circle.data_mentor, circle.cohort, "I learned to listen")
+    db.session.commit()
+    mine = mentoring(circle.member)
+    (record,) = mine["pairings"]
+    assert record["as"] == "mentee" and record["with"] == "Dana"
+    assert record["one_to_ones"][0]["notes"] == "We met"
+    assert [r["what_should_change"] for r in record["my_reviews"]] == ["Mine"]
+    assert mine["mentor_profiles"] == [] and mine["requests"][0]["wish"].startswith("I want")
+    theirs = mentoring(circle.data_mentor)
+    assert theirs["mentor_profiles"][0]["reflection"] == "I learned to listen"
+    assert "I learned to listen" not in str(mine)
+
+
+def test_deleting_an_account_takes_its_pairings_along(circle):
+    from cohort.account.deletion import delete_account
+
+    pairing = circle.active_pair()
+    services.update_agreement(circle.member, pairing, services.AgreementInput(goals_text="x"))
+    db.session.commit()
+    pairing_id = pairing.id
+    delete_account(circle.data_mentor, factories.PASSWORD)
+    db.session.commit()
+    assert db.session.get(Pairing, pairing_id) is None

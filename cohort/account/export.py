@@ -26,6 +26,7 @@ from ..inventories.models import (
     TaskReview,
 )
 from ..meetings.models import Attendance, Meeting
+from ..mentoring.export import mentoring
 from ..notifications.models import EmailPreference
 from ..timeline.models import Cheer, Follow
 
@@ -291,4 +292,5 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("follows", follows(user)),
         ("rsvps", rsvps(user)),
         ("notification_preferences", notification_preferences(user)),
+        ("mentoring", mentoring(user)),
     ]
