@@ -6,7 +6,7 @@ person can understand is a ``DomainError``."""
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -44,7 +44,7 @@ TAKING = (PairingStatus.PROPOSED, PairingStatus.ACTIVE)  # pairings that use a m
 
 
 def cohort_today(cohort: Cohort) -> date:
-    return datetime.now(ZoneInfo(cohort.timezone)).date()
+    return utcnow().astimezone(ZoneInfo(cohort.timezone)).date()
 
 
 def _limited(text: str, limit: int, field: str, empty: str | None = None) -> str:
