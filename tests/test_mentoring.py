@@ -343,3 +343,14 @@ def test_deleting_an_account_takes_its_pairings_along(circle):
     delete_account(circle.data_mentor, factories.PASSWORD)
     db.session.commit()
     assert db.session.get(Pairing, pairing_id) is None
+
+
+def test_a_later_review_opens_two_weeks_before_its_date(circle):
+    pairing = circle.active_pair()
+    space.answer_review(circle.member, pairing, 4, "", Decision.CONTINUE)
+    space.answer_review(circle.data_mentor, pairing, 4, "", Decision.CONTINUE)
+    db.session.commit()
+    with pytest.raises(DomainError):  # round 2 is three months away
+        space.answer_review(circle.member, pairing, 4, "", Decision.CONTINUE)
+    pairing.started_on -= timedelta(days=170)  # round 2 is now days away
+    assert space.answer_review(circle.member, pairing, 4, "", Decision.CONTINUE).round == 2

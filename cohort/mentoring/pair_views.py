@@ -204,6 +204,7 @@ def review(slug: str, pairing_id: int):
         form,
         state=page.review,
         can_work=services.can_work(current_user, pairing),
+        today=services.cohort_today(pairing.mentor.cohort),
     )
 
 

@@ -219,7 +219,11 @@ def match_score(profile: MentorProfile, wish_text: str) -> tuple[int, list[str]]
     wish = wish_text.casefold()
     shared = [term for term in _terms(profile.fields) if term in wish]
     words = set(_WORDS.findall(f"{profile.roles_held} {profile.will_do}".casefold()))
-    common = sorted(word for word in words if word in set(_WORDS.findall(wish)))
+    common = sorted(
+        word
+        for word in words
+        if word in set(_WORDS.findall(wish)) and not any(word in term for term in shared)
+    )
     return 3 * len(shared) + len(common), shared + common
 
 

@@ -3,7 +3,7 @@ one-to-ones with next steps carried forward until done, the plan's phases, the m
 shared inventories, and the reviews of the relationship. Only the two read or write it."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import date_filter
 from ..inventories.models import Goal, GoalStatus, Inventory, InventoryStatus
 from ..permissions import require_pairing
 from ..year.review import add_months
@@ -25,20 +26,30 @@ from .models import (
     RelationshipReview,
     Side,
 )
-from .services import NOTE_MAX, _limited
+from .services import NOTE_MAX, _limited, cohort_today
 
 RECENT_INVENTORIES = 6
 STEPS_PER_MEETING = 3
+REVIEW_OPENS_DAYS = 14
 
 
 @dataclass
 class ReviewState:
     round: int
     due_on: date | None
-    mine: RelationshipReview | None
-    theirs: RelationshipReview | None  # shown only once both answered
+    mine: RelationshipReview | None  # the other side's answers show only once both answered
     waiting_for_other: bool
     past: list[tuple[RelationshipReview, RelationshipReview]] = field(default_factory=list)
+
+    @property
+    def opens_on(self) -> date | None:
+        """The first check may be taken any time; later ones open two weeks before their date."""
+        if self.round == 1 or self.due_on is None:
+            return None
+        return self.due_on - timedelta(days=REVIEW_OPENS_DAYS)
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on is None or self.opens_on <= today
 
 
 @dataclass
@@ -78,7 +89,6 @@ def review_state(pairing: Pairing, side: Side, reviews: list[RelationshipReview]
         round=current,
         due_on=review_due_on(pairing, current),
         mine=answers.get(side),
-        theirs=None,
         waiting_for_other=side in answers and other not in answers,
         past=[(by_round[r][side], by_round[r][other]) for r in reversed(complete)],
     )
@@ -278,6 +288,10 @@ def answer_review(
     state = review_state(pairing, side, reviews)
     if state.mine is not None:
         raise DomainError(_l("You answered this review already."))
+    if not state.is_open(cohort_today(pairing.mentor.cohort)):
+        raise DomainError(
+            _l("The next review opens on %(date)s.", date=date_filter(state.opens_on))
+        )
     review = RelationshipReview(
         pairing_id=pairing.id,
         round=state.round,
