@@ -354,3 +354,44 @@ def test_a_later_review_opens_two_weeks_before_its_date(circle):
         space.answer_review(circle.member, pairing, 4, "", Decision.CONTINUE)
     pairing.started_on -= timedelta(days=170)  # round 2 is now days away
     assert space.answer_review(circle.member, pairing, 4, "", Decision.CONTINUE).round == 2
+
+
+def test_a_mentor_writes_their_profile_and_reflection_on_the_page(circle, client):
+    client.post(
+        "/login", data={"email": circle.design_mentor.email, "password": factories.PASSWORD}
+    )
+    url = f"/c/{circle.cohort.slug}/mentoring/profile"
+    assert "UX design" in client.get(url).get_data(as_text=True)
+    data = {
+        "fields": "UX research, service design",
+        "roles_held": "Design lead",
+        "years": "12",
+        "will_do": "Portfolio reviews",
+        "will_not_do": "Referrals",
+        "capacity": "3",
+    }
+    assert client.post(url, data=data).status_code == 302
+    assert client.post(url, data={**data, "capacity": "99"}).status_code == 400
+    client.post(f"/c/{circle.cohort.slug}/mentoring/reflection", data={"reflection": "Patience"})
+    profile = services.profile_of(circle.design_membership)
+    db.session.refresh(profile)
+    assert (profile.fields, profile.capacity, profile.reflection) == (
+        "UX research, service design",
+        3,
+        "Patience",
+    )
+
+
+def test_a_mentor_takes_a_request_from_the_page_where_the_cohort_allows(circle, client):
+    request = circle.ask()
+    services.set_direct_accept(circle.organizer, circle.cohort, True)
+    db.session.commit()
+    client.post(
+        "/login", data={"email": circle.design_mentor.email, "password": factories.PASSWORD}
+    )
+    base = f"/c/{circle.cohort.slug}/mentoring"
+    assert "Mentor Mia" in client.get(base).get_data(as_text=True)
+    response = client.post(f"{base}/requests/{request.id}/accept")
+    pairing = db.session.scalar(select(Pairing).where(Pairing.request_id == request.id))
+    assert response.headers["Location"] == f"{base}/pairs/{pairing.id}/agreement"
+    assert pairing.status == PairingStatus.ACTIVE
