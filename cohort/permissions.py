@@ -438,9 +438,9 @@ def can_close_season(user: User | None, cohort: Cohort) -> bool:
 def can_read_pairing(user: User | None, pairing) -> bool:
     if user is None or not user.is_authenticated:
         return False
-    if user.id not in (pairing.mentor.user_id, pairing.mentee.user_id):
+    if pairing.side_of(user.id) is None:
         return False
-    return can(user, Action.VIEW, pairing.mentor.cohort)
+    return can(user, Action.VIEW, pairing.cohort)
 
 
 def can_work_in_pairing(user: User | None, pairing) -> bool:
@@ -449,7 +449,7 @@ def can_work_in_pairing(user: User | None, pairing) -> bool:
     return (
         pairing.status == PairingStatus.ACTIVE
         and can_read_pairing(user, pairing)
-        and can(user, Action.PARTICIPATE, pairing.mentor.cohort)
+        and can(user, Action.PARTICIPATE, pairing.cohort)
     )
 
 

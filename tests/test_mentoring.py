@@ -333,14 +333,14 @@ def test_the_export_holds_ones_own_mentoring_and_only_ones_own_review(circle):
     assert "I learned to listen" not in str(mine)
 
 
-def test_deleting_an_account_takes_its_pairings_along(circle):
+def test_a_mentee_who_deletes_their_account_takes_the_pair_along(circle):
     from cohort.account.deletion import delete_account
 
     pairing = circle.active_pair()
     services.update_agreement(circle.member, pairing, services.AgreementInput(goals_text="x"))
     db.session.commit()
     pairing_id = pairing.id
-    delete_account(circle.data_mentor, factories.PASSWORD)
+    delete_account(circle.member, factories.PASSWORD)
     db.session.commit()
     assert db.session.get(Pairing, pairing_id) is None
 
@@ -395,3 +395,24 @@ def test_a_mentor_takes_a_request_from_the_page_where_the_cohort_allows(circle, 
     pairing = db.session.scalar(select(Pairing).where(Pairing.request_id == request.id))
     assert response.headers["Location"] == f"{base}/pairs/{pairing.id}/agreement"
     assert pairing.status == PairingStatus.ACTIVE
+
+
+def test_a_mentor_who_deletes_their_account_leaves_the_record_to_the_mentee(circle, client):
+    from cohort.account.deletion import delete_account
+
+    pairing = circle.active_pair()
+    space.log_one_to_one(circle.data_mentor, pairing, pairing.started_on, "Kept notes", [])
+    db.session.commit()
+    delete_account(circle.data_mentor, factories.PASSWORD)
+    db.session.commit()
+    db.session.expire_all()
+    pairing = db.session.get(Pairing, pairing.id)
+    assert pairing.mentor_id is None and pairing.status == PairingStatus.ENDED
+    client.post("/login", data={"email": circle.member.email, "password": factories.PASSWORD})
+    page = client.get(f"/c/{circle.cohort.slug}/mentoring/pairs/{pairing.id}")
+    assert page.status_code == 200
+    assert "Kept notes" in page.get_data(as_text=True)
+    assert "a former member" in page.get_data(as_text=True)
+    assert "a former member" in client.get(f"/c/{circle.cohort.slug}/mentoring").get_data(
+        as_text=True
+    )

@@ -144,6 +144,17 @@ def _their_name_in_others_notifications(user: User) -> None:
     db.session.flush()
 
 
+@scrubber
+def _their_mentoring_ends(user: User) -> None:
+    """Their pairings end first, so that a mentee keeps the record of an ended mentoring
+    (the mentor shown as a former member) and no reminder goes to half a pair."""
+    from ..mentoring.services import end_pairings_of
+
+    for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)):
+        end_pairings_of(membership)
+    db.session.flush()
+
+
 def last_organizer_of(user: User) -> list[Cohort]:
     """Active cohorts the person is the only organizer of: they must hand the role over or
     archive the cohort before the account can go."""

@@ -87,10 +87,11 @@ def _profile(profile: MentorProfile) -> dict:
 def _pairing(pairing: Pairing, user: User, meetings, steps, phases, comments, reviews) -> dict:
     side = pairing.side_of(user.id)
     other = pairing.mentee if side == Side.MENTOR else pairing.mentor
+    other_name = other.user.display_name if other is not None else "a former member"
     return {
-        "cohort": pairing.mentor.cohort.slug,
+        "cohort": pairing.cohort.slug,
         "as": side.value,
-        "with": other.user.display_name,
+        "with": other_name,
         "status": pairing.status.value,
         "started_on": _when(pairing.started_on),
         "ended_on": _when(pairing.ended_on),

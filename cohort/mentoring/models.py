@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..cohorts.models import Membership, string_enum
+from ..cohorts.models import Cohort, Membership, string_enum
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
 
@@ -115,8 +115,10 @@ class Pairing(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
-    mentor_id: Mapped[int] = mapped_column(
-        ForeignKey("memberships.id", ondelete="CASCADE"), index=True
+    # A mentor who deletes their account leaves the pair's record to the mentee (a former
+    # member); a mentee's deletion takes the pair along.
+    mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="SET NULL"), index=True
     )
     mentee_id: Mapped[int] = mapped_column(
         ForeignKey("memberships.id", ondelete="CASCADE"), index=True
@@ -143,9 +145,8 @@ class Pairing(db.Model):
     mentee_closing: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    mentor: Mapped[Membership] = relationship(
-        foreign_keys=[mentor_id], lazy="joined", innerjoin=True
-    )
+    cohort: Mapped[Cohort] = relationship(lazy="joined", innerjoin=True)
+    mentor: Mapped[Membership | None] = relationship(foreign_keys=[mentor_id], lazy="joined")
     mentee: Mapped[Membership] = relationship(
         foreign_keys=[mentee_id], lazy="joined", innerjoin=True
     )
@@ -162,7 +163,7 @@ class Pairing(db.Model):
         return self.status == PairingStatus.ACTIVE
 
     def side_of(self, user_id: int) -> Side | None:
-        if self.mentor.user_id == user_id:
+        if self.mentor is not None and self.mentor.user_id == user_id:
             return Side.MENTOR
         if self.mentee.user_id == user_id:
             return Side.MENTEE

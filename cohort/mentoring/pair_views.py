@@ -29,7 +29,7 @@ from .views import BAD_BUTTON, _pairing, _to_pair, bp
 def _form_page(template: str, pairing, form, **context):
     status = 400 if request.method == "POST" else 200
     return render_template(
-        template, cohort=pairing.mentor.cohort, pairing=pairing, form=form, **context
+        template, cohort=pairing.cohort, pairing=pairing, form=form, **context
     ), status
 
 
@@ -96,7 +96,7 @@ def log(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = OneToOneForm()
     if request.method == "GET":
-        form.held_on.data = services.cohort_today(pairing.mentor.cohort)
+        form.held_on.data = services.cohort_today(pairing.cohort)
     if form.validate_on_submit():
         steps = [
             space.StepInput(
@@ -204,7 +204,7 @@ def review(slug: str, pairing_id: int):
         form,
         state=page.review,
         can_work=services.can_work(current_user, pairing),
-        today=services.cohort_today(pairing.mentor.cohort),
+        today=services.cohort_today(pairing.cohort),
     )
 
 

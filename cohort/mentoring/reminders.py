@@ -45,7 +45,7 @@ class Due:
 
 
 def _today(pairing: Pairing, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(pairing.mentor.cohort.timezone)).date()
+    return now.astimezone(ZoneInfo(pairing.cohort.timezone)).date()
 
 
 def _user_of(pairing: Pairing, side: Side) -> int:
@@ -129,7 +129,7 @@ def _send(batch: list[Due]) -> None:
                 due.user_id,
                 due.kind,
                 site_path(
-                    "mentoring.pair", slug=due.pairing.mentor.cohort.slug, pairing_id=due.pairing.id
+                    "mentoring.pair", slug=due.pairing.cohort.slug, pairing_id=due.pairing.id
                 ),
                 due.pairing.cohort_id,
                 due.data,
@@ -178,7 +178,7 @@ def digest_candidates(now: datetime, pairings: list[Pairing]) -> list[Due]:
 
 
 def mentee_month(pairing: Pairing, month: date) -> MenteeMonth:
-    zone = ZoneInfo(pairing.mentor.cohort.timezone)
+    zone = ZoneInfo(pairing.cohort.timezone)
     start = datetime.combine(month, time(), zone)
     end = datetime.combine(add_months(month, 1), time(), zone)
     mentee_id = pairing.mentee.user_id
@@ -205,9 +205,7 @@ def mentee_month(pairing: Pairing, month: date) -> MenteeMonth:
     ).all()
     return MenteeMonth(
         name=pairing.mentee.user.display_name,
-        pair_url=external_url(
-            "mentoring.pair", slug=pairing.mentor.cohort.slug, pairing_id=pairing.id
-        ),
+        pair_url=external_url("mentoring.pair", slug=pairing.cohort.slug, pairing_id=pairing.id),
         inventories=[inventory.meeting.title for inventory in inventories],
         new_goals=[g.title for g in goals if g.created_at >= start and g.created_at < end],
         closed_goals=[g.title for g in goals if g.closed_at and start <= g.closed_at < end],
@@ -219,7 +217,7 @@ def _send_digests(batch: list[Due]) -> None:
     for due in batch:
         month = due.data["month"]
         mentees = [mentee_month(p, month) for p in due.data["pairings"]]
-        cohort: Cohort = due.pairing.mentor.cohort
+        cohort: Cohort = due.pairing.cohort
         queue_email(
             due.pairing.mentor.user,
             "mentoring_digest",

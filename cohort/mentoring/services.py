@@ -394,13 +394,13 @@ def _proposed_to(actor: User, pairing: Pairing) -> None:
     require_pairing(actor, pairing, work=False)
     if pairing.side_of(actor.id) != Side.MENTOR or pairing.status != PairingStatus.PROPOSED:
         raise DomainError(_l("This pairing is not waiting for your answer."))
-    require(actor, Action.PARTICIPATE, pairing.mentor.cohort)
+    require(actor, Action.PARTICIPATE, pairing.cohort)
 
 
 def accept_pairing(actor: User, pairing: Pairing) -> None:
     _proposed_to(actor, pairing)
     pairing.status = PairingStatus.ACTIVE
-    pairing.started_on = cohort_today(pairing.mentor.cohort)
+    pairing.started_on = cohort_today(pairing.cohort)
     db.session.flush()
     _tell_mentee(pairing, "mentoring_started")
 
@@ -409,7 +409,7 @@ def decline_pairing(actor: User, pairing: Pairing) -> None:
     """The mentor says no: the member's request is open again for another mentor."""
     _proposed_to(actor, pairing)
     pairing.status = PairingStatus.DECLINED
-    pairing.ended_on = cohort_today(pairing.mentor.cohort)
+    pairing.ended_on = cohort_today(pairing.cohort)
     request = db.session.get(MentoringRequest, pairing.request_id) if pairing.request_id else None
     if request is not None and request.membership.is_active:
         request.status = RequestStatus.OPEN
@@ -467,7 +467,7 @@ def write_closing(actor: User, pairing: Pairing, closing: str) -> None:
 
 def _close(pairing: Pairing) -> None:
     pairing.status = PairingStatus.ENDED
-    pairing.ended_on = cohort_today(pairing.mentor.cohort)
+    pairing.ended_on = cohort_today(pairing.cohort)
     pairing.next_meeting_on = None
 
 

@@ -288,7 +288,7 @@ def answer_review(
     state = review_state(pairing, side, reviews)
     if state.mine is not None:
         raise DomainError(_l("You answered this review already."))
-    if not state.is_open(cohort_today(pairing.mentor.cohort)):
+    if not state.is_open(cohort_today(pairing.cohort)):
         raise DomainError(
             _l("The next review opens on %(date)s.", date=date_filter(state.opens_on))
         )

@@ -52,7 +52,7 @@ def _pairing(slug: str, pairing_id: int, work: bool = False) -> Pairing:
 
 
 def _to_pair(pairing: Pairing, anchor: str = ""):
-    url = url_for(".pair", slug=pairing.mentor.cohort.slug, pairing_id=pairing.id)
+    url = url_for(".pair", slug=pairing.cohort.slug, pairing_id=pairing.id)
     return redirect(url + (f"#{anchor}" if anchor else ""))
 
 
@@ -243,7 +243,7 @@ def pair(slug: str, pairing_id: int):
     page = space.pair_page(current_user, pairing)
     return render_template(
         "mentoring/pair.html",
-        cohort=pairing.mentor.cohort,
+        cohort=pairing.cohort,
         page=page,
         pairing=pairing,
         can_work=services.can_work(current_user, pairing),

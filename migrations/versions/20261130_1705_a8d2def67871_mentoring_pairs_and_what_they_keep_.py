@@ -67,7 +67,7 @@ def upgrade():
     op.create_table('pairings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cohort_id', sa.Integer(), nullable=False),
-    sa.Column('mentor_id', sa.Integer(), nullable=False),
+    sa.Column('mentor_id', sa.Integer(), nullable=True),
     sa.Column('mentee_id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),
     sa.Column('status', sa.Enum('proposed', 'active', 'declined', 'ended', name='pairing_status', native_enum=False, create_constraint=True, length=20), nullable=False),
@@ -89,7 +89,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['agreement_by_id'], ['users.id'], name=op.f('fk_pairings_agreement_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], name=op.f('fk_pairings_cohort_id_cohorts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['mentee_id'], ['memberships.id'], name=op.f('fk_pairings_mentee_id_memberships'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['mentor_id'], ['memberships.id'], name=op.f('fk_pairings_mentor_id_memberships'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['memberships.id'], name=op.f('fk_pairings_mentor_id_memberships'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['request_id'], ['mentoring_requests.id'], name=op.f('fk_pairings_request_id_mentoring_requests'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pairings'))
     )
