@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from .live.views import bp as live_bp
     from .main.views import bp as main_bp
     from .meetings.views import bp as meetings_bp
+    from .mentoring.views import bp as mentoring_bp
     from .notifications.views import bp as notifications_bp
     from .organizer.views import bp as organizer_bp
     from .quarters.views import bp as quarters_bp
@@ -98,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
         notifications_bp,
         timeline_bp,
         signals_bp,
+        mentoring_bp,
         year_bp,
         quarters_bp,
         health_bp,

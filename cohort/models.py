@@ -16,6 +16,17 @@ from .inventories.models import (
 )
 from .live.models import CheckOut, ListenerNote, LiveRun
 from .meetings.models import Attendance, Meeting
+from .mentoring.models import (
+    GoalComment,
+    MentoringRequest,
+    MentoringSettings,
+    MentorProfile,
+    NextStep,
+    OneToOne,
+    Pairing,
+    PlanPhase,
+    RelationshipReview,
+)
 from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .scheduler import SchedulerHeartbeat
 from .signals.models import PersonalNote, SessionTalk, SignalDismissal
@@ -34,6 +45,7 @@ __all__ = [
     "FeedbackAssignment",
     "Follow",
     "Goal",
+    "GoalComment",
     "GoalProgress",
     "Inventory",
     "InventoryRevision",
@@ -44,11 +56,19 @@ __all__ = [
     "Meeting",
     "Membership",
     "MembershipEvent",
+    "MentorProfile",
+    "MentoringRequest",
+    "MentoringSettings",
+    "NextStep",
     "Notification",
+    "OneToOne",
     "OutboundEmail",
+    "Pairing",
     "PasswordResetToken",
     "PersonalNote",
+    "PlanPhase",
     "PromptBank",
+    "RelationshipReview",
     "ReminderDelivery",
     "SchedulerHeartbeat",
     "Season",

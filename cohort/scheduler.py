@@ -18,6 +18,7 @@ from .database import UTCDateTime, utcnow
 from .extensions import db
 from .feedback.jobs import alert_missing_feedback
 from .meetings.jobs import sync_all_meetings
+from .mentoring.reminders import mentoring_job
 from .notifications.jobs import deliver_emails, purge_emails, send_reminders
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,12 @@ JOBS: tuple[Job, ...] = (
         alert_missing_feedback,
         900,
         "Tell organizers which shared inventories have no feedback 48 hours before it is due",
+    ),
+    Job(
+        "mentoring",
+        mentoring_job,
+        900,
+        "Remind mentoring pairs of one-to-ones, next steps and reviews; mentors' monthly digest",
     ),
 )
 

@@ -140,6 +140,36 @@ def test_organizers_see_signals_a_talk_list_and_a_health_history(app):
         assert any(row.coverage != 100 for row in health), "someone owed feedback"
 
 
+def test_each_cohort_has_a_mentoring_pair_with_months_of_history(app):
+    from cohort.mentoring.models import (
+        GoalComment,
+        NextStep,
+        OneToOne,
+        Pairing,
+        PairingStatus,
+        PlanPhase,
+        RelationshipReview,
+    )
+
+    assert build() is True
+    for cohort in db.session.scalars(select(Cohort)):
+        (pairing,) = db.session.scalars(select(Pairing).where(Pairing.cohort_id == cohort.id))
+        assert pairing.status == PairingStatus.ACTIVE and pairing.agreement_at is not None
+        assert pairing.mentor.role == Role.MENTOR and pairing.goal_ids
+        meetings = db.session.scalars(select(OneToOne).where(OneToOne.pairing_id == pairing.id))
+        assert len(meetings.all()) == 3, cohort.name
+        steps = db.session.scalars(select(NextStep).where(NextStep.pairing_id == pairing.id))
+        done = Counter(step.done_at is not None for step in steps)
+        assert done[True] >= 2 and done[False] >= 2, "some steps done, some carried forward"
+        reviews = db.session.scalars(
+            select(RelationshipReview).where(RelationshipReview.pairing_id == pairing.id)
+        )
+        assert sorted(r.side.value for r in reviews) == ["mentee", "mentor"]
+        for model in (PlanPhase, GoalComment):
+            assert db.session.scalar(select(model).where(model.pairing_id == pairing.id))
+        assert pairing.next_meeting_on is not None
+
+
 def test_feedback_follows_the_rotation_and_is_answered(app):
     build()
     feedback = db.session.scalars(select(Feedback)).all()

@@ -9,7 +9,7 @@ tests/snapshots/emails/ before committing it.
 
 import os
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -66,6 +66,29 @@ CONTEXTS = {
         "expires_at": datetime(2026, 12, 1, 3, 0, tzinfo=UTC),
     },
     "reminder_inventory_due": {"meeting": MEETING, "cohort": COHORT},
+    "mentoring_digest": {
+        "cohort": COHORT,
+        "month": date(2026, 10, 1),
+        "mentoring_url": "https://cohort.example.org/c/saturday/mentoring",
+        "mentees": [
+            SimpleNamespace(
+                name="Ken",
+                pair_url="https://cohort.example.org/c/saturday/mentoring/pairs/1",
+                inventories=["October session"],
+                new_goals=["Finish the SQL course"],
+                closed_goals=[],
+                open_steps=["Send two job posts"],
+            ),
+            SimpleNamespace(
+                name="Aiko",
+                pair_url="https://cohort.example.org/c/saturday/mentoring/pairs/2",
+                inventories=[],
+                new_goals=[],
+                closed_goals=[],
+                open_steps=[],
+            ),
+        ],
+    },
     "reminder_organizer": {"meeting": MEETING, "cohort": COHORT, "names": ["Ken", "Aiko"]},
     "reminder_session": {"meeting": MEETING, "cohort": COHORT, "in_an_hour": False},
     "digest": {

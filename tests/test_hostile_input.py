@@ -30,6 +30,9 @@ from cohort.live.forms import CheckInForm, CheckOutForm, ControlForm, LateForm, 
 from cohort.live.models import CheckOut
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
+from cohort.mentoring.forms import AgreementForm, OneToOneForm, PhaseForm
+from cohort.mentoring.forms import ProfileForm as MentorProfileForm
+from cohort.mentoring.models import MentorProfile, NextStep, Pairing, PlanPhase
 from cohort.quarters.forms import PracticeForm, QuarterForm, QuarterFormBase
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
@@ -313,6 +316,14 @@ STORED = {
     (NoteForm, "kind"): PersonalNote.kind,
     (SeasonForm, "name"): Season.name,
     (CheckOutForm, "line"): CheckOut.line,
+    (MentorProfileForm, "fields"): MentorProfile.fields,
+    (MentorProfileForm, "roles_held"): MentorProfile.roles_held,
+    (MentorProfileForm, "will_do"): MentorProfile.will_do,
+    (MentorProfileForm, "will_not_do"): MentorProfile.will_not_do,
+    (AgreementForm, "meeting_frequency"): Pairing.meeting_frequency,
+    (AgreementForm, "contact_way"): Pairing.contact_way,
+    (PhaseForm, "name"): PlanPhase.name,
+    **{(OneToOneForm, f"step_{n}"): NextStep.text for n in (1, 2, 3)},
 }
 NOT_STORED = {
     (LoginForm, "email"),

@@ -18,6 +18,7 @@ from cohort.inventories.services import (
     share_inventory,
 )
 from cohort.meetings.calendar import start_calendar_feed
+from cohort.mentoring import services as mentoring
 from cohort.permissions import Action, can, visible_cohorts, visible_memberships
 from cohort.year.models import Season
 
@@ -69,6 +70,21 @@ class World:
         )
         db.session.add(self.season)
         db.session.commit()
+        # The member asked for a mentor and the mentor of the world took them on.
+        mentoring.save_profile(
+            self.users["mentor"], self.cohort, mentoring.ProfileInput(fields="data")
+        )
+        self.mentoring_request = mentoring.create_request(
+            self.users["member"], self.cohort, "Moving into data analysis", []
+        )
+        self.pairing = mentoring.pair(
+            self.users["organizer"],
+            self.cohort,
+            self.mentoring_request,
+            self.memberships["mentor"].id,
+        )
+        mentoring.accept_pairing(self.users["mentor"], self.pairing)
+        db.session.commit()
 
     def url_values(self) -> dict:
         member = self.memberships["member"]
@@ -86,6 +102,8 @@ class World:
             "assignment_id": self.assignment.id,
             "season_id": self.season.id,
             "note_id": 1,
+            "request_id": self.mentoring_request.id,
+            "pairing_id": self.pairing.id,
         }
 
 
@@ -128,6 +146,12 @@ def inside(ok: int, members: int | None = None) -> dict[str, int]:
 
 def organizers_only(ok: int) -> dict[str, int]:
     return inside(ok, members=403)
+
+
+def pair_only(ok: int) -> dict[str, int]:
+    """A mentoring pair's space: its mentor and mentee; 404 for everyone else, organizers
+    included (they see that the pair exists, never what it holds)."""
+    return {**inside(404), "member": ok, "mentor": ok}
 
 
 # Every (endpoint, method) the app serves, with the status each actor gets.
@@ -290,6 +314,33 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("live.my_note", "POST"): inside(302),
     ("live.draft", "POST"): inside(404),  # nobody's note 1
     ("live.checkout", "POST"): inside(302),
+    # Mentoring: the world's member is mentored by its mentor. Empty forms fail validation
+    # (400) or flash why nothing happened (302).
+    ("mentoring.index", "GET"): inside(200),
+    ("mentoring.settings", "POST"): organizers_only(302),
+    ("mentoring.profile", "GET"): {**inside(403), "mentor": 200},
+    ("mentoring.profile", "POST"): {**inside(403), "mentor": 400},
+    ("mentoring.reflection", "POST"): inside(302),  # non-mentors: a refusal flashed
+    ("mentoring.ask", "GET"): {**inside(403), "member": 200},
+    ("mentoring.ask", "POST"): {**inside(403), "member": 400},
+    ("mentoring.withdraw", "POST"): {**inside(302), "mentor": 403},  # no longer open: flashed
+    ("mentoring.propose", "POST"): organizers_only(302),
+    ("mentoring.take", "POST"): inside(302),  # the cohort does not allow it: flashed
+    ("mentoring.accept", "POST"): pair_only(302),  # not waiting for an answer: flashed
+    ("mentoring.decline", "POST"): pair_only(302),
+    ("mentoring.pair", "GET"): pair_only(200),
+    ("mentoring.agreement", "GET"): pair_only(200),
+    ("mentoring.agreement", "POST"): pair_only(400),
+    ("mentoring.comment", "POST"): pair_only(302),
+    ("mentoring.log", "GET"): pair_only(200),
+    ("mentoring.log", "POST"): pair_only(400),
+    ("mentoring.step", "POST"): pair_only(302),
+    ("mentoring.phase", "POST"): pair_only(302),
+    ("mentoring.remove_phase", "POST"): pair_only(302),
+    ("mentoring.review", "GET"): pair_only(200),
+    ("mentoring.review", "POST"): pair_only(400),
+    ("mentoring.end", "GET"): pair_only(200),
+    ("mentoring.end", "POST"): pair_only(302),  # an empty closing note is allowed
 }
 
 

@@ -62,6 +62,7 @@ def main_pages(member: User) -> dict[str, str]:
         "a peer's quarter review": f"{base}/inventories/{quarter.id}/quarter",
         "feedback": f"{base}/feedback",
         "notifications": "/notifications",
+        "mentoring": f"{base}/mentoring",
     }
 
 
@@ -82,6 +83,24 @@ def organizer_pages(organizer: User) -> dict[str, str]:
         "session with minutes and check-outs": f"/c/{cohort.slug}/sessions/{last}",
         "live page": f"/c/{cohort.slug}/sessions/{last}/live",
         "parts of life and quarters": f"/c/{cohort.slug}/organize/practice",
+        "mentoring, pairs and requests": f"/c/{cohort.slug}/mentoring",
+    }
+
+
+def pair_pages(person: User) -> dict[str, str]:
+    """The pages of the person's mentoring pair, as mentee or mentor."""
+    from cohort.mentoring.models import Pairing
+
+    mine = select(Membership.id).where(Membership.user_id == person.id)
+    pairing = db.session.scalar(
+        select(Pairing).where((Pairing.mentor_id.in_(mine)) | (Pairing.mentee_id.in_(mine)))
+    )
+    base = f"/c/{pairing.mentor.cohort.slug}/mentoring"
+    return {
+        "mentoring": base,
+        "pair": f"{base}/pairs/{pairing.id}",
+        "review": f"{base}/pairs/{pairing.id}/review",
+        "log": f"{base}/pairs/{pairing.id}/log",
     }
 
 
@@ -92,6 +111,8 @@ def organizer_pages(organizer: User) -> dict[str, str]:
         ("kenichi@demo.example.org", main_pages),
         ("priya@demo.example.org", organizer_pages),
         ("haruka@demo.example.org", organizer_pages),
+        ("grace@demo.example.org", pair_pages),
+        ("hiroshi@demo.example.org", pair_pages),
     ],
 )
 def test_main_pages_stay_within_the_statement_budget(app, count_queries, email, pages):

@@ -80,6 +80,8 @@ for _column, _fate in {
     "listener_notes.author_id": Fate.DELETE,
     "listener_notes.speaker_id": Fate.DELETE,
     "session_checkouts.user_id": Fate.DELETE,
+    # The pair's agreement names who changed it last; the pair's rows go with the membership.
+    "pairings.agreement_by_id": Fate.SET_NULL,
 }.items():
     classify(_column, _fate)
 
@@ -144,6 +146,17 @@ def _their_name_in_others_notifications(user: User) -> None:
         key = NAMED_PERSON[notice.kind]
         if notice.data.get(key) == user.display_name:
             notice.data = {**notice.data, key: "", FORMER_MEMBER: key}
+    db.session.flush()
+
+
+@scrubber
+def _their_mentoring_ends(user: User) -> None:
+    """Their pairings end first, so that a mentee keeps the record of an ended mentoring
+    (the mentor shown as a former member) and no reminder goes to half a pair."""
+    from ..mentoring.services import end_pairings_of
+
+    for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)):
+        end_pairings_of(membership)
     db.session.flush()
 
 

@@ -27,6 +27,7 @@ from ..inventories.models import (
 )
 from ..live.models import CheckOut, ListenerNote
 from ..meetings.models import Attendance, Meeting
+from ..mentoring.export import mentoring
 from ..notifications.models import EmailPreference
 from ..timeline.models import Cheer, Follow
 
@@ -337,4 +338,5 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("session_notes", session_notes(user)),
         ("check_outs", check_outs(user)),
         ("notification_preferences", notification_preferences(user)),
+        ("mentoring", mentoring(user)),
     ]

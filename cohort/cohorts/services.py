@@ -337,6 +337,9 @@ def change_role(actor: User, membership: Membership, role: Role) -> None:
 
 
 def _end_membership(membership: Membership, status: MembershipStatus) -> None:
+    from ..mentoring.services import end_pairings_of
+
+    end_pairings_of(membership)  # a mentoring ends with either side's membership
     membership.status = status
     membership.ended_at = utcnow()
     forget_cached_memberships()

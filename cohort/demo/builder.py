@@ -38,6 +38,7 @@ from ..notifications.models import Notification
 from ..timeline.services import follow
 from .content import PAST_MONTHS, CohortStory, Person
 from .live import name_facilitator, run_session
+from .mentoring import play_mentoring
 from .months import MonthPlayer
 from .signals import notice_signals
 from .year import close_first_season, share_years
@@ -102,6 +103,7 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
     with replay.at(now):
         sync_meetings_from_rhythm(replay.cohort, now)
     notice_signals(replay)
+    play_mentoring(replay, slots)
     mark_old_notifications_read(replay, slots[-1])
     return replay.cohort
 

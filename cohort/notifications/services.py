@@ -31,6 +31,11 @@ MESSAGES = {
     "personal_note": _l("A note from %(organizer)s: %(note)s"),
     "session_recap": _l("%(meeting)s is over: its minutes are on the session page."),
     "session_missed": _l("What you missed at %(meeting)s: notes and who shared."),
+    "mentoring_proposed": _l("%(name)s asked for a mentor and the organizers suggest you."),
+    "mentoring_started": _l("%(name)s is now your mentor."),
+    "mentoring_one_to_one": _l("Your one-to-one with %(name)s is coming up."),
+    "mentoring_steps_due": _l("Next steps with %(name)s are due: %(count)d."),
+    "mentoring_review_due": _l("Time to review your mentoring with %(name)s."),
 }
 
 
@@ -89,6 +94,11 @@ NAMED_PERSON = {
     "feedback_assigned": "recipient",
     "feedback_missing": "recipient",
     "cheered": "name",
+    "mentoring_proposed": "name",
+    "mentoring_started": "name",
+    "mentoring_one_to_one": "name",
+    "mentoring_steps_due": "name",
+    "mentoring_review_due": "name",
 }
 FORMER_MEMBER = "former_member"
 
@@ -141,6 +151,7 @@ EMAIL_KINDS = {
     "feedback_owed": _l("Reminders of feedback you were asked to give"),
     "personal_note": _l("Personal notes from your organizers"),
     "session_recaps": _l("A session's recap when it ends"),
+    "mentoring_digest": _l("A monthly digest of your mentees, when you mentor"),
 }
 
 

@@ -1,0 +1,229 @@
+"""The pair's forms: the agreement, goal comments, one-to-ones and next steps, the plan's
+phases, the review of the relationship, and ending. Only the mentor and the mentee reach
+them (404 for everyone else, organizers included)."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from ..actions import run_and_flash
+from ..errors import DomainError
+from ..extensions import db
+from ..forms import show_domain_error
+from ..security import keeps_text_on_csrf_failure
+from . import services, space
+from .forms import (
+    AgreementForm,
+    ClosingForm,
+    CommentForm,
+    IdForm,
+    OneToOneForm,
+    PhaseForm,
+    ReviewForm,
+)
+from .models import Decision, PairingStatus, Side
+from .views import BAD_BUTTON, _pairing, _to_pair, bp
+
+
+def _form_page(template: str, pairing, form, **context):
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        template, cohort=pairing.cohort, pairing=pairing, form=form, **context
+    ), status
+
+
+def _saved(use_case, form, success: str) -> bool:
+    try:
+        use_case()
+    except DomainError as error:
+        db.session.rollback()
+        show_domain_error(form, error)
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
+
+
+@bp.route("/pairs/<int:pairing_id>/agreement", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def agreement(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=request.method == "POST")
+    form = AgreementForm(obj=pairing)
+    form.goals.choices = [
+        SelectChoice(g.id, g.title) for g in services.own_goals(pairing.mentee.user_id)
+    ]
+    if request.method == "GET":
+        form.goals.data = list(pairing.goal_ids or [])
+    if form.validate_on_submit():
+        data = services.AgreementInput(
+            goals_text=form.goals_text.data or "",
+            goal_ids=form.goals.data or [],
+            meeting_frequency=form.meeting_frequency.data or "",
+            contact_way=form.contact_way.data or "",
+            review_months=form.review_months.data,
+            next_meeting_on=form.next_meeting_on.data,
+        )
+        if _saved(
+            lambda: services.update_agreement(current_user, pairing, data),
+            form,
+            _("The agreement is saved. The other side sees that you changed it."),
+        ):
+            return _to_pair(pairing, "agreement")
+    return _form_page("mentoring/agreement.html", pairing, form)
+
+
+@bp.post("/pairs/<int:pairing_id>/comments")
+@login_required
+def comment(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = CommentForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: space.comment_on_goal(current_user, pairing, form.goal_id.data, form.body.data),
+            _("Your comment is added."),
+        )
+    else:
+        flash(_("Write the comment first."), "error")
+    return _to_pair(pairing, "goals")
+
+
+@bp.route("/pairs/<int:pairing_id>/log", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def log(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = OneToOneForm()
+    if request.method == "GET":
+        form.held_on.data = services.cohort_today(pairing.cohort)
+    if form.validate_on_submit():
+        steps = [
+            space.StepInput(
+                form[f"step_{n}"].data or "", Side(form[f"owner_{n}"].data), form[f"due_{n}"].data
+            )
+            for n in range(1, space.STEPS_PER_MEETING + 1)
+            if (form[f"step_{n}"].data or "").strip()
+        ]
+        if _saved(
+            lambda: space.log_one_to_one(
+                current_user,
+                pairing,
+                form.held_on.data,
+                form.notes.data or "",
+                steps,
+                form.next_meeting_on.data,
+            ),
+            form,
+            _("The one-to-one is logged."),
+        ):
+            return _to_pair(pairing, "log")
+    open_steps = space.pair_page(current_user, pairing).open_steps
+    return _form_page("mentoring/log.html", pairing, form, open_steps=open_steps)
+
+
+@bp.post("/pairs/<int:pairing_id>/steps")
+@login_required
+def step(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = IdForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: space.set_step_done(current_user, pairing, form.item_id.data, form.done.data),
+            _("Saved."),
+        )
+    else:
+        flash(_(BAD_BUTTON), "error")
+    return _to_pair(pairing, "steps")
+
+
+@bp.post("/pairs/<int:pairing_id>/phases")
+@login_required
+def phase(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = PhaseForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: space.add_phase(
+                current_user,
+                pairing,
+                form.name.data or "",
+                form.first_month.data,
+                form.last_month.data,
+                form.tasks.data or "",
+            ),
+            _("The phase is added to the plan."),
+        )
+    else:
+        for errors in form.errors.values():
+            flash(str(errors[0]), "error")
+            break
+    return _to_pair(pairing, "plan")
+
+
+@bp.post("/pairs/<int:pairing_id>/phases/remove")
+@login_required
+def remove_phase(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = IdForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: space.remove_phase(current_user, pairing, form.item_id.data),
+            _("The phase is removed."),
+        )
+    else:
+        flash(_(BAD_BUTTON), "error")
+    return _to_pair(pairing, "plan")
+
+
+@bp.route("/pairs/<int:pairing_id>/review", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def review(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=request.method == "POST")
+    page = space.pair_page(current_user, pairing)
+    form = ReviewForm()
+    if page.review.mine is None and form.validate_on_submit():
+        if _saved(
+            lambda: space.answer_review(
+                current_user,
+                pairing,
+                int(form.helping.data),
+                form.change.data or "",
+                Decision(form.decision.data),
+            ),
+            form,
+            _("Thank you. Your answers show to the other side once both of you answered."),
+        ):
+            return redirect(url_for(".review", slug=slug, pairing_id=pairing.id))
+    elif request.method == "POST" and page.review.mine is not None:
+        form.form_errors.append(_("You answered this review already."))
+    return _form_page(
+        "mentoring/review.html",
+        pairing,
+        form,
+        state=page.review,
+        can_work=services.can_work(current_user, pairing),
+        today=services.cohort_today(pairing.cohort),
+    )
+
+
+@bp.route("/pairs/<int:pairing_id>/end", methods=["GET", "POST"])
+@login_required
+@keeps_text_on_csrf_failure
+def end(slug: str, pairing_id: int):
+    """End the mentoring with a closing note, or write one's note after the other ended it."""
+    pairing = _pairing(slug, pairing_id, work=False)
+    ended = pairing.status == PairingStatus.ENDED
+    if not ended and not services.can_work(current_user, pairing):
+        abort(403)
+    form = ClosingForm()
+    if form.validate_on_submit():
+        use_case = services.write_closing if ended else services.end_pairing
+        if _saved(
+            lambda: use_case(current_user, pairing, form.closing.data or ""),
+            form,
+            _("Your closing note is saved.") if ended else _("The mentoring has ended."),
+        ):
+            return _to_pair(pairing)
+    return _form_page("mentoring/end.html", pairing, form, ended=ended)
