@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from .settings.views import bp as settings_bp
     from .signals.views import bp as signals_bp
     from .timeline.views import bp as timeline_bp
+    from .writing.views import bp as writing_bp
     from .year.views import bp as year_bp
 
     for blueprint in (
@@ -96,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
         timeline_bp,
         signals_bp,
         year_bp,
+        writing_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

@@ -61,6 +61,9 @@ class InventoryInput:
     new_tasks: list[str] = field(default_factory=list)
     new_tasks_goal_id: int | None = None  # the goal the new tasks serve, if any
     self_traits: list[str] | None = None  # None: the form had no trait picker, keep them
+    # A form showing some sections only (the short form): answers and ratings it does not
+    # carry are kept as saved, never blanked.
+    partial: bool = False
 
 
 def current_template(cohort: Cohort) -> InventoryTemplate:
@@ -133,11 +136,16 @@ def _get_or_create(user: User, meeting: Meeting) -> Inventory:
 
 def _same_content(inventory: Inventory, data: InventoryInput) -> bool:
     answers = {key: text for key, text in data.answers.items() if text}
+    saved = {key: text for key, text in inventory.answers.items() if text}
+    if data.partial:
+        saved = {key: text for key, text in saved.items() if key in data.answers}
     return (
-        answers == {key: text for key, text in inventory.answers.items() if text}
+        answers == saved
         and data.energy == inventory.energy
         and all(
-            data.ratings.get(area) == getattr(inventory, f"rating_{area}") for area in RATING_AREAS
+            data.ratings.get(area) == getattr(inventory, f"rating_{area}")
+            for area in RATING_AREAS
+            if not data.partial or area in data.ratings
         )
         and (data.self_traits is None or set(data.self_traits) == set(inventory.self_traits or []))
     )
@@ -180,11 +188,16 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
             return inventory
         raise VersionConflict(inventory)
     now = utcnow()
-    inventory.answers = {key: text.strip() for key, text in data.answers.items() if text.strip()}
+    kept = {}
+    if data.partial:
+        kept = {key: text for key, text in inventory.answers.items() if key not in data.answers}
+    typed = {key: text.strip() for key, text in data.answers.items() if text.strip()}
+    inventory.answers = {**kept, **typed}
     inventory.answers_html = {key: render_markdown(text) for key, text in inventory.answers.items()}
     inventory.energy = data.energy
     for area in RATING_AREAS:
-        setattr(inventory, f"rating_{area}", data.ratings.get(area))
+        if not data.partial or area in data.ratings:
+            setattr(inventory, f"rating_{area}", data.ratings.get(area))
     if data.self_traits is not None:
         inventory.self_traits = clean_self_traits(data.self_traits)
     apply_task_outcomes(user, inventory, data.task_outcomes)
