@@ -55,6 +55,12 @@
     return true;
   }
 
+  function samePage(url) {
+    var there = new URL(url, window.location.href);
+    return there.origin + there.pathname + there.search ===
+      window.location.origin + window.location.pathname + window.location.search;
+  }
+
   function send(form, submitter) {
     var region = form.closest("[data-inplace-region]");
     var data = new FormData(form);
@@ -71,8 +77,16 @@
         var page = new DOMParser().parseFromString(html, "text/html");
         var texts = showFlashes(page);
         if (!replaceRegions(region.dataset.inplaceRegion, page, submitter)) {
-          window.location.assign(response.url);
-          return;
+          // The region left the page (an unfollowed person leaves the list): the same page
+          // is shown anew; another page is gone to.
+          var main = document.getElementById("main");
+          var freshMain = page.getElementById("main");
+          if (!main || !freshMain || samePage(response.url) === false) {
+            window.location.assign(response.url);
+            return;
+          }
+          main.replaceWith(document.importNode(freshMain, true));
+          document.getElementById("main").focus();
         }
         announce(texts);
       });
