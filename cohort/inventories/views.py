@@ -49,7 +49,7 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
     cohort = meeting.cohort
     raw = inventory.template.sections if inventory else template_sections(cohort)
     sections = [section for section in resolve_sections(raw) if not section.hidden]
-    every_section = len(sections)
+    every_section = sections
     short_form = shortform.uses_short_form(current_user, cohort)
     if short_form:
         sections = shortform.short_sections(sections, cohort)
@@ -75,7 +75,12 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
         "companion": companion_services.availability(current_user, cohort),
         "companion_replies": {},
         "short_form": short_form,
-        "more_sections": every_section - len(sections),
+        "more_sections": len(every_section) - len(sections),
+        # The answers the short form does not show travel with it, so no save or switch
+        # can leave them behind (values from the page posted, else as saved).
+        "carried": shortform.carried_answers(
+            every_section, sections, inventory, request.form if request.method == "POST" else {}
+        ),
     }
 
 
@@ -134,6 +139,7 @@ def write(slug: str, meeting_id: int):
         try:
             typed = form.to_input()
             typed.partial = context["short_form"]
+            typed.answers.update(context["carried"])
             inventory = services.save_inventory(
                 current_user, meeting, typed, int(form.version.data or 0)
             )

@@ -10,10 +10,12 @@ from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..errors import DomainError
 from ..extensions import db
+from ..inventories.models import RATING_AREAS, Inventory
 from ..inventories.sections import Kind, Section
 from ..permissions import Action, require
 from .models import ShortFormSetting, WritingPreference
 
+TEXT_LIMIT = 20000
 CORE_SIZE = 5
 DEFAULT_CORE = ("did", "praised", "keep_problem", "learned", "try")
 ALWAYS = ("energy", "feedback_ask")  # every short form has these
@@ -40,6 +42,27 @@ def uses_short_form(user: User, cohort: Cohort) -> bool:
 def short_sections(sections: list[Section], cohort: Cohort) -> list[Section]:
     core = core_keys(cohort)
     return [section for section in sections if section.key in ALWAYS or section.key in core]
+
+
+def carried_answers(
+    every: list[Section], shown: list[Section], inventory: Inventory | None, posted
+) -> dict[str, str]:
+    """The answers of the sections the short form leaves out: as the page posted them when it
+    did, else as saved. Empty for the full form."""
+    shown_keys = {section.key for section in shown}
+    keys = []
+    for section in every:
+        if section.key in shown_keys:
+            continue
+        keys.append(section.key)
+        if section.kind == Kind.STATE:
+            keys += [f"state_{area}" for area in RATING_AREAS]
+    saved = inventory.answers if inventory else {}
+    carried = {}
+    for key in keys:
+        value = posted.get(f"answer_{key}")
+        carried[key] = value[:TEXT_LIMIT] if isinstance(value, str) else saved.get(key, "")
+    return {key: value for key, value in carried.items() if value or key in saved}
 
 
 def choosable(sections: list[Section]) -> list[Section]:

@@ -45,6 +45,9 @@
     var status = document.querySelector("[data-autosave]");
     var form = status && status.closest("form");
     if (!form || !window.fetch || !window.FormData) { return; }
+    // Shown where the member's eyes and thumbs are: in the action bar that stays in view.
+    var bar = form.querySelector(".sticky-actions");
+    if (bar) { bar.insertBefore(status, bar.firstChild); }
     var local = storage("localStorage");
     var session = storage("sessionStorage");
     var url = status.dataset.url;

@@ -66,7 +66,8 @@
     var data = new FormData(form);
     if (submitter && submitter.name) { data.set(submitter.name, submitter.value); }
     if (submitter) { submitter.setAttribute("aria-busy", "true"); submitter.disabled = true; }
-    fetch(form.action, {
+    // getAttribute: a button named "action" hides the form's own property of that name.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       credentials: "same-origin",

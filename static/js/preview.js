@@ -15,11 +15,10 @@
     if (!form || !window.fetch || !window.FormData) { return; }
     var token = form.querySelector("input[name='csrf_token']");
     form.querySelectorAll("textarea[name^='answer_']").forEach(function (field) {
+      // Named only while open: a hidden region would also answer to the answer's label.
       var region = document.createElement("div");
       region.id = field.id + "-preview";
       region.className = "answer-preview prose";
-      region.setAttribute("role", "region");
-      region.setAttribute("aria-label", config.dataset.previewOf.replace("{section}", labelOf(field)));
       region.setAttribute("aria-live", "polite");
       region.hidden = true;
       var button = document.createElement("button");
@@ -36,11 +35,15 @@
       function close() {
         region.hidden = true;
         region.textContent = "";
+        region.removeAttribute("role");
+        region.removeAttribute("aria-label");
         button.textContent = config.dataset.preview;
         button.setAttribute("aria-expanded", "false");
       }
 
       function show(html, failed) {
+        region.setAttribute("role", "region");
+        region.setAttribute("aria-label", config.dataset.previewOf.replace("{section}", labelOf(field)));
         region.hidden = false;
         region.classList.toggle("preview-failed", !!failed);
         if (html) { region.innerHTML = html; }
