@@ -1,13 +1,19 @@
 """Autosave: late saves never win, shared inventories are never touched, two devices still
 meet the conflict page; the preview uses the sanitizer. Run on SQLite and PostgreSQL."""
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
+from cohort.database import database_busy
 from cohort.extensions import db
 from cohort.inventories import services
 from cohort.inventories.models import Inventory, InventoryRevision, InventoryStatus
 from cohort.meetings.models import MeetingStatus
+from cohort.writing.autosave import AutosaveInput, Outcome
+from cohort.writing.autosave import autosave as autosave_service
 from cohort.writing.models import AutosaveMark
 
 from . import factories
@@ -244,3 +250,47 @@ def test_the_preview_refuses_text_past_the_answer_limit(logged_in, session_):
     cohort, _ = session_
     response = logged_in.post(f"/c/{cohort.slug}/preview", data={"text": "x" * 20001})
     assert response.status_code == 400
+
+
+def test_two_devices_autosaving_at_the_same_moment_never_both_win(app, user, session_):
+    """Both read version 1, then write at once: one is saved, the other is told (a conflict,
+    or on SQLite a busy file), never a silent overwrite."""
+    _, meeting = session_
+    services.save_inventory(user, meeting, services.InventoryInput(answers={"did": "start"}), 0)
+    db.session.commit()
+    user_id, meeting_id = user.id, meeting.id
+    db.session.remove()
+    ready = threading.Barrier(2)
+    outcomes: dict[str, str] = {}
+
+    def save(tab: str) -> None:
+        with app.app_context():
+            try:
+                person = db.session.get(type(user), user_id)
+                session_row = db.session.get(type(meeting), meeting_id)
+                services.find_inventory(person, session_row)
+                ready.wait()
+                result = autosave_service(
+                    person,
+                    session_row,
+                    AutosaveInput(tab=tab, seq=1, version=1, answers={"did": f"from {tab}"}),
+                )
+                db.session.commit()
+                outcomes[tab] = result.outcome.value
+            except OperationalError as error:
+                assert database_busy(error), error
+                outcomes[tab] = "busy"
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    threads = [threading.Thread(target=save, args=(tab,)) for tab in ("phone", "laptop")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [tab for tab, outcome in outcomes.items() if outcome == Outcome.SAVED]
+    assert len(winners) == 1, outcomes
+    assert set(outcomes.values()) - {"saved"} <= {"conflict", "busy"}
+    assert saved().answers["did"] == f"from {winners[0]}"
+    assert saved().version == 2
