@@ -194,6 +194,32 @@ def test_cheer_and_follow_update_in_place(
     screenshot(page, "follow-in-place")
 
 
+def test_rsvp_and_helpful_update_in_place(live_server: str, page: Page, writer) -> None:
+    cohort, meeting, ken = writer
+    aiko = factories.make_user(email="aiko@example.org", display_name="Aiko")
+    factories.add_member(cohort, aiko)
+    inventory = factories.make_shared_inventory(meeting, ken, did="Ran the retro.")
+    factories.make_feedback(inventory, aiko)
+    log_in(page, live_server, ken.email)
+    page.goto(f"{live_server}/c/{cohort.slug}/sessions/{meeting.id}")
+    page.evaluate("window.stayedHere = true")
+    page.get_by_role("button", name="Maybe").click()
+    expect(page.get_by_role("button", name="Maybe")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="Maybe")).to_be_focused()
+    page.get_by_role("button", name="Going", exact=True).click()
+    expect(page.get_by_role("button", name="Going", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_role("button", name="Maybe")).to_have_attribute("aria-pressed", "false")
+    assert page.evaluate("window.stayedHere === true")
+
+    page.goto(f"{live_server}/c/{cohort.slug}/inventories/{inventory.id}")
+    page.evaluate("window.stayedHere = true")
+    page.get_by_role("button", name="Mark as helpful").click()
+    expect(page.get_by_role("button", name="Unmark helpful")).to_be_focused()
+    assert page.evaluate("window.stayedHere === true")
+
+
 def test_autosave_speaks_japanese(live_server: str, page: Page) -> None:
     organizer = factories.make_user(email="mika@example.org", display_name="美香", locale="ja")
     cohort = factories.make_cohort(organizer, name="土曜の会")
