@@ -220,7 +220,9 @@ def test_rsvp_and_helpful_update_in_place(live_server: str, page: Page, writer) 
     assert page.evaluate("window.stayedHere === true")
 
 
-def test_autosave_speaks_japanese(live_server: str, page: Page) -> None:
+def test_autosave_speaks_japanese(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+) -> None:
     organizer = factories.make_user(email="mika@example.org", display_name="美香", locale="ja")
     cohort = factories.make_cohort(organizer, name="土曜の会")
     meeting = session_for(cohort, title="12月の会")
@@ -230,3 +232,17 @@ def test_autosave_speaks_japanese(live_server: str, page: Page) -> None:
     expect(page.locator("[data-autosave]")).to_contain_text("に保存しました", timeout=10000)
     expect(page.get_by_role("button", name="プレビュー").first).to_be_visible()
     expect(page.get_by_role("button", name="ショートフォームを使う")).to_be_visible()
+    page.get_by_role("button", name="ショートフォームを使う").click()
+    expect(page.get_by_label("やったこと")).to_have_value("初めてのワークショップ。")
+    phone_screenshot(page, "ja-inventory-short-form")
+
+    # The organizer's page for the core questions, in Japanese, on a desk and on a phone.
+    page.goto(f"{live_server}/c/{cohort.slug}/organize/short-form")
+    expect(page.get_by_role("heading", name="ショートフォーム", level=1)).to_be_visible()
+    assert serious_violations(page) == []
+    screenshot(page, "ja-short-form-setting")
+    phone_screenshot(page, "ja-short-form-setting")
+    phone_check(page)
+    page.get_by_label("メンバーは最初からショートフォームで書く").check()
+    page.get_by_role("button", name="ショートフォームを保存する").click()
+    expect(page.get_by_text("ショートフォームを保存しました。")).to_be_visible()
