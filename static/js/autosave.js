@@ -205,9 +205,24 @@
       if (event.target.name && FIELDS.test(event.target.name)) { changed(); }
     });
     // The form's own buttons save (or switch forms with the text): no autosave on the way out.
-    form.addEventListener("submit", function () {
-      leaving = true;
+    // An autosave still on its way is waited for (a few seconds at most), so the form goes
+    // with the version that autosave made and does not meet its own tab as a conflict.
+    var waiting = null;
+    form.addEventListener("submit", function (event) {
       window.clearTimeout(timer);
+      if (inFlight && !waiting && form.requestSubmit) {
+        event.preventDefault();
+        var submitter = event.submitter || null;
+        var started = Date.now();
+        waiting = window.setInterval(function () {
+          if (inFlight && Date.now() - started < 4000) { return; }
+          window.clearInterval(waiting);
+          leaving = true;
+          form.requestSubmit(submitter);
+        }, 100);
+        return;
+      }
+      leaving = true;
     });
     function away() {
       if (dirty && !leaving && !stopped) { send(true); }

@@ -1,6 +1,8 @@
 """Writing without friction in a real browser: autosave through a reload and a dropped
 connection, the preview, the short form switch, and cheers and follows in place."""
 
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,7 +11,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from cohort.extensions import db
-from cohort.inventories.models import Inventory
+from cohort.inventories.models import Goal, Inventory
+from cohort.writing import views as writing_views
 
 from .. import factories
 from ..test_inventories import session_for
@@ -88,6 +91,34 @@ def test_typing_is_saved_without_a_button_through_a_reload_and_a_dropped_connect
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("Draft saved. Only you can see it.")).to_be_visible()
     assert saved_answers()["did"] == "Led my first client workshop, alone."
+
+
+def test_saving_while_an_autosave_is_on_its_way_keeps_everything(
+    live_server: str, page: Page, writer, monkeypatch
+) -> None:
+    """The Save button pressed while a slow autosave is still out: the form waits for it and
+    goes with the version it made, so the new goal is saved too, not taken for a double click."""
+    cohort, meeting, ken = writer
+    slow = threading.Event()
+    real = writing_views.jsonify
+
+    def slow_answer(*args, **kwargs):  # saved and committed; the answer is slow to come
+        slow.set()
+        time.sleep(1.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(writing_views, "jsonify", slow_answer)
+    log_in(page, live_server, ken.email)
+    page.goto(f"{live_server}/c/{cohort.slug}/sessions/{meeting.id}/inventory")
+    page.get_by_label("What I did").fill("Met three founders.")
+    expect(page.locator("[data-autosave]")).to_have_text("Saving…", timeout=10000)
+    assert slow.wait(5)
+    page.get_by_label("A new goal").fill("Join a startup by spring")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved. Only you can see it.")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.scalar(select(Goal.title)) == "Join a startup by spring"
+    assert saved_answers()["did"] == "Met three founders."
 
 
 def test_text_typed_before_closing_the_tab_offline_comes_back(
