@@ -216,11 +216,12 @@ def test_cheer_and_follow_update_in_place(
 
     page.goto(f"{live_server}/c/{cohort.slug}/members/{aiko.id}")
     page.evaluate("window.stayedHere = true")
-    page.get_by_role("button", name="Follow Aiko").click()
-    expect(page.get_by_role("button", name="Unfollow Aiko")).to_be_focused()
+    page.get_by_role("button", name="Follow Aiko", exact=True).click()
+    expect(page.get_by_role("button", name="Unfollow Aiko", exact=True)).to_be_focused()
     expect(page.locator(".flashes")).to_contain_text("You follow Aiko.")
-    page.get_by_role("button", name="Unfollow Aiko").click()
-    expect(page.get_by_role("button", name="Follow Aiko")).to_be_visible()
+    page.get_by_role("button", name="Unfollow Aiko", exact=True).click()
+    expect(page.get_by_role("button", name="Follow Aiko", exact=True)).to_be_focused()
+    expect(page.locator(".flashes")).to_contain_text("You no longer follow Aiko.")
     assert page.evaluate("window.stayedHere === true")
     screenshot(page, "follow-in-place")
 
