@@ -13,9 +13,9 @@ from ..extensions import db
 from ..inventories.models import RATING_AREAS, Inventory
 from ..inventories.sections import Kind, Section
 from ..permissions import Action, require
+from .autosave import NOTE_LIMIT, TEXT_LIMIT
 from .models import ShortFormSetting, WritingPreference
 
-TEXT_LIMIT = 20000
 CORE_SIZE = 5
 DEFAULT_CORE = ("did", "praised", "keep_problem", "learned", "try")
 ALWAYS = ("energy", "feedback_ask")  # every short form has these
@@ -61,7 +61,8 @@ def carried_answers(
     carried = {}
     for key in keys:
         value = posted.get(f"answer_{key}")
-        carried[key] = value[:TEXT_LIMIT] if isinstance(value, str) else saved.get(key, "")
+        limit = NOTE_LIMIT if key.startswith("state_") else TEXT_LIMIT
+        carried[key] = value[:limit] if isinstance(value, str) else saved.get(key, "")
     return {key: value for key, value in carried.items() if value or key in saved}
 
 
