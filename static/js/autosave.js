@@ -41,6 +41,200 @@
     return answers;
   }
 
+  // One inventory form's draft: what this tab has typed, sent, and been told.
+  function Draft(form, status) {
+    this.form = form;
+    this.status = status;
+    this.local = storage("localStorage");
+    this.session = storage("sessionStorage");
+    this.url = status.dataset.url;
+    this.shared = status.dataset.shared === "true";
+    this.storeKey = "cohort-draft:" + this.url;
+    this.seqKey = "cohort-seq:" + this.url;
+    this.tab = tabName(this.session);
+    this.seq = Number((this.session && this.session.getItem(this.seqKey)) || 0);
+    this.version = form.querySelector("input[name='version']");
+    this.timer = null;
+    this.inFlight = false;
+    this.dirty = false;
+    this.stopped = this.shared;
+    this.leaving = false;
+    this.waiting = null;
+  }
+
+  Draft.prototype.say = function (text, state) {
+    this.status.hidden = false;
+    this.status.textContent = text;
+    this.status.dataset.state = state || "";
+  };
+
+  Draft.prototype.keepLocally = function () {
+    if (!this.local) { return; }
+    try {
+      this.local.setItem(this.storeKey, JSON.stringify({
+        version: this.version.value, answers: answersOf(this.form)
+      }));
+    } catch (error) { /* full: the server copy is the one that counts */ }
+  };
+
+  Draft.prototype.forgetLocally = function () {
+    if (this.local) { this.local.removeItem(this.storeKey); }
+  };
+
+  Draft.prototype.payload = function () {
+    var data = new FormData();
+    new FormData(this.form).forEach(function (value, name) {
+      if (FIELDS.test(name) || name === "csrf_token" || name === "version") { data.append(name, value); }
+    });
+    this.seq += 1;
+    if (this.session) { this.session.setItem(this.seqKey, String(this.seq)); }
+    data.set("autosave_tab", this.tab);
+    data.set("autosave_seq", String(this.seq));
+    return data;
+  };
+
+  Draft.prototype.schedule = function (delay) {
+    var draft = this;
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(function () { draft.send(false); }, delay || IDLE_MS);
+  };
+
+  Draft.prototype.handle = function (body) {
+    if (body.state === "saved") {
+      if (body.version && Number(body.version) > Number(this.version.value)) { this.version.value = body.version; }
+      if (!this.dirty) { this.forgetLocally(); }
+      this.say(body.message, "saved");
+    } else if (body.state === "conflict" || body.state === "refused" || body.state === "shared") {
+      this.stopped = true;
+      this.say(body.message, "conflict");
+    } else if (body.state !== "stale") {
+      // Busy, signed out, a refused token or a server error: keep the text, try again later.
+      this.dirty = true;
+      this.say(this.status.dataset.failed, "failed");
+    }
+  };
+
+  // keepalive: the page is being left; the request outlives it (fetch keepalive, or a beacon).
+  Draft.prototype.send = function (keepalive) {
+    var draft = this;
+    if (this.stopped || (this.inFlight && !keepalive)) { if (this.inFlight) { this.schedule(); } return; }
+    if (navigator.onLine === false) { this.say(this.status.dataset.offline, "offline"); return; }
+    var data = this.payload();
+    this.dirty = false;
+    if (!keepalive) {
+      this.inFlight = true;
+      this.say(this.status.dataset.saving, "saving");
+    }
+    var request;
+    try {
+      request = fetch(this.url, {
+        method: "POST", body: data, credentials: "same-origin", keepalive: keepalive,
+        headers: { "Accept": "application/json" }
+      });
+    } catch (error) {
+      if (navigator.sendBeacon) { navigator.sendBeacon(this.url, data); }
+      return;
+    }
+    request.then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) { draft.handle(body); });
+    }).catch(function () {
+      draft.dirty = true;
+      draft.say(navigator.onLine === false ? draft.status.dataset.offline : draft.status.dataset.failed, "offline");
+    }).then(function () {
+      if (keepalive) { return; }
+      draft.inFlight = false;
+      if (draft.dirty && !draft.stopped) { draft.schedule(navigator.onLine === false ? IDLE_MS : RETRY_MS); }
+    });
+  };
+
+  Draft.prototype.changed = function () {
+    this.dirty = true;
+    this.keepLocally();
+    if (this.stopped) {
+      var data = this.status.dataset;
+      this.say(this.shared ? data.sharedNote : data.kept, this.shared ? "shared" : "conflict");
+      return;
+    }
+    this.schedule();
+  };
+
+  Draft.prototype.restore = function (saved) {
+    var form = this.form;
+    Object.keys(saved.answers || {}).forEach(function (name) {
+      var field = form.elements.namedItem(name);
+      if (field && "value" in field) { field.value = saved.answers[name]; }
+    });
+    this.say(this.status.dataset.restored, "restored");
+    this.changed();
+  };
+
+  // Text typed here earlier and not saved: put back silently when it was typed on top of
+  // this very version; offered with a button when the inventory was saved since.
+  Draft.prototype.recover = function () {
+    var draft = this;
+    var saved = null;
+    try { saved = this.local && JSON.parse(this.local.getItem(this.storeKey) || "null"); } catch (error) { saved = null; }
+    if (!saved || !saved.answers) { return; }
+    var now = answersOf(this.form);
+    var differs = Object.keys(saved.answers).some(function (name) {
+      return name in now && now[name].trim() !== String(saved.answers[name]).trim();
+    });
+    if (!differs) { this.forgetLocally(); return; }
+    if (String(saved.version) === this.version.value) { this.restore(saved); return; }
+    this.say(this.status.dataset.earlier, "earlier");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary outline autosave-restore";
+    button.textContent = this.status.dataset.restore;
+    button.addEventListener("click", function () { button.remove(); draft.restore(saved); });
+    this.status.insertAdjacentElement("afterend", button);
+  };
+
+  // The form's own buttons save (or switch forms with the text): no autosave on the way out.
+  // An autosave still on its way is waited for (a few seconds at most), so the form goes
+  // with the version that autosave made and does not meet its own tab as a conflict.
+  Draft.prototype.submitting = function (event) {
+    var draft = this;
+    window.clearTimeout(this.timer);
+    if (this.inFlight && !this.waiting && this.form.requestSubmit) {
+      event.preventDefault();
+      var submitter = event.submitter || null;
+      var started = Date.now();
+      this.waiting = window.setInterval(function () {
+        if (draft.inFlight && Date.now() - started < 4000) { return; }
+        window.clearInterval(draft.waiting);
+        draft.leaving = true;
+        draft.form.requestSubmit(submitter);
+      }, 100);
+      return;
+    }
+    this.leaving = true;
+  };
+
+  Draft.prototype.listen = function () {
+    var draft = this;
+    function typed(event) {
+      if (event.target.name && FIELDS.test(event.target.name)) { draft.changed(); }
+    }
+    function away() {
+      if (draft.dirty && !draft.leaving && !draft.stopped) { draft.send(true); }
+    }
+    this.form.addEventListener("input", typed);
+    this.form.addEventListener("change", typed);
+    this.form.addEventListener("submit", function (event) { draft.submitting(event); });
+    window.addEventListener("pagehide", away);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { away(); }
+    });
+    window.addEventListener("online", function () { if (draft.dirty && !draft.stopped) { draft.send(false); } });
+    window.addEventListener("offline", function () {
+      if (draft.dirty) { draft.say(draft.status.dataset.offline, "offline"); }
+    });
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { draft.leaving = false; }
+    });
+  };
+
   function setUp() {
     var status = document.querySelector("[data-autosave]");
     var form = status && status.closest("form");
@@ -48,197 +242,9 @@
     // Shown where the member's eyes and thumbs are: in the action bar that stays in view.
     var bar = form.querySelector(".sticky-actions");
     if (bar) { bar.insertBefore(status, bar.firstChild); }
-    var local = storage("localStorage");
-    var session = storage("sessionStorage");
-    var url = status.dataset.url;
-    var shared = status.dataset.shared === "true";
-    var storeKey = "cohort-draft:" + url;
-    var seqKey = "cohort-seq:" + url;
-    var tab = tabName(session);
-    var seq = Number((session && session.getItem(seqKey)) || 0);
-    var version = form.querySelector("input[name='version']");
-    var timer = null;
-    var inFlight = false;
-    var dirty = false;
-    var stopped = shared;
-    var leaving = false;
-
-    function say(text, state) {
-      status.hidden = false;
-      status.textContent = text;
-      status.dataset.state = state || "";
-    }
-
-    function keepLocally() {
-      if (!local) { return; }
-      try {
-        local.setItem(storeKey, JSON.stringify({ version: version.value, answers: answersOf(form) }));
-      } catch (error) { /* full: the server copy is the one that counts */ }
-    }
-
-    function forgetLocally() {
-      if (local) { local.removeItem(storeKey); }
-    }
-
-    function payload() {
-      var data = new FormData();
-      new FormData(form).forEach(function (value, name) {
-        if (FIELDS.test(name) || name === "csrf_token" || name === "version") { data.append(name, value); }
-      });
-      seq += 1;
-      if (session) { session.setItem(seqKey, String(seq)); }
-      data.set("autosave_tab", tab);
-      data.set("autosave_seq", String(seq));
-      return data;
-    }
-
-    function schedule(delay) {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(send, delay || IDLE_MS);
-    }
-
-    function handle(response, body) {
-      if (body.state === "saved") {
-        if (body.version && Number(body.version) > Number(version.value)) { version.value = body.version; }
-        if (!dirty) { forgetLocally(); }
-        say(body.message, "saved");
-      } else if (body.state === "stale") {
-        return;
-      } else if (body.state === "conflict" || body.state === "refused" || body.state === "shared") {
-        stopped = true;
-        say(body.message, "conflict");
-      } else {
-        // Busy, signed out, a refused token or a server error: keep the text, try again later.
-        dirty = true;
-        say(status.dataset.failed, "failed");
-      }
-    }
-
-    function send(keepalive) {
-      if (stopped || (inFlight && !keepalive)) { if (inFlight) { schedule(); } return; }
-      if (navigator.onLine === false) { say(status.dataset.offline, "offline"); return; }
-      var data = payload();
-      dirty = false;
-      if (!keepalive) {
-        inFlight = true;
-        say(status.dataset.saving, "saving");
-      }
-      var request;
-      try {
-        request = fetch(url, {
-          method: "POST",
-          body: data,
-          credentials: "same-origin",
-          keepalive: !!keepalive,
-          headers: { "Accept": "application/json" }
-        });
-      } catch (error) {
-        if (navigator.sendBeacon) { navigator.sendBeacon(url, data); }
-        return;
-      }
-      request.then(function (response) {
-        return response.json().catch(function () { return {}; }).then(function (body) {
-          handle(response, body);
-        });
-      }).catch(function () {
-        dirty = true;
-        say(navigator.onLine === false ? status.dataset.offline : status.dataset.failed, "offline");
-      }).then(function () {
-        if (keepalive) { return; }
-        inFlight = false;
-        if (dirty && !stopped) { schedule(navigator.onLine === false ? IDLE_MS : RETRY_MS); }
-      });
-    }
-
-    function changed() {
-      dirty = true;
-      keepLocally();
-      if (stopped) {
-        say(shared ? status.dataset.sharedNote : status.dataset.kept, shared ? "shared" : "conflict");
-        return;
-      }
-      schedule();
-    }
-
-    function restore(saved) {
-      Object.keys(saved.answers || {}).forEach(function (name) {
-        var field = form.elements.namedItem(name);
-        if (field && "value" in field) { field.value = saved.answers[name]; }
-      });
-    }
-
-    // Text typed here earlier and not saved: put back silently when it was typed on top of
-    // this very version; offered with a button when the inventory was saved since.
-    function recover() {
-      var saved = null;
-      try { saved = local && JSON.parse(local.getItem(storeKey) || "null"); } catch (error) { saved = null; }
-      if (!saved || !saved.answers) { return; }
-      var now = answersOf(form);
-      var differs = Object.keys(saved.answers).some(function (name) {
-        return name in now && now[name].trim() !== String(saved.answers[name]).trim();
-      });
-      if (!differs) { forgetLocally(); return; }
-      if (String(saved.version) === version.value) {
-        restore(saved);
-        say(status.dataset.restored, "restored");
-        changed();
-        return;
-      }
-      say(status.dataset.earlier, "earlier");
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "secondary outline autosave-restore";
-      button.textContent = status.dataset.restore;
-      button.addEventListener("click", function () {
-        restore(saved);
-        button.remove();
-        say(status.dataset.restored, "restored");
-        changed();
-      });
-      status.insertAdjacentElement("afterend", button);
-    }
-
-    form.addEventListener("input", function (event) {
-      if (event.target.name && FIELDS.test(event.target.name)) { changed(); }
-    });
-    form.addEventListener("change", function (event) {
-      if (event.target.name && FIELDS.test(event.target.name)) { changed(); }
-    });
-    // The form's own buttons save (or switch forms with the text): no autosave on the way out.
-    // An autosave still on its way is waited for (a few seconds at most), so the form goes
-    // with the version that autosave made and does not meet its own tab as a conflict.
-    var waiting = null;
-    form.addEventListener("submit", function (event) {
-      window.clearTimeout(timer);
-      if (inFlight && !waiting && form.requestSubmit) {
-        event.preventDefault();
-        var submitter = event.submitter || null;
-        var started = Date.now();
-        waiting = window.setInterval(function () {
-          if (inFlight && Date.now() - started < 4000) { return; }
-          window.clearInterval(waiting);
-          leaving = true;
-          form.requestSubmit(submitter);
-        }, 100);
-        return;
-      }
-      leaving = true;
-    });
-    function away() {
-      if (dirty && !leaving && !stopped) { send(true); }
-    }
-    window.addEventListener("pagehide", away);
-    document.addEventListener("visibilitychange", function () {
-      if (document.visibilityState === "hidden") { away(); }
-    });
-    window.addEventListener("online", function () { if (dirty && !stopped) { send(); } });
-    window.addEventListener("offline", function () {
-      if (dirty) { say(status.dataset.offline, "offline"); }
-    });
-    window.addEventListener("pageshow", function (event) {
-      if (event.persisted) { leaving = false; }
-    });
-    recover();
+    var draft = new Draft(form, status);
+    draft.listen();
+    draft.recover();
   }
 
   document.addEventListener("DOMContentLoaded", setUp);

@@ -1,58 +1,75 @@
-// Cheer, follow, unfollow, RSVP and "helpful" without leaving the page. Each such form sits in
-// an element marked data-inplace-region="name". The form is posted as it would be (its CSRF
+// Cheer, follow, unfollow, RSVP and "helpful" without leaving the page. Their forms, and the
+// parts of a page that change with them (counts, badges, a second cheer button), sit in
+// elements marked data-inplace-region="name". The form is posted as it would be (its CSRF
 // token, the server's rate limits), the page the server answers with is read, and every
-// region of that name here is replaced by its new version; the server's message is announced
-// and focus goes to the new button. Without this file, or when anything is unexpected, the
-// plain form post does the same with a page load.
+// marked region here is replaced by its new version; the server's message appears in the
+// page's message area (a live region, so it is announced) and focus goes to the new button.
+// Without this file, or when anything is unexpected, the plain form post does the same with a
+// page load.
 (function () {
   "use strict";
 
-  var announcer = null;
+  var REGION = "[data-inplace-region]";
 
-  function announce(texts) {
-    if (!announcer) {
-      announcer = document.createElement("div");
-      announcer.className = "visually-hidden";
-      announcer.setAttribute("role", "status");
-      announcer.setAttribute("aria-live", "polite");
-      document.body.appendChild(announcer);
-    }
-    announcer.textContent = "";
-    window.setTimeout(function () { announcer.textContent = texts.join(" "); }, 50);
-  }
-
-  function showFlashes(page) {
-    var fresh = page.querySelector(".flashes");
-    var current = document.querySelector(".flashes");
-    if (current) { current.remove(); }
-    if (!fresh) { return []; }
+  // The page's message area, kept from load on: a live region that is already there when its
+  // text changes is announced; one inserted with its text often is not.
+  function messageArea() {
+    var area = document.querySelector(".flashes");
     var main = document.getElementById("main");
-    if (main) { main.insertBefore(document.importNode(fresh, true), main.firstChild); }
-    return Array.prototype.map.call(fresh.querySelectorAll(".flash"), function (flash) {
-      return flash.textContent.trim();
-    });
+    if (!area && main) {
+      area = document.createElement("div");
+      area.className = "flashes";
+      area.setAttribute("role", "status");
+      main.insertBefore(area, main.firstChild);
+    }
+    return area;
   }
 
-  function replaceRegions(name, page, submitter) {
-    var selector = "[data-inplace-region='" + name.replace(/'/g, "") + "']";
-    var fresh = page.querySelectorAll(selector);
-    var here = document.querySelectorAll(selector);
-    if (!fresh.length || !here.length) { return false; }
-    var focused = null;
-    here.forEach(function (region, index) {
-      var replacement = document.importNode(fresh[Math.min(index, fresh.length - 1)], true);
-      var wasActive = region.contains(submitter);
-      region.replaceWith(replacement);
-      if (wasActive) { focused = replacement; }
-    });
-    if (focused) {
-      var same = submitter && submitter.name
-        ? focused.querySelector("button[name='" + submitter.name + "'][value='" + submitter.value + "']")
-        : null;
-      var target = same || focused.querySelector("button, a[href]");
-      if (target) { target.focus(); }
+  function showMessages(page) {
+    var area = messageArea();
+    var fresh = page.querySelector(".flashes");
+    if (!area) { return; }
+    area.textContent = "";
+    if (fresh) {
+      Array.prototype.forEach.call(fresh.children, function (message) {
+        area.appendChild(document.importNode(message, true));
+      });
     }
-    return true;
+  }
+
+  function regionsByName(root) {
+    var found = {};
+    root.querySelectorAll(REGION).forEach(function (region) {
+      var name = region.dataset.inplaceRegion;
+      (found[name] = found[name] || []).push(region);
+    });
+    return found;
+  }
+
+  // Every marked region of this page takes its new version (the n-th of a name the n-th);
+  // returns the new version of ``active``, or null when the new page has none of its name.
+  function replaceRegions(page, active) {
+    var fresh = regionsByName(page);
+    var here = regionsByName(document);
+    var replacement = null;
+    Object.keys(here).forEach(function (name) {
+      var versions = fresh[name];
+      if (!versions) { return; }
+      here[name].forEach(function (region, index) {
+        var next = document.importNode(versions[Math.min(index, versions.length - 1)], true);
+        region.replaceWith(next);
+        if (region === active) { replacement = next; }
+      });
+    });
+    return replacement;
+  }
+
+  function focusIn(region, submitter) {
+    var same = submitter && submitter.name
+      ? region.querySelector("button[name='" + submitter.name + "'][value='" + submitter.value + "']")
+      : null;
+    var target = same || region.querySelector("button, a[href]");
+    if (target) { target.focus(); }
   }
 
   function samePage(url) {
@@ -61,8 +78,33 @@
       window.location.origin + window.location.pathname + window.location.search;
   }
 
+  // The region left the page (an unfollowed person leaves the list): the page's main part is
+  // shown anew, keeping its message area.
+  function redrawMain(page) {
+    var main = document.getElementById("main");
+    var freshMain = page.getElementById("main");
+    if (!main || !freshMain) { return false; }
+    var area = messageArea();
+    var next = document.importNode(freshMain, true);
+    var freshArea = next.querySelector(".flashes");
+    if (freshArea) { freshArea.remove(); }
+    next.insertBefore(area, next.firstChild);
+    main.replaceWith(next);
+    next.focus();
+    return true;
+  }
+
+  function apply(response, html, region, submitter) {
+    var page = new DOMParser().parseFromString(html, "text/html");
+    if (!samePage(response.url)) { window.location.assign(response.url); return; }
+    var replacement = replaceRegions(page, region);
+    if (replacement) { focusIn(replacement, submitter); }
+    else if (!redrawMain(page)) { window.location.assign(response.url); return; }
+    showMessages(page);
+  }
+
   function send(form, submitter) {
-    var region = form.closest("[data-inplace-region]");
+    var region = form.closest(REGION);
     var data = new FormData(form);
     if (submitter && submitter.name) { data.set(submitter.name, submitter.value); }
     if (submitter) { submitter.setAttribute("aria-busy", "true"); submitter.disabled = true; }
@@ -74,23 +116,7 @@
       headers: { "Accept": "text/html" }
     }).then(function (response) {
       if (!response.ok) { throw new Error("status " + response.status); }
-      return response.text().then(function (html) {
-        var page = new DOMParser().parseFromString(html, "text/html");
-        var texts = showFlashes(page);
-        if (!replaceRegions(region.dataset.inplaceRegion, page, submitter)) {
-          // The region left the page (an unfollowed person leaves the list): the same page
-          // is shown anew; another page is gone to.
-          var main = document.getElementById("main");
-          var freshMain = page.getElementById("main");
-          if (!main || !freshMain || samePage(response.url) === false) {
-            window.location.assign(response.url);
-            return;
-          }
-          main.replaceWith(document.importNode(freshMain, true));
-          document.getElementById("main").focus();
-        }
-        announce(texts);
-      });
+      return response.text().then(function (html) { apply(response, html, region, submitter); });
     }).catch(function () {
       // Refused, limited or offline: the plain post shows the server's own page.
       form.submit();
@@ -102,12 +128,15 @@
     // Capture: this runs before the page-wide guard against double submits.
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      if (!form.closest || !form.closest("[data-inplace-region]")) { return; }
-      if (form.dataset.inplaceSending) { event.preventDefault(); return; }
+      if (!form.closest || !form.closest(REGION) || !form.querySelector("[name='csrf_token']")) { return; }
       event.preventDefault();
+      if (form.dataset.inplaceSending) { return; }
       form.dataset.inplaceSending = "true";
       send(form, event.submitter || null);
     }, true);
+    document.addEventListener("DOMContentLoaded", function () {
+      if (document.querySelector(REGION)) { messageArea(); }
+    });
   }
 
   setUp();
