@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from .settings.views import bp as settings_bp
     from .signals.views import bp as signals_bp
     from .timeline.views import bp as timeline_bp
+    from .writing.views import bp as writing_bp
     from .year.views import bp as year_bp
 
     for blueprint in (
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
         mentoring_bp,
         year_bp,
         quarters_bp,
+        writing_bp,
         health_bp,
     ):
         app.register_blueprint(blueprint)

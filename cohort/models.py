@@ -31,10 +31,12 @@ from .notifications.models import EmailPreference, Notification, OutboundEmail, 
 from .scheduler import SchedulerHeartbeat
 from .signals.models import PersonalNote, SessionTalk, SignalDismissal
 from .timeline.models import Cheer, Follow
+from .writing.models import AutosaveMark, ShortFormSetting, WritingPreference
 from .year.models import Season, YearShare
 
 __all__ = [
     "Attendance",
+    "AutosaveMark",
     "CheckOut",
     "Cheer",
     "Cohort",
@@ -73,9 +75,11 @@ __all__ = [
     "SchedulerHeartbeat",
     "Season",
     "SessionTalk",
+    "ShortFormSetting",
     "SignalDismissal",
     "Task",
     "TaskReview",
     "User",
+    "WritingPreference",
     "YearShare",
 ]

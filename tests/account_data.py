@@ -18,6 +18,7 @@ from cohort.notifications import ledger
 from cohort.notifications.models import EmailPreference
 from cohort.notifications.outbox import queue_email, queue_message
 from cohort.timeline.services import cheer, follow
+from cohort.writing.shortform import choose_form
 
 from . import factories
 
@@ -82,6 +83,7 @@ class Person:
         follow(peer, user)
         factories.make_attendance(self.meeting, user, rsvp="going")
         db.session.add(EmailPreference(user_id=user.id, kind="digest", enabled=False))
+        choose_form(user, short=True)
         ledger.claim(user.id, "inventory_due", f"meeting-{self.meeting.id}")
         progress = db.session.scalar(select(GoalProgress))
         progress.note = f"{MARK} halfway there"

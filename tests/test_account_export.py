@@ -72,6 +72,7 @@ def test_the_archive_holds_the_members_writing_from_every_cohort(client, person)
     assert data["follows"][0]["following"] == "Pia"
     assert data["rsvps"][0]["rsvp"] == "going"
     assert data["notification_preferences"] == [{"email_kind": "digest", "enabled": False}]
+    assert data["writing_preference"] == {"short_form": True}
     assert data["profile"]["calendar_feed"] is True
     readme = archive.read("README.txt").decode()
     assert DATA_FILE in readme and "schema version 1" in readme

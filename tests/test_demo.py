@@ -13,6 +13,7 @@ from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, Role
 from cohort.companion.models import CohortCompanion, CompanionMode, CompanionPreference
 from cohort.database import utcnow
+from cohort.demo import writing as demo_writing
 from cohort.demo.builder import DEMO_PASSWORD, companion_user, demo_email, past_slots
 from cohort.demo.content import CONTENT, check, load, locales
 from cohort.demo.install import RealUsersPresent, install_demo
@@ -22,6 +23,7 @@ from cohort.inventories.models import Goal, GoalStatus, Inventory, InventoryStat
 from cohort.meetings.models import Meeting
 from cohort.notifications.models import Notification
 from cohort.timeline.models import Cheer, Follow
+from cohort.writing.models import ShortFormSetting, WritingPreference
 
 from . import factories
 
@@ -218,6 +220,27 @@ def test_one_member_of_each_cohort_writes_with_the_companion(app):
         person = next(p for p in story.people if p.key == companion_user(story))
         assert on == [demo_email(person)]
         assert person.role == "member"
+
+
+def test_each_cohort_picks_its_core_questions_and_one_member_writes_the_short_form(app, client):
+    build()
+    for cohort in db.session.scalars(select(Cohort)).all():
+        assert db.session.get(ShortFormSetting, cohort.id).core_sections == demo_writing.CORE
+        story = load(cohort.locale)
+        person = next(p for p in story.people if p.key == demo_writing.short_form_user(story))
+        user = db.session.scalar(select(User).where(User.email == demo_email(person)))
+        assert db.session.get(WritingPreference, user.id).short_form
+        meeting = db.session.scalar(
+            select(Meeting)
+            .where(Meeting.cohort_id == cohort.id, Meeting.starts_at > utcnow())
+            .order_by(Meeting.starts_at)
+            .limit(1)
+        )
+        client.post("/login", data={"email": user.email, "password": DEMO_PASSWORD})
+        page = client.get(f"/c/{cohort.slug}/sessions/{meeting.id}/inventory")
+        assert page.status_code == 200
+        assert 'name="form_mode" value="full"' in page.get_data(as_text=True)
+        client.post("/logout")
 
 
 @pytest.mark.parametrize("hours_from_a_session", [-50, 1, 30, 24 * 9])

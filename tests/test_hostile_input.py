@@ -74,7 +74,10 @@ BAD_VALUES = [
 ]
 
 # Names that views read from request.form directly, for routes whose form no page shows.
-RAW_NAMES = ["next", "action", "value", "milestone", "message", "archived", "locale", "resume"]
+RAW_NAMES = [
+    *("next", "action", "value", "milestone", "message", "archived", "locale", "resume"),
+    *("autosave_tab", "autosave_seq", "text", "form_mode"),  # autosave, preview, form switch
+]
 
 # Valid values for fields a page shows empty, so a form can pass but for the one bad value.
 FILL = {

@@ -252,6 +252,12 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("quarters.practice", "POST"): organizers_only(200),  # nothing sent: keep one part
     # The companion: members ask about their own draft (an empty request names no answer).
     ("companion.ask", "POST"): {**inside(400), "mentor": 403},
+    # Writing without friction: autosave of one's own draft (an empty request is no autosave),
+    # the Markdown preview for anyone in the cohort, the short form for organizers to set.
+    ("writing.autosave_draft", "POST"): {**inside(400), "mentor": 403},
+    ("writing.preview", "POST"): inside(200),
+    ("writing.short_form", "GET"): organizers_only(200),
+    ("writing.short_form", "POST"): organizers_only(200),  # nothing chosen: the form again
     ("companion.settings", "GET"): signed_in(200),
     ("companion.settings", "POST"): signed_in(302),
     ("companion.organize", "GET"): organizers_only(200),

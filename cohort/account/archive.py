@@ -54,7 +54,7 @@ def readme(user: User) -> str:
         _("Sections of the JSON file: profile, cohorts, inventories (with every shared version), "
           "goals (with their monthly progress), tasks (with their monthly outcomes), "
           "feedback_given, feedback_received, replies, helpful_marks, cheers, follows, rsvps, "
-          "session_notes, check_outs, notification_preferences."),
+          "session_notes, check_outs, notification_preferences, mentoring, writing_preference."),
         _("Times are in UTC (ISO 8601). Answers are Markdown, keyed by section. Ratings and "
           "energy go from 1 to 5; null means not given."),
         _("Other people appear only by their display name; nothing they keep private is here."),

@@ -74,6 +74,7 @@ for _column, _fate in {
     "session_talks.added_by_id": Fate.SET_NULL,
     "companion_preferences.user_id": Fate.DELETE,
     "year_shares.user_id": Fate.DELETE,
+    "writing_preferences.user_id": Fate.DELETE,
     "seasons.closed_by_id": Fate.SET_NULL,
     "live_runs.facilitator_id": Fate.SET_NULL,
     # A listener's notes are theirs alone; notes about a person go with that person too.

@@ -30,6 +30,7 @@ from ..meetings.models import Attendance, Meeting
 from ..mentoring.export import mentoring
 from ..notifications.models import EmailPreference
 from ..timeline.models import Cheer, Follow
+from ..writing.models import WritingPreference
 
 SCHEMA_VERSION = 1
 
@@ -313,6 +314,12 @@ def notification_preferences(user: User) -> list[dict]:
     return [{"email_kind": row.kind, "enabled": row.enabled} for row in rows]
 
 
+def writing_preference(user: User) -> dict | None:
+    """The member's own choice of the short or the full form (None: the cohort's default)."""
+    row = db.session.get(WritingPreference, user.id)
+    return {"short_form": row.short_form} if row else None
+
+
 def small_sections(user: User) -> list[tuple[str, object]]:
     """Every section but the inventories, in the order the JSON file lists them."""
     received = feedback_received(user)
@@ -339,4 +346,5 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("check_outs", check_outs(user)),
         ("notification_preferences", notification_preferences(user)),
         ("mentoring", mentoring(user)),
+        ("writing_preference", writing_preference(user)),
     ]

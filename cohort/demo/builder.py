@@ -41,6 +41,7 @@ from .live import name_facilitator, run_session
 from .mentoring import play_mentoring
 from .months import MonthPlayer
 from .signals import notice_signals
+from .writing import offer_the_short_form
 from .year import close_first_season, share_years
 
 DEMO_DOMAIN = "demo.example.org"
@@ -88,6 +89,7 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
         create_the_cohort(replay)
         invite_everyone(replay, start)
         turn_on_the_companion(replay)
+        offer_the_short_form(replay)
     follow_peers(replay, start + timedelta(days=3))
     for number, starts_at in enumerate(slots, 1):
         meeting = meeting_at(replay.cohort, starts_at)

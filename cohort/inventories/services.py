@@ -67,6 +67,9 @@ class InventoryInput:
     goal_areas: dict[int, str | None] = field(default_factory=dict)  # goal id → part of life
     new_tasks_area: str | None = None
     life_split: dict[str, int] | None = None  # None: the form had no split, keep it
+    # A form showing some sections only (the short form): answers and ratings it does not
+    # carry are kept as saved, never blanked.
+    partial: bool = False
 
 
 def current_template(cohort: Cohort) -> InventoryTemplate:
@@ -147,12 +150,18 @@ def quarter_answers(inventory: Inventory) -> dict[str, str]:
 
 def _same_content(inventory: Inventory, data: InventoryInput) -> bool:
     answers = {key: text for key, text in data.answers.items() if text}
-    answers.update(quarter_answers(inventory))
+    answers.update(quarter_answers(inventory))  # the monthly form leaves them be
+    saved = {key: text for key, text in inventory.answers.items() if text}
+    if data.partial:
+        shown = set(data.answers) | set(quarter_answers(inventory))
+        saved = {key: text for key, text in saved.items() if key in shown}
     return (
-        answers == {key: text for key, text in inventory.answers.items() if text}
+        answers == saved
         and data.energy == inventory.energy
         and all(
-            data.ratings.get(area) == getattr(inventory, f"rating_{area}") for area in RATING_AREAS
+            data.ratings.get(area) == getattr(inventory, f"rating_{area}")
+            for area in RATING_AREAS
+            if not data.partial or area in data.ratings
         )
         and (data.self_traits is None or set(data.self_traits) == set(inventory.self_traits or []))
     )
@@ -195,14 +204,18 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
             return inventory
         raise VersionConflict(inventory)
     now = utcnow()
-    inventory.answers = {
-        **quarter_answers(inventory),  # written on the quarter review's own page
-        **{key: text.strip() for key, text in data.answers.items() if text.strip()},
-    }
+    # The quarter review's answers are written on its own page; a short form keeps what it
+    # does not show.
+    kept = quarter_answers(inventory)
+    if data.partial:
+        kept = {key: text for key, text in inventory.answers.items() if key not in data.answers}
+    typed = {key: text.strip() for key, text in data.answers.items() if text.strip()}
+    inventory.answers = {**kept, **typed}
     inventory.answers_html = {key: render_markdown(text) for key, text in inventory.answers.items()}
     inventory.energy = data.energy
     for area in RATING_AREAS:
-        setattr(inventory, f"rating_{area}", data.ratings.get(area))
+        if not data.partial or area in data.ratings:
+            setattr(inventory, f"rating_{area}", data.ratings.get(area))
     if data.self_traits is not None:
         inventory.self_traits = clean_self_traits(data.self_traits)
     if data.life_split is not None:

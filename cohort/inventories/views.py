@@ -28,6 +28,7 @@ from ..permissions import (
 from ..quarters.schedule import QUARTER_QUESTIONS
 from ..security import keeps_text_on_csrf_failure
 from ..timeline.milestones import ordinal_column
+from ..writing import shortform
 from . import goals as goal_services
 from . import services
 from .areas import area_labels, life_areas, split_parts
@@ -50,6 +51,10 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
     cohort = meeting.cohort
     raw = inventory.template.sections if inventory else template_sections(cohort)
     sections = [section for section in resolve_sections(raw) if not section.hidden]
+    every_section = sections
+    short_form = shortform.uses_short_form(current_user, cohort)
+    if short_form:
+        sections = shortform.short_sections(sections, cohort)
     tasks = goal_services.tasks_to_review(current_user, cohort.id, inventory)
     progress = goal_services.goal_progress(inventory)
     goals = goal_services.active_goals(current_user)
@@ -72,6 +77,13 @@ def _writing_context(meeting: Meeting, inventory: Inventory | None) -> dict:
         "companion": companion_services.availability(current_user, cohort),
         "companion_replies": {},
         "areas": life_areas(cohort),
+        "short_form": short_form,
+        "more_sections": len(every_section) - len(sections),
+        # The answers the short form does not show travel with it, so no save or switch
+        # can leave them behind (values from the page posted, else as saved).
+        "carried": shortform.carried_answers(
+            every_section, sections, inventory, request.form if request.method == "POST" else {}
+        ),
     }
 
 
@@ -119,6 +131,8 @@ def write(slug: str, meeting_id: int):
     meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
     require(current_user, Action.POST_INVENTORY, meeting)
     inventory = services.find_inventory(current_user, meeting)
+    if request.method == "POST" and request.form.get("form_mode") in ("short", "full"):
+        return _switch_form(meeting, inventory)
     context = _writing_context(meeting, inventory)
     form = build_inventory_form(
         context["sections"], context["tasks"], context["goals"], context["areas"]
@@ -129,8 +143,11 @@ def write(slug: str, meeting_id: int):
         context["companion_replies"] = companion_views.answer_form_post(form, meeting)
     elif form.validate_on_submit():
         try:
+            typed = form.to_input()
+            typed.partial = context["short_form"]
+            typed.answers.update(context["carried"])
             inventory = services.save_inventory(
-                current_user, meeting, form.to_input(), int(form.version.data or 0)
+                current_user, meeting, typed, int(form.version.data or 0)
             )
             if request.form.get("action") == "share":
                 services.share_inventory(current_user, inventory)
@@ -154,6 +171,22 @@ def write(slug: str, meeting_id: int):
             flash(_("Draft saved. Only you can see it."), "success")
             return redirect(url_for(".write", slug=slug, meeting_id=meeting.id))
     return render_template("inventories/write.html", form=form, **context)
+
+
+def _switch_form(meeting: Meeting, inventory: Inventory | None):
+    """The short or the full form, as the member chose, holding everything this page had
+    typed (and the saved text of what it did not show). Nothing is saved: nothing is lost."""
+    shortform.choose_form(current_user, request.form["form_mode"] == "short")
+    db.session.commit()
+    context = _writing_context(meeting, inventory)
+    form_class = build_inventory_form(context["sections"], context["tasks"], context["goals"])
+    form = form_class(formdata=None)
+    _fill_form(form, context)
+    typed = form_class()
+    for name, field in form._fields.items():
+        if name in request.form and name != "csrf_token":
+            field.data = typed[name].data
+    return render_template("inventories/write.html", form=form, switched=True, **context)
 
 
 def _conflict(form, meeting: Meeting, saved: Inventory):
