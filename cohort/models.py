@@ -3,6 +3,7 @@
 from .auth.models import PasswordResetToken, User
 from .cohorts.models import Cohort, Invitation, Membership, MembershipEvent
 from .companion.models import CohortCompanion, CompanionPreference
+from .delivery.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .feedback.models import Feedback, FeedbackAssignment
 from .inventories.models import (
     Goal,
@@ -15,7 +16,6 @@ from .inventories.models import (
     TaskReview,
 )
 from .meetings.models import Attendance, Meeting
-from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .scheduler import SchedulerHeartbeat
 from .signals.models import PersonalNote, SessionTalk, SignalDismissal
 from .timeline.models import Cheer, Follow

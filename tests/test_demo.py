@@ -12,6 +12,7 @@ from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, Role
 from cohort.companion.models import CohortCompanion, CompanionMode, CompanionPreference
 from cohort.database import utcnow
+from cohort.delivery.models import Notification
 from cohort.demo.builder import DEMO_PASSWORD, companion_user, demo_email, past_slots
 from cohort.demo.content import CONTENT, check, load, locales
 from cohort.demo.install import RealUsersPresent, install_demo
@@ -19,7 +20,6 @@ from cohort.extensions import db
 from cohort.feedback.models import Feedback, FeedbackAssignment
 from cohort.inventories.models import Goal, GoalStatus, Inventory, InventoryStatus
 from cohort.meetings.models import Meeting
-from cohort.notifications.models import Notification
 from cohort.timeline.models import Cheer, Follow
 
 from . import factories

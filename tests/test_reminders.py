@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from cohort.auth.models import User
 from cohort.cohorts.models import RhythmKind
+from cohort.delivery import notices as notification_services
+from cohort.delivery.models import Notification, OutboundEmail, ReminderDelivery
 from cohort.extensions import db
 from cohort.inventories import services as inventory_services
 from cohort.meetings.models import Meeting
-from cohort.notifications import services as notification_services
 from cohort.notifications.due import shifted
-from cohort.notifications.models import Notification, OutboundEmail, ReminderDelivery
 from cohort.notifications.reminders import send_due_reminders
 
 from . import factories

@@ -22,10 +22,10 @@ from sqlalchemy import Column, delete, func, select, update
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, MembershipStatus, Role
+from ..delivery.models import Notification, OutboundEmail
+from ..delivery.notices import FORMER_MEMBER, NAMED_PERSON
 from ..errors import DomainError
 from ..extensions import db
-from ..notifications.models import Notification, OutboundEmail
-from ..notifications.services import FORMER_MEMBER, NAMED_PERSON
 from ..passwords import verify_password
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
+from ..delivery.models import EmailPreference
 from ..extensions import db
 from ..feedback.models import PARTS, Feedback
 from ..inventories.models import (
@@ -26,7 +27,6 @@ from ..inventories.models import (
     TaskReview,
 )
 from ..meetings.models import Attendance, Meeting
-from ..notifications.models import EmailPreference
 from ..timeline.models import Cheer, Follow
 
 SCHEMA_VERSION = 1

@@ -31,10 +31,10 @@ from ..cohorts.slugs import is_taken
 from ..companion.models import CompanionMode
 from ..companion.services import set_cohort_mode, update_preference
 from ..database import replaying_at
+from ..delivery.models import Notification
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..meetings.services import MeetingDetails, sync_meetings_from_rhythm, update_meeting
-from ..notifications.models import Notification
 from ..timeline.services import follow
 from .content import PAST_MONTHS, CohortStory, Person
 from .months import MonthPlayer

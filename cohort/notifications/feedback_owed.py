@@ -12,12 +12,12 @@ from sqlalchemy import String, and_, case, cast, exists, func, literal, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..database import UTCDateTime
+from ..delivery.ledger import unclaimed, without_jit
 from ..emails import external_url
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..meetings.models import Meeting, MeetingStatus
 from .due import shifted
-from .ledger import unclaimed, without_jit
 from .reminders import Candidate, Loaded, Reminder, reminder_of
 
 KIND = "feedback_owed"

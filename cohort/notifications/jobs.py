@@ -1,9 +1,9 @@
 """Scheduler jobs of the notifications feature (listed in cohort/scheduler.py)."""
 
 from ..database import utcnow
-from .outbox import deliver_due
+from ..delivery.outbox import deliver_due
+from ..delivery.retention import purge_old_emails
 from .reminders import send_due_reminders
-from .retention import purge_old_emails
 
 
 def send_reminders() -> None:

@@ -19,14 +19,14 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..delivery.ledger import Key, batches, claim_in_batches, unclaimed, without_jit
+from ..delivery.notices import Notice, notify_many
+from ..delivery.outbox import opted_out, queue_email
 from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, Rsvp
 from .due import due_meetings, due_periods
-from .ledger import Key, batches, claim_in_batches, unclaimed, without_jit
-from .outbox import opted_out, queue_email
-from .services import Notice, notify_many
 
 MEETINGS_PER_QUERY = 1000  # keeps each query's CASE and IN list a sane size
 

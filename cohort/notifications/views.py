@@ -5,10 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..cohorts.forms import ConfirmForm
+from ..delivery import notices as services
 from ..extensions import csrf, db
 from ..inputs import page_number
 from ..urls import safe_next_url
-from . import services
+from . import audience
 
 bp = Blueprint("notifications", __name__)
 
@@ -38,6 +39,8 @@ def read_all():
 
 
 def init_app(app: Flask) -> None:
+    audience.register()  # the delivery core asks who is still a member of a cohort
+
     @app.context_processor
     def inject_unread_count():
         if current_user and current_user.is_authenticated:
@@ -52,7 +55,7 @@ def init_app(app: Flask) -> None:
 @login_required
 def preferences():
     """Email on or off per kind; the bell always shows everything."""
-    from .outbox import email_enabled
+    from ..delivery.outbox import email_enabled
 
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -71,7 +74,7 @@ def preferences():
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt  # mail clients post here for one-click unsubscribe (RFC 8058); the token is signed
 def unsubscribe(token: str):
-    from .outbox import read_unsubscribe_token
+    from ..delivery.outbox import read_unsubscribe_token
 
     decoded = read_unsubscribe_token(token)
     if decoded is None or decoded[1] not in services.EMAIL_KINDS:

@@ -11,10 +11,9 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..auth.models import User
-from ..cohorts.models import Cohort
 from ..emails import external_url, render_email
 from ..extensions import db
-from .delivery import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now, opted_out
+from .dispatch import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now, opted_out
 from .models import EmailPreference, OutboundEmail
 
 __all__ = [
@@ -79,7 +78,7 @@ def queue_email(
         unsubscribe_url=unsubscribe_url,
         **context,
     )
-    if cohort_id is None and isinstance(context.get("cohort"), Cohort):
+    if cohort_id is None and context.get("cohort") is not None:
         cohort_id = context["cohort"].id
     email = OutboundEmail(
         user_id=user.id,

@@ -20,9 +20,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 
-from ..cohorts.models import Membership, MembershipStatus
 from ..database import utcnow
 from ..extensions import db
+from .audience import active_members
 from .models import EmailPreference, OutboundEmail, OutboxStatus
 from .retention import EMPTIED, forget_bodies
 from .transport import Outcome, Outgoing, Result, SenderPool
@@ -150,19 +150,6 @@ def opted_out(user_ids: Iterable[int], kinds: Iterable[str] | None = None) -> se
     return {(user_id, kind) for user_id, kind in db.session.execute(query)}
 
 
-def _active_members(cohort_ids: set[int], user_ids: set[int]) -> set[tuple[int, int]]:
-    if not cohort_ids or not user_ids:
-        return set()
-    rows = db.session.execute(
-        select(Membership.cohort_id, Membership.user_id).where(
-            Membership.cohort_id.in_(cohort_ids),
-            Membership.user_id.in_(user_ids),
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-    )
-    return {(cohort_id, user_id) for cohort_id, user_id in rows}
-
-
 def skip_reasons(batch: list[Claimed]) -> dict[int, str]:
     """Emails that must not go any more, each with why: queued before the recipient deleted
     their account, switched that kind of email off, or left the cohort it is about. Two
@@ -170,7 +157,7 @@ def skip_reasons(batch: list[Claimed]) -> dict[int, str]:
     user_ids = {email.user_id for email in batch if email.user_id is not None}
     cohort_ids = {email.cohort_id for email in batch if email.cohort_id is not None}
     off = opted_out(user_ids)
-    members = _active_members(cohort_ids, user_ids)
+    members = active_members(cohort_ids, user_ids)
     reasons = {}
     for email in batch:
         if email.user_id is None and (email.to_account or email.cohort_id is not None):

@@ -1,4 +1,5 @@
-"""In-app notifications (the bell), the reminder ledger and the email outbox."""
+"""The delivery core's tables: in-app notifications (the bell), the ledger of claimed
+messages, the email outbox and the recipients' preferences."""
 
 import enum
 from datetime import datetime
@@ -16,8 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..cohorts.models import string_enum
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, string_enum, utcnow
 from ..extensions import db
 
 
