@@ -3,7 +3,13 @@
 from .auth.models import PasswordResetToken, User
 from .cohorts.models import Cohort, Invitation, Membership, MembershipEvent
 from .companion.models import CohortCompanion, CompanionPreference
-from .delivery.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
+from .delivery.models import (
+    DeliverySettings,
+    EmailPreference,
+    Notification,
+    OutboundEmail,
+    ReminderDelivery,
+)
 from .feedback.models import Feedback, FeedbackAssignment
 from .inventories.models import (
     Goal,
@@ -27,6 +33,7 @@ __all__ = [
     "Cohort",
     "CohortCompanion",
     "CompanionPreference",
+    "DeliverySettings",
     "EmailPreference",
     "Feedback",
     "FeedbackAssignment",

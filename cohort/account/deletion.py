@@ -62,6 +62,7 @@ for _column, _fate in {
     "reminder_deliveries.user_id": Fate.DELETE,
     "outbound_emails.user_id": Fate.DELETE,
     "email_preferences.user_id": Fate.DELETE,
+    "delivery_settings.user_id": Fate.DELETE,
     "follows.follower_id": Fate.DELETE,
     "follows.followee_id": Fate.DELETE,
     "cheers.user_id": Fate.DELETE,

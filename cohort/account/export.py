@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
-from ..delivery.models import EmailPreference
+from ..delivery.models import DeliverySettings, EmailPreference
 from ..extensions import db
 from ..feedback.models import PARTS, Feedback
 from ..inventories.models import (
@@ -268,6 +268,20 @@ def notification_preferences(user: User) -> list[dict]:
     return [{"email_kind": row.kind, "enabled": row.enabled} for row in rows]
 
 
+def local_hours(user: User) -> dict | None:
+    settings = db.session.get(DeliverySettings, user.id)
+    if settings is None:
+        return None
+    return {
+        "quiet_from": settings.quiet_start.strftime("%H:%M"),
+        "quiet_until": settings.quiet_end.strftime("%H:%M"),
+        "reminder_time": settings.reminder_time.strftime("%H:%M"),
+        "email_paused_until": (
+            settings.email_paused_until.isoformat() if settings.email_paused_until else None
+        ),
+    }
+
+
 def small_sections(user: User) -> list[tuple[str, object]]:
     """Every section but the inventories, in the order the JSON file lists them."""
     received = feedback_received(user)
@@ -291,4 +305,5 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("follows", follows(user)),
         ("rsvps", rsvps(user)),
         ("notification_preferences", notification_preferences(user)),
+        ("local_hours", local_hours(user)),
     ]

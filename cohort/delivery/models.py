@@ -2,16 +2,18 @@
 messages, the email outbox and the recipients' preferences."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
     false,
 )
@@ -104,3 +106,17 @@ class EmailPreference(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DeliverySettings(db.Model):
+    """A member's local hours and holiday pause (absent: the defaults of ``hours``)."""
+
+    __tablename__ = "delivery_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    quiet_start: Mapped[time] = mapped_column(Time)
+    quiet_end: Mapped[time] = mapped_column(Time)
+    reminder_time: Mapped[time] = mapped_column(Time)
+    email_paused_until: Mapped[date | None] = mapped_column(Date)

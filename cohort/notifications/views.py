@@ -1,15 +1,19 @@
 """The bell: unread count in the navigation, the notifications page, marking read."""
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..cohorts.forms import ConfirmForm
 from ..delivery import notices as services
+from ..delivery.hours import QUIET_END, QUIET_START, REMINDER_TIME, settings_for
+from ..delivery.models import DeliverySettings
 from ..extensions import csrf, db
 from ..inputs import page_number
+from ..timezones import zone_label
 from ..urls import safe_next_url
 from . import audience
+from .forms import LocalHoursForm, parse_time
 
 bp = Blueprint("notifications", __name__)
 
@@ -54,21 +58,41 @@ def init_app(app: Flask) -> None:
 @bp.route("/settings/notifications", methods=["GET", "POST"])
 @login_required
 def preferences():
-    """Email on or off per kind; the bell always shows everything."""
+    """Email on or off per kind, local hours and the holiday pause; the bell shows all."""
     from ..delivery.outbox import email_enabled
 
-    form = ConfirmForm()
+    settings = db.session.get(DeliverySettings, current_user.id)
+    form = LocalHoursForm(data=local_hours_data(settings))
     if form.validate_on_submit():
         services.set_email_preferences(
             current_user, {kind: request.form.get(kind) == "1" for kind in services.EMAIL_KINDS}
         )
+        settings = settings_for(current_user)
+        settings.quiet_start = parse_time(form.quiet_start.data)
+        settings.quiet_end = parse_time(form.quiet_end.data)
+        settings.reminder_time = parse_time(form.reminder_time.data)
+        settings.email_paused_until = form.email_paused_until.data
         db.session.commit()
-        flash(_("Your email choices are saved."), "success")
+        flash(_("Your notification choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
     choices = {kind: email_enabled(current_user, kind) for kind in services.EMAIL_KINDS}
     return render_template(
-        "notifications/preferences.html", form=form, kinds=services.EMAIL_KINDS, choices=choices
+        "notifications/preferences.html",
+        form=form,
+        kinds=services.EMAIL_KINDS,
+        choices=choices,
+        zone=zone_label(current_user.timezone, str(get_locale())),
     )
+
+
+def local_hours_data(settings: DeliverySettings | None) -> dict:
+    """The form's values: the member's own hours, or the defaults."""
+    return {
+        "quiet_start": f"{(settings.quiet_start if settings else QUIET_START):%H:%M}",
+        "quiet_end": f"{(settings.quiet_end if settings else QUIET_END):%H:%M}",
+        "reminder_time": f"{(settings.reminder_time if settings else REMINDER_TIME):%H:%M}",
+        "email_paused_until": settings.email_paused_until if settings else None,
+    }
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
