@@ -4,6 +4,9 @@ from .auth.models import PasswordResetToken, User
 from .cohorts.models import Cohort, Invitation, Membership, MembershipEvent
 from .companion.models import CohortCompanion, CompanionPreference
 from .delivery.models import (
+    ChannelDelivery,
+    ChannelMessage,
+    ChatWebhook,
     DeliverySettings,
     EmailPreference,
     Notification,
@@ -29,6 +32,9 @@ from .year.models import Season, YearShare
 
 __all__ = [
     "Attendance",
+    "ChannelDelivery",
+    "ChannelMessage",
+    "ChatWebhook",
     "Cheer",
     "Cohort",
     "CohortCompanion",

@@ -250,6 +250,8 @@ def test_two_scheduler_processes_at_once_queue_each_reminder_once(app, test_conf
     meeting.ends_at = meeting.starts_at + timedelta(hours=2)
     for _ in range(49):
         factories.add_member(berlin, factories.make_user())
+    for membership_user in db.session.scalars(select(User)):  # whatever the hour of the run
+        factories.set_local_hours(membership_user, quiet_start=time(0), quiet_end=time(0))
     db.session.commit()
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "COHORT_DATABASE_URL": url, "COHORT_SECRET_KEY": "test"}

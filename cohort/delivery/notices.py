@@ -29,6 +29,9 @@ MESSAGES = {
     "session_changed": _l("%(meeting)s has a new time or place."),
     "session_cancelled": _l("%(meeting)s was cancelled."),
     "personal_note": _l("A note from %(organizer)s: %(note)s"),
+    "chat_switched_off": _l(
+        "Posting to the chat of %(cohort)s was switched off: it kept refusing messages."
+    ),
 }
 
 

@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 
 from ..delivery import notices as services
 from ..delivery.hours import QUIET_END, QUIET_START, REMINDER_TIME, settings_for
-from ..delivery.models import DeliverySettings
+from ..delivery.models import ChatWebhook, DeliverySettings
 from ..extensions import csrf, db
 from ..inputs import page_number
+from ..permissions import Action, cohort_or_404, require
 from ..timezones import zone_label
 from ..urls import safe_next_url
 from . import audience
-from .forms import LocalHoursForm, parse_time
+from .forms import ChatWebhookForm, LocalHoursForm, parse_time
 
 bp = Blueprint("notifications", __name__)
 
@@ -93,6 +94,29 @@ def local_hours_data(settings: DeliverySettings | None) -> dict:
         "reminder_time": f"{(settings.reminder_time if settings else REMINDER_TIME):%H:%M}",
         "email_paused_until": settings.email_paused_until if settings else None,
     }
+
+
+@bp.route("/c/<slug>/organize/chat", methods=["GET", "POST"])
+@login_required
+def chat(slug: str):
+    """The cohort's chat webhook: organizers only; off until they switch it on."""
+    cohort = cohort_or_404(current_user, slug)
+    require(current_user, Action.MANAGE, cohort)
+    hook = db.session.get(ChatWebhook, cohort.id)
+    form = (
+        ChatWebhookForm(obj=hook) if hook else ChatWebhookForm(post_sessions=True, post_shared=True)
+    )
+    if form.validate_on_submit():
+        if hook is None:
+            hook = ChatWebhook(cohort_id=cohort.id, failures=0)
+            db.session.add(hook)
+        form.populate_obj(hook)
+        hook.url = (form.url.data or "").strip()
+        hook.set_by_id, hook.failures, hook.switched_off_at = current_user.id, 0, None
+        db.session.commit()
+        flash(_("The chat setting is saved."), "success")
+        return redirect(url_for("notifications.chat", slug=cohort.slug))
+    return render_template("notifications/chat.html", cohort=cohort, form=form, hook=hook)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
