@@ -189,6 +189,19 @@ def test_one_member_of_each_cohort_writes_with_the_companion(app):
         assert person.role == "member"
 
 
+def test_one_member_of_each_cohort_keeps_local_hours_and_no_chat_is_on(app, client):
+    from cohort.delivery.models import ChatWebhook, DeliverySettings
+
+    build()
+    hours = db.session.scalars(select(DeliverySettings)).all()
+    assert len(hours) == 2 and {h.reminder_time.strftime("%H:%M") for h in hours} == {"07:30"}
+    assert db.session.scalar(select(func.count()).select_from(ChatWebhook)) == 0
+    user = db.session.get(User, hours[0].user_id)
+    client.post("/login", data={"email": user.email, "password": DEMO_PASSWORD})
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert '<option selected value="07:30">' in page
+
+
 @pytest.mark.parametrize("hours_from_a_session", [-50, 1, 30, 24 * 9])
 def test_the_demo_builds_whatever_the_day(app, hours_from_a_session):
     """Today may fall just before a due time, during a session, in the feedback week or after

@@ -50,6 +50,7 @@ def main_pages(member: User) -> dict[str, str]:
         "own year": f"{base}/members/{member.id}/year",
         "feedback": f"{base}/feedback",
         "notifications": "/notifications",
+        "notification settings": "/settings/notifications",
     }
 
 
@@ -59,7 +60,10 @@ def organizer_pages(organizer: User) -> dict[str, str]:
         .join(Membership)
         .where(Membership.user_id == organizer.id, Membership.role == Role.ORGANIZER)
     )
-    return {"organizer overview": f"/c/{cohort.slug}/organize/"}
+    return {
+        "organizer overview": f"/c/{cohort.slug}/organize/",
+        "cohort chat": f"/c/{cohort.slug}/organize/chat",
+    }
 
 
 @pytest.mark.parametrize(

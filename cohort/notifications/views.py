@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
 @login_required
 def preferences():
     """Email on or off per kind, local hours and the holiday pause; the bell shows all."""
-    from ..delivery.outbox import email_enabled
+    from ..delivery.outbox import opted_out
 
     settings = db.session.get(DeliverySettings, current_user.id)
     form = LocalHoursForm(data=local_hours_data(settings))
@@ -76,7 +76,8 @@ def preferences():
         db.session.commit()
         flash(_("Your notification choices are saved."), "success")
         return redirect(url_for("notifications.preferences"))
-    choices = {kind: email_enabled(current_user, kind) for kind in services.EMAIL_KINDS}
+    off = opted_out([current_user.id], services.EMAIL_KINDS)  # one query for every kind
+    choices = {kind: (current_user.id, kind) not in off for kind in services.EMAIL_KINDS}
     return render_template(
         "notifications/preferences.html",
         form=form,
