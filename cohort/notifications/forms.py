@@ -47,7 +47,10 @@ class ChatWebhookForm(Form):
     url = StringField(
         _l("Incoming webhook address"),
         validators=[Optional(), Length(max=500)],
-        description=_l("Create an incoming webhook in your chat tool and paste its address here."),
+        description=_l(
+            "Create an incoming webhook in your chat tool (Slack, Mattermost, Discord…) and paste "
+            "its address here."
+        ),
     )
     style = SelectField(
         _l("Chat tool"), choices=[SelectChoice(key, label) for key, label in STYLES.items()]

@@ -27,7 +27,7 @@ from ..transport import Outcome, Result
 from .base import Channel, Claimed, register
 
 NAME = "webhook"
-STYLES = {"slack": _l("Slack or compatible (Mattermost, Rocket.Chat)"), "discord": _l("Discord")}
+STYLES = {"slack": _l("Slack or compatible"), "discord": _l("Discord")}
 SWITCH_OFF_AFTER = 3  # messages failed for good in a row
 MAX_ERROR = 500
 
