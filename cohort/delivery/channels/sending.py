@@ -103,7 +103,16 @@ def send_batch(batch: list[Claimed], now: datetime) -> Counter:
                     stalled.add(target)
             results.append((message, result))
     finished = utcnow_after(now)
+    sent = [m.id for m, r in results if r.outcome is Outcome.SENT]
+    if sent:  # the common case in one statement; only rows still under this claim's lease
+        db.session.execute(
+            update(_table)
+            .where(_table.c.id.in_(sent), _table.c.next_attempt_at == now + LEASE)
+            .values(status=OutboxStatus.SENT, sent_at=finished, last_error="")
+        )
     for message, result in results:
+        if result.outcome is Outcome.SENT:
+            continue
         db.session.execute(
             update(_table)
             .where(_table.c.id == message.id, _table.c.next_attempt_at == now + LEASE)
