@@ -21,12 +21,14 @@ from cohort.auth.models import User
 from cohort.cohorts.forms import CohortForm, EmailInvitationForm
 from cohort.cohorts.models import Cohort, Invitation, MembershipEvent
 from cohort.database import ValueTooLong
+from cohort.delivery.models import ChatWebhook
 from cohort.extensions import db
 from cohort.feedback.forms import ToggleForm
 from cohort.forms import Form
 from cohort.inventories.forms import InventoryFormBase
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
+from cohort.notifications.forms import ChatWebhookForm
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
 from cohort.signals.models import PersonalNote, SignalDismissal
@@ -308,6 +310,7 @@ STORED = {
     (SignalActionForm, "kind"): SignalDismissal.kind,
     (NoteForm, "kind"): PersonalNote.kind,
     (SeasonForm, "name"): Season.name,
+    (ChatWebhookForm, "url"): ChatWebhook.url,
 }
 NOT_STORED = {
     (LoginForm, "email"),
