@@ -71,3 +71,16 @@ def test_an_organizer_sets_the_cohort_chat(
     db.session.expire_all()
     hook = db.session.get(ChatWebhook, cohort.id)
     assert (hook.style, hook.enabled) == ("discord", True)
+
+
+def test_the_settings_read_well_in_japanese(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+) -> None:
+    member = factories.make_user(display_name="春香", locale="ja", timezone="Asia/Tokyo")
+    log_in(page, live_server, member.email)
+    page.goto(f"{live_server}/settings/notifications")
+    expect(page.get_by_role("heading", name="通知の時間帯")).to_be_visible()
+    expect(page.get_by_label("リマインダーの時刻")).to_have_value("09:00")
+    screenshot(page, "notification-settings-ja")
+    phone_screenshot(page, "notification-settings-ja")
+    check(page)
