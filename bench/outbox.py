@@ -177,9 +177,9 @@ def queue_emails(database_url: str, count: int) -> None:
     from cohort.auth.models import User
     from cohort.cohorts.models import Cohort, Membership
     from cohort.database import utcnow
+    from cohort.delivery.models import OutboundEmail, OutboxStatus
     from cohort.emails import render_email
     from cohort.extensions import db
-    from cohort.notifications.models import OutboundEmail, OutboxStatus
 
     app = make_app(database_url)
     with app.app_context():
@@ -224,8 +224,8 @@ def queue_emails(database_url: str, count: int) -> None:
 
 
 def outbox_figures(database_url: str) -> dict[str, int]:
+    from cohort.delivery.models import OutboundEmail
     from cohort.extensions import db
-    from cohort.notifications.models import OutboundEmail
 
     app = make_app(database_url)
     with app.app_context():
@@ -243,8 +243,8 @@ def deliver_until_empty(database_url: str, smtp_port: int, deadline: float) -> d
     """Run the scheduler's real delivery job, tick after tick, until nothing is pending
     (another process may still hold leased rows: wait for them) or the deadline passes."""
     from cohort.database import utcnow
+    from cohort.delivery.dispatch import outbox_backlog
     from cohort.extensions import db
-    from cohort.notifications.delivery import outbox_backlog
     from cohort.scheduler import job_by_id, run_job
 
     app = make_app(database_url, smtp_port)

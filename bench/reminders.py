@@ -129,6 +129,22 @@ def make_everyone_due(db, now: datetime) -> int:
     return len(ids)
 
 
+def hold_everyone(db) -> int:
+    """Quiet hours all day long for every member (00:00-23:59, so nothing is released and
+    the reminder time is quiet too): a due tick then selects everyone and claims no one."""
+    db.session.execute(text("DELETE FROM delivery_settings"))
+    count = db.session.execute(
+        text(
+            """
+            INSERT INTO delivery_settings (user_id, quiet_start, quiet_end, reminder_time)
+            SELECT id, '00:00', '23:59', '09:00' FROM users
+            """
+        )
+    ).rowcount
+    db.session.commit()
+    return count
+
+
 def run(url: str) -> list[Figures]:
     from cohort import create_app
     from cohort.extensions import db
@@ -156,6 +172,11 @@ def run(url: str) -> list[Figures]:
         figures.append(measure("catch-up (whatever the data had due)", tick, db.engine))
         figures.append(measure("(a) nothing new due", tick, db.engine))
         moved = make_everyone_due(db, datetime.now(UTC))
+        members = hold_everyone(db)
+        figures.append(measure(f"(b0) due, all {members} held by quiet hours", tick, db.engine))
+        figures.append(measure("(b0) the next tick, still held", tick, db.engine))
+        db.session.execute(text("DELETE FROM delivery_settings"))
+        db.session.commit()
         figures.append(measure(f"(b) due for everyone ({moved} sessions)", tick, db.engine))
         figures.append(measure("(c) nothing new due again", tick, db.engine))
     return figures

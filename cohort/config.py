@@ -84,6 +84,10 @@ class DefaultConfig:
     # reads it), and the shorter wait for an email tried at once during a web request.
     MAIL_TIMEOUT = 30
     MAIL_TIMEOUT_NOW = 10
+    # Seconds to wait for a chat webhook (or another channel's server) before retrying later.
+    CHANNEL_TIMEOUT = 5
+    # Chat webhooks may lead to private addresses and plain http (local development and tests).
+    CHAT_WEBHOOK_ALLOW_PRIVATE = False
 
     # The delivery job: rows claimed per batch, SMTP connections used in parallel, and how long
     # (seconds) and how many emails one tick may go on for before it yields to the next tick.

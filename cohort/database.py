@@ -1,13 +1,14 @@
 """Database helpers shared by every feature: UTC timestamps, SQLite foreign keys, and the
 same limits on text for SQLite as PostgreSQL has."""
 
+import enum
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, event, inspect
+from sqlalchemy import DateTime, Enum, event, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
@@ -124,3 +125,16 @@ def database_busy(error: Exception) -> bool:
     the busy timeout, or committed under a transaction that had already read. Trying again
     is the answer, so pages say so instead of failing."""
     return "database is locked" in str(getattr(error, "orig", error))
+
+
+def string_enum(kind: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings with a CHECK, so adding a value is a small migration on both
+    # databases (no PostgreSQL ENUM type to alter).
+    return Enum(
+        kind,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+    )

@@ -13,8 +13,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from .database import utcnow
+from .delivery.dispatch import outbox_backlog
 from .extensions import db, limiter
-from .notifications.delivery import outbox_backlog
 from .scheduler import last_heartbeat
 from .schema import schema_state
 

@@ -3,6 +3,16 @@
 from .auth.models import PasswordResetToken, User
 from .cohorts.models import Cohort, Invitation, Membership, MembershipEvent
 from .companion.models import CohortCompanion, CompanionPreference
+from .delivery.models import (
+    ChannelDelivery,
+    ChannelMessage,
+    ChatWebhook,
+    DeliverySettings,
+    EmailPreference,
+    Notification,
+    OutboundEmail,
+    ReminderDelivery,
+)
 from .feedback.models import Feedback, FeedbackAssignment
 from .inventories.models import (
     Goal,
@@ -27,7 +37,6 @@ from .mentoring.models import (
     PlanPhase,
     RelationshipReview,
 )
-from .notifications.models import EmailPreference, Notification, OutboundEmail, ReminderDelivery
 from .scheduler import SchedulerHeartbeat
 from .signals.models import PersonalNote, SessionTalk, SignalDismissal
 from .timeline.models import Cheer, Follow
@@ -37,11 +46,15 @@ from .year.models import Season, YearShare
 __all__ = [
     "Attendance",
     "AutosaveMark",
+    "ChannelDelivery",
+    "ChannelMessage",
+    "ChatWebhook",
     "CheckOut",
     "Cheer",
     "Cohort",
     "CohortCompanion",
     "CompanionPreference",
+    "DeliverySettings",
     "EmailPreference",
     "Feedback",
     "FeedbackAssignment",

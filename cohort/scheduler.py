@@ -19,7 +19,12 @@ from .extensions import db
 from .feedback.jobs import alert_missing_feedback
 from .meetings.jobs import sync_all_meetings
 from .mentoring.reminders import mentoring_job
-from .notifications.jobs import deliver_emails, purge_emails, send_reminders
+from .notifications.jobs import (
+    deliver_channel_messages,
+    deliver_emails,
+    purge_emails,
+    send_reminders,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +68,7 @@ JOBS: tuple[Job, ...] = (
     Job("sync_meetings", sync_all_meetings, 3600, "Keep sessions months ahead of each rhythm"),
     Job("reminders", send_reminders, 60, "Claim and queue the reminders due now"),
     Job("deliver_emails", deliver_emails, 30, "Send the outbox with retries"),
+    Job("deliver_channels", deliver_channel_messages, 30, "Post to cohort chats with retries"),
     Job("purge_emails", purge_emails, 6 * 3600, "Delete sent and failed emails past retention"),
     Job(
         "feedback_alerts",

@@ -8,15 +8,15 @@ from sqlalchemy import select
 from cohort.auth.services import request_password_reset
 from cohort.cohorts.services import create_invitation
 from cohort.database import utcnow
+from cohort.delivery import ledger
+from cohort.delivery.models import EmailPreference
+from cohort.delivery.outbox import queue_email, queue_message
 from cohort.extensions import db
 from cohort.feedback.services import add_assignment, mark_helpful, reply_to_feedback
 from cohort.inventories.goals import NewGoal
 from cohort.inventories.models import GoalProgress
 from cohort.inventories.services import InventoryInput, save_inventory, share_inventory
 from cohort.meetings.calendar import start_calendar_feed
-from cohort.notifications import ledger
-from cohort.notifications.models import EmailPreference
-from cohort.notifications.outbox import queue_email, queue_message
 from cohort.timeline.services import cheer, follow
 from cohort.writing.shortform import choose_form
 

@@ -160,3 +160,17 @@ def make_feedback(inventory, giver: User, traits=("calm_under_pressure",), **par
     )
     db.session.commit()
     return feedback
+
+
+def set_local_hours(user: User, quiet_start=None, quiet_end=None, reminder_time=None, paused=None):
+    """Give a member their own local hours; equal quiet start and end mean none at all."""
+    from cohort.delivery.hours import settings_for
+
+    settings = settings_for(user)
+    if quiet_start is not None:
+        settings.quiet_start, settings.quiet_end = quiet_start, quiet_end
+    if reminder_time is not None:
+        settings.reminder_time = reminder_time
+    settings.email_paused_until = paused
+    db.session.commit()
+    return settings

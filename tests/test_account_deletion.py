@@ -8,9 +8,9 @@ from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, s
 from cohort.account.deletion import FATES, Fate, classify, unclassified, user_columns
 from cohort.auth.models import User
 from cohort.cohorts.models import Membership
+from cohort.delivery.models import OutboundEmail
 from cohort.extensions import db
 from cohort.feedback.models import Feedback
-from cohort.notifications.models import OutboundEmail
 
 from . import factories
 from .account_data import EMAIL, MARK, NAME, Person

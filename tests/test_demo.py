@@ -13,6 +13,7 @@ from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, Role
 from cohort.companion.models import CohortCompanion, CompanionMode, CompanionPreference
 from cohort.database import utcnow
+from cohort.delivery.models import Notification
 from cohort.demo import writing as demo_writing
 from cohort.demo.builder import DEMO_PASSWORD, companion_user, demo_email, past_slots
 from cohort.demo.content import CONTENT, check, load, locales
@@ -21,7 +22,6 @@ from cohort.extensions import db
 from cohort.feedback.models import Feedback, FeedbackAssignment
 from cohort.inventories.models import Goal, GoalStatus, Inventory, InventoryStatus
 from cohort.meetings.models import Meeting
-from cohort.notifications.models import Notification
 from cohort.timeline.models import Cheer, Follow
 from cohort.writing.models import ShortFormSetting, WritingPreference
 
@@ -241,6 +241,19 @@ def test_each_cohort_picks_its_core_questions_and_one_member_writes_the_short_fo
         assert page.status_code == 200
         assert 'name="form_mode" value="full"' in page.get_data(as_text=True)
         client.post("/logout")
+
+
+def test_one_member_of_each_cohort_keeps_local_hours_and_no_chat_is_on(app, client):
+    from cohort.delivery.models import ChatWebhook, DeliverySettings
+
+    build()
+    hours = db.session.scalars(select(DeliverySettings)).all()
+    assert len(hours) == 2 and {h.reminder_time.strftime("%H:%M") for h in hours} == {"07:30"}
+    assert db.session.scalar(select(func.count()).select_from(ChatWebhook)) == 0
+    user = db.session.get(User, hours[0].user_id)
+    client.post("/login", data={"email": user.email, "password": DEMO_PASSWORD})
+    page = client.get("/settings/notifications").get_data(as_text=True)
+    assert '<option selected value="07:30">' in page
 
 
 @pytest.mark.parametrize("hours_from_a_session", [-50, 1, 30, 24 * 9])

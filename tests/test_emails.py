@@ -3,10 +3,10 @@
 from datetime import UTC, datetime
 
 from cohort.cohorts.emails import queue_invitation_email
+from cohort.delivery.outbox import deliver_now, queue_email, queue_message
 from cohort.emails import EmailBackend, external_url
 from cohort.extensions import db
 from cohort.i18n import zone_place
-from cohort.notifications.outbox import deliver_now, queue_email, queue_message
 
 from . import factories
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from cohort.cohorts.models import Membership, MembershipStatus
+from cohort.delivery.models import Notification
 from cohort.extensions import db
 from cohort.inventories.models import Goal, Inventory
 from cohort.meetings.models import Meeting
-from cohort.notifications.models import Notification
 from cohort.permissions import (
     Action,
     can,

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from cohort.cohorts.models import Membership
+from cohort.delivery.models import Notification
 from cohort.errors import DomainError
 from cohort.extensions import db
 from cohort.feedback import reading, services
@@ -16,7 +17,6 @@ from cohort.feedback.models import Feedback
 from cohort.feedback.services import FeedbackInput, give_feedback
 from cohort.inventories.models import Inventory
 from cohort.inventories.services import InventoryInput, save_inventory
-from cohort.notifications.models import Notification
 from cohort.permissions import Action, NotAllowed, can, visible_feedback
 
 from . import factories

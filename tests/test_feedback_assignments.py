@@ -8,13 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from cohort.delivery.models import Notification
 from cohort.errors import DomainError
 from cohort.extensions import db
 from cohort.feedback import services
 from cohort.feedback.jobs import missing_feedback_alerts
 from cohort.feedback.models import FeedbackAssignment
 from cohort.inventories.services import pause_month
-from cohort.notifications.models import Notification
 from cohort.permissions import NotAllowed
 
 from . import factories
@@ -225,7 +225,7 @@ def test_organizers_hear_once_about_inventories_without_feedback_48_hours_before
     assert {alert.data["recipient"] for alert in alerts} == {ken.display_name}
     assert {alert.url for alert in alerts} == {f"/c/{cohort.slug}/inventories/{quiet.id}"}
     assert missing_feedback_alerts(due + timedelta(minutes=1)) == 0
-    from cohort.notifications.models import OutboundEmail
+    from cohort.delivery.models import OutboundEmail
 
     emails = db.session.scalars(
         select(OutboundEmail).where(OutboundEmail.kind == "organizer_reminders")

@@ -21,6 +21,7 @@ from cohort.auth.models import User
 from cohort.cohorts.forms import CohortForm, EmailInvitationForm
 from cohort.cohorts.models import Cohort, Invitation, MembershipEvent
 from cohort.database import ValueTooLong
+from cohort.delivery.models import ChatWebhook
 from cohort.extensions import db
 from cohort.feedback.forms import ToggleForm
 from cohort.forms import Form
@@ -33,6 +34,7 @@ from cohort.meetings.models import Meeting
 from cohort.mentoring.forms import AgreementForm, OneToOneForm, PhaseForm
 from cohort.mentoring.forms import ProfileForm as MentorProfileForm
 from cohort.mentoring.models import MentorProfile, NextStep, Pairing, PlanPhase
+from cohort.notifications.forms import ChatWebhookForm
 from cohort.quarters.forms import PracticeForm, QuarterForm, QuarterFormBase
 from cohort.settings.forms import EmailForm, ProfileForm
 from cohort.signals.forms import NoteForm, SignalActionForm
@@ -327,6 +329,7 @@ STORED = {
     (AgreementForm, "contact_way"): Pairing.contact_way,
     (PhaseForm, "name"): PlanPhase.name,
     **{(OneToOneForm, f"step_{n}"): NextStep.text for n in (1, 2, 3)},
+    (ChatWebhookForm, "url"): ChatWebhook.url,
 }
 NOT_STORED = {
     (LoginForm, "email"),

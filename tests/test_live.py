@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import select
 
 from cohort.database import utcnow
+from cohort.delivery.models import Notification, OutboundEmail
 from cohort.errors import DomainError
 from cohort.extensions import db
 from cohort.live import facilitation, room, services, state
 from cohort.live.models import CheckOut, ListenerNote, LiveRun, OrderMode, RunStatus
 from cohort.meetings.models import MeetingStatus
-from cohort.notifications.models import Notification, OutboundEmail
 from cohort.permissions import NotAllowed
 
 from . import factories

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from cohort.cohorts import services as cohort_services
+from cohort.delivery.models import Notification
 from cohort.errors import DomainError
 from cohort.extensions import db
 from cohort.inventories.models import Goal
@@ -22,7 +23,6 @@ from cohort.mentoring.models import (
     Side,
 )
 from cohort.mentoring.overview import pairing_summaries
-from cohort.notifications.models import Notification
 from cohort.permissions import NotAllowed
 
 from . import factories

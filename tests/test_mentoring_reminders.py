@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from cohort.delivery.models import Notification, OutboundEmail
 from cohort.extensions import db
 from cohort.inventories.models import Goal
 from cohort.mentoring import services, space
 from cohort.mentoring.models import Decision, Side
 from cohort.mentoring.reminders import send_mentoring_reminders
-from cohort.notifications.models import Notification, OutboundEmail
 
 from . import factories
 

@@ -3,23 +3,23 @@
 import pytest
 from sqlalchemy import select
 
+from cohort.delivery import notices
+from cohort.delivery.models import Notification
 from cohort.extensions import db
-from cohort.notifications import services
-from cohort.notifications.models import Notification
 
 from . import factories
 
 
 def test_unread_count_shows_in_the_navigation(logged_in, user):
-    services.notify(user.id, "cheered", name="Ken", url="/c/x/")
-    services.notify(user.id, "feedback_helpful", recipient="Aiko")
+    notices.notify(user.id, "cheered", name="Ken", url="/c/x/")
+    notices.notify(user.id, "feedback_helpful", recipient="Aiko")
     db.session.commit()
     page = logged_in.get("/").get_data(as_text=True)
     assert '<span class="count">2' in page
 
 
 def test_the_page_lists_them_in_the_readers_language(logged_in, user):
-    services.notify(user.id, "cheered", name="Ken")
+    notices.notify(user.id, "cheered", name="Ken")
     db.session.commit()
     assert "Ken cheered you on." in logged_in.get("/notifications").get_data(as_text=True)
     logged_in.post("/language", data={"locale": "ja"})
@@ -28,7 +28,7 @@ def test_the_page_lists_them_in_the_readers_language(logged_in, user):
 
 
 def test_marking_one_read_follows_its_link_and_never_leaves_the_site(logged_in, user):
-    services.notify(user.id, "cheered", name="Ken")
+    notices.notify(user.id, "cheered", name="Ken")
     db.session.commit()
     notification = db.session.scalar(select(Notification))
     response = logged_in.post(
@@ -41,30 +41,30 @@ def test_marking_one_read_follows_its_link_and_never_leaves_the_site(logged_in, 
 
 def test_mark_all_read_and_nobody_marks_anothers(logged_in, user):
     other = factories.make_user()
-    services.notify(user.id, "cheered", name="Ken")
-    services.notify(other.id, "cheered", name="Ken")
+    notices.notify(user.id, "cheered", name="Ken")
+    notices.notify(other.id, "cheered", name="Ken")
     db.session.commit()
     theirs = db.session.scalar(select(Notification).where(Notification.user_id == other.id))
     logged_in.post(f"/notifications/{theirs.id}/read")
     logged_in.post("/notifications/read-all")
     db.session.expire_all()
     assert db.session.get(Notification, theirs.id).read_at is None
-    assert services.unread_count(user) == 0
+    assert notices.unread_count(user) == 0
 
 
 def test_unknown_kinds_are_refused(app, user):
     with pytest.raises(ValueError):
-        services.notify(user.id, "no-such-kind")
+        notices.notify(user.id, "no-such-kind")
 
 
 def test_the_notifications_page_runs_a_fixed_number_of_queries(logged_in, user, count_queries):
     for _ in range(3):
-        services.notify(user.id, "cheered", name="Ken")
+        notices.notify(user.id, "cheered", name="Ken")
     db.session.commit()
     with count_queries() as few:
         logged_in.get("/notifications")
     for _ in range(25):
-        services.notify(user.id, "cheered", name="Ken")
+        notices.notify(user.id, "cheered", name="Ken")
     db.session.commit()
     with count_queries() as many:
         logged_in.get("/notifications")

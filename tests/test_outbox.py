@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from cohort.cohorts.models import RhythmKind
 from cohort.database import utcnow
+from cohort.delivery.models import EmailPreference, OutboundEmail, OutboxStatus
+from cohort.delivery.outbox import MAX_ATTEMPTS, deliver_due, queue_email, queue_message
 from cohort.extensions import db
-from cohort.notifications.models import EmailPreference, OutboundEmail, OutboxStatus
-from cohort.notifications.outbox import MAX_ATTEMPTS, deliver_due, queue_email, queue_message
 
 from . import factories
 from .smtp_servers import free_port, smtp_sink
@@ -267,7 +267,7 @@ def queue_nudge(user, cohort, organizer) -> OutboundEmail:
 def test_emails_are_checked_again_when_sent_and_go_only_to_who_still_wants_them(smtp):
     from cohort.auth.models import User
     from cohort.cohorts.services import remove_member
-    from cohort.notifications.services import unsubscribe
+    from cohort.delivery.notices import unsubscribe
 
     organizer = factories.make_user(email="org@example.org")
     cohort = factories.make_cohort(organizer, rhythm_kind=RhythmKind.MANUAL)

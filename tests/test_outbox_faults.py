@@ -11,9 +11,9 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from cohort.database import utcnow
+from cohort.delivery.models import OutboundEmail, OutboxStatus
+from cohort.delivery.outbox import deliver_due
 from cohort.extensions import db
-from cohort.notifications.models import OutboundEmail, OutboxStatus
-from cohort.notifications.outbox import deliver_due
 
 from . import factories
 from .smtp_servers import FaultyServer, Misbehaviour, faulty_server, free_port

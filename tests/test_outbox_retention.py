@@ -5,10 +5,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from cohort.database import utcnow
+from cohort.delivery.models import OutboundEmail, OutboxStatus
+from cohort.delivery.outbox import deliver_due
+from cohort.delivery.retention import purge_old_emails
 from cohort.extensions import db
-from cohort.notifications.models import OutboundEmail, OutboxStatus
-from cohort.notifications.outbox import deliver_due
-from cohort.notifications.retention import purge_old_emails
 from cohort.scheduler import job_by_id
 
 from .test_outbox import queued, smtp  # noqa: F401 (the fixture)

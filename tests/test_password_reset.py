@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from cohort.auth.models import PasswordResetToken
 from cohort.database import utcnow
+from cohort.delivery.models import OutboundEmail, OutboxStatus
+from cohort.delivery.outbox import deliver_due
 from cohort.extensions import db
-from cohort.notifications.models import OutboundEmail, OutboxStatus
-from cohort.notifications.outbox import deliver_due
 
 from . import factories
 

@@ -262,6 +262,8 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("companion.settings", "POST"): signed_in(302),
     ("companion.organize", "GET"): organizers_only(200),
     ("companion.organize", "POST"): organizers_only(200),  # no mode chosen: the form again
+    ("notifications.chat", "GET"): organizers_only(200),
+    ("notifications.chat", "POST"): organizers_only(200),  # no chat tool chosen: the form again
     # Timelines, the feed, following and cheers. The member follows nobody yet; following
     # oneself is refused; people who share no cohort with the member get 404.
     ("timeline.feed", "GET"): signed_in(200),

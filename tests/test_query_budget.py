@@ -63,6 +63,7 @@ def main_pages(member: User) -> dict[str, str]:
         "feedback": f"{base}/feedback",
         "notifications": "/notifications",
         "mentoring": f"{base}/mentoring",
+        "notification settings": "/settings/notifications",
     }
 
 
@@ -84,6 +85,7 @@ def organizer_pages(organizer: User) -> dict[str, str]:
         "live page": f"/c/{cohort.slug}/sessions/{last}/live",
         "parts of life and quarters": f"/c/{cohort.slug}/organize/practice",
         "mentoring, pairs and requests": f"/c/{cohort.slug}/mentoring",
+        "cohort chat": f"/c/{cohort.slug}/organize/chat",
     }
 
 

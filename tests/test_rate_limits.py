@@ -11,8 +11,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import func, select
 
+from cohort.delivery.models import OutboundEmail
 from cohort.extensions import db
-from cohort.notifications.models import OutboundEmail
 
 from . import factories
 from .test_feedback import form_data

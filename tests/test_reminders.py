@@ -1,19 +1,19 @@
 """Reminders: due at the right local moment, claimed once, queued in the outbox."""
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from cohort.auth.models import User
 from cohort.cohorts.models import RhythmKind
+from cohort.delivery import notices as notification_services
+from cohort.delivery.models import Notification, OutboundEmail, ReminderDelivery
 from cohort.extensions import db
 from cohort.inventories import services as inventory_services
 from cohort.meetings.models import Meeting
-from cohort.notifications import services as notification_services
 from cohort.notifications.due import shifted
-from cohort.notifications.models import Notification, OutboundEmail, ReminderDelivery
 from cohort.notifications.reminders import send_due_reminders
 
 from . import factories
@@ -75,7 +75,9 @@ def test_reminders_keep_the_local_hour_across_dst_and_month_ends(
 ):
     meeting = make_session(berlin, due_local)
     for zone in ("Pacific/Auckland", "America/Los_Angeles"):
-        factories.add_member(berlin, factories.make_user(timezone=zone))
+        member = factories.make_user(timezone=zone)
+        factories.set_local_hours(member, quiet_start=time(0), quiet_end=time(0))  # awake
+        factories.add_member(berlin, member)
     for days in (7, 1):
         moment = shifted(meeting.inventory_due_at, BERLIN, days=days)
         local = moment.astimezone(__import__("zoneinfo").ZoneInfo(BERLIN))
@@ -90,6 +92,7 @@ def test_reminders_keep_the_local_hour_across_dst_and_month_ends(
 def test_each_recipient_reads_the_time_in_their_own_zone(frozen_time, berlin):
     meeting = make_session(berlin, datetime(2027, 5, 10, 10, 0))
     ken = factories.make_user(display_name="Ken", timezone="America/Los_Angeles")
+    factories.set_local_hours(ken, quiet_start=time(0), quiet_end=time(0))  # no quiet hours
     factories.add_member(berlin, ken)
     tick(frozen_time, shifted(meeting.inventory_due_at, BERLIN, days=1))
     email = db.session.scalar(select(OutboundEmail).where(OutboundEmail.user_id == ken.id))
@@ -247,6 +250,8 @@ def test_two_scheduler_processes_at_once_queue_each_reminder_once(app, test_conf
     meeting.ends_at = meeting.starts_at + timedelta(hours=2)
     for _ in range(49):
         factories.add_member(berlin, factories.make_user())
+    for membership_user in db.session.scalars(select(User)):  # whatever the hour of the run
+        factories.set_local_hours(membership_user, quiet_start=time(0), quiet_end=time(0))
     db.session.commit()
     root = Path(__file__).resolve().parent.parent
     env = {**os.environ, "COHORT_DATABASE_URL": url, "COHORT_SECRET_KEY": "test"}

@@ -10,10 +10,10 @@ from sqlalchemy import create_engine, func, insert, select, text
 
 from cohort.auth.models import User
 from cohort.cohorts.models import Cohort, Membership, RhythmKind, Role
+from cohort.delivery import outbox
+from cohort.delivery.models import Notification, OutboundEmail, ReminderDelivery
 from cohort.extensions import db
 from cohort.meetings.models import Meeting
-from cohort.notifications import outbox
-from cohort.notifications.models import Notification, OutboundEmail, ReminderDelivery
 from cohort.notifications.reminders import send_due_reminders
 
 NOW = datetime(2027, 3, 10, 9, 0, tzinfo=UTC)
@@ -123,7 +123,7 @@ def test_a_due_tick_reads_preferences_per_batch_not_per_email(count_queries):
     """Sending to 5 or to 60 members in one batch runs the same statements: the batch's
     email preferences, users and sessions are each read once (the rows are written at
     commit, one insert per table)."""
-    from cohort.notifications import services as notification_services
+    from cohort.delivery import notices as notification_services
 
     due = NOW + timedelta(days=3) - timedelta(minutes=30)
     counts = []

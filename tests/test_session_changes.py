@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from cohort.delivery.models import Notification, OutboundEmail
+from cohort.delivery.notices import message_of, set_email_preferences
 from cohort.extensions import db
 from cohort.meetings import services
 from cohort.meetings.services import MeetingDetails
-from cohort.notifications.models import Notification, OutboundEmail
-from cohort.notifications.services import message_of, set_email_preferences
 
 from . import factories
 from .test_inventories import session_for

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from cohort.database import utcnow
+from cohort.delivery.models import Notification, OutboundEmail
 from cohort.extensions import db
-from cohort.notifications.models import Notification, OutboundEmail
 from cohort.signals.history import load_history
 from cohort.signals.models import PersonalNote, SessionTalk
 from cohort.signals.rules import Kind, signals_in

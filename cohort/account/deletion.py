@@ -22,10 +22,10 @@ from sqlalchemy import Column, delete, func, select, update
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Invitation, Membership, MembershipEvent, MembershipStatus, Role
+from ..delivery.models import Notification, OutboundEmail
+from ..delivery.notices import FORMER_MEMBER, NAMED_PERSON
 from ..errors import DomainError
 from ..extensions import db
-from ..notifications.models import Notification, OutboundEmail
-from ..notifications.services import FORMER_MEMBER, NAMED_PERSON
 from ..passwords import verify_password
 
 
@@ -62,6 +62,8 @@ for _column, _fate in {
     "reminder_deliveries.user_id": Fate.DELETE,
     "outbound_emails.user_id": Fate.DELETE,
     "email_preferences.user_id": Fate.DELETE,
+    "delivery_settings.user_id": Fate.DELETE,
+    "chat_webhooks.set_by_id": Fate.SET_NULL,
     "follows.follower_id": Fate.DELETE,
     "follows.followee_id": Fate.DELETE,
     "cheers.user_id": Fate.DELETE,

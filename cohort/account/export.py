@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
+from ..delivery.models import DeliverySettings, EmailPreference
 from ..extensions import db
 from ..feedback.models import PARTS, Feedback
 from ..inventories.models import (
@@ -28,7 +29,6 @@ from ..inventories.models import (
 from ..live.models import CheckOut, ListenerNote
 from ..meetings.models import Attendance, Meeting
 from ..mentoring.export import mentoring
-from ..notifications.models import EmailPreference
 from ..timeline.models import Cheer, Follow
 from ..writing.models import WritingPreference
 
@@ -320,6 +320,20 @@ def writing_preference(user: User) -> dict | None:
     return {"short_form": row.short_form} if row else None
 
 
+def local_hours(user: User) -> dict | None:
+    settings = db.session.get(DeliverySettings, user.id)
+    if settings is None:
+        return None
+    return {
+        "quiet_from": settings.quiet_start.strftime("%H:%M"),
+        "quiet_until": settings.quiet_end.strftime("%H:%M"),
+        "reminder_time": settings.reminder_time.strftime("%H:%M"),
+        "email_paused_until": (
+            settings.email_paused_until.isoformat() if settings.email_paused_until else None
+        ),
+    }
+
+
 def small_sections(user: User) -> list[tuple[str, object]]:
     """Every section but the inventories, in the order the JSON file lists them."""
     received = feedback_received(user)
@@ -347,4 +361,5 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("notification_preferences", notification_preferences(user)),
         ("mentoring", mentoring(user)),
         ("writing_preference", writing_preference(user)),
+        ("local_hours", local_hours(user)),
     ]

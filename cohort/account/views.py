@@ -15,11 +15,11 @@ from flask_login import current_user, login_required, logout_user
 
 from ..auth.models import User
 from ..database import utcnow
+from ..delivery.outbox import deliver_now, queue_message
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
-from ..notifications.outbox import deliver_now, queue_message
 from ..ratelimits import per_member
 from .archive import archive_chunks
 from .deletion import delete_account, last_organizer_of

@@ -1,8 +1,8 @@
 """Emails about a person's own account."""
 
+from ..delivery.models import OutboundEmail
+from ..delivery.outbox import queue_message
 from ..emails import external_url
-from ..notifications.models import OutboundEmail
-from ..notifications.outbox import queue_message
 from .models import User
 
 

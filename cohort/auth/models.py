@@ -64,7 +64,7 @@ def load_user(user_id: str) -> User | None:
         return None
     if is_past_lifetime(int(signed_in)):
         return None
-    from ..notifications.models import Notification
+    from ..delivery.models import Notification
 
     unread = (
         select(func.count())

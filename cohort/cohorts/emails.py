@@ -2,9 +2,9 @@
 
 from ..auth.models import User
 from ..auth.services import find_user_by_email
+from ..delivery.models import OutboundEmail
+from ..delivery.outbox import queue_message
 from ..emails import external_url
-from ..notifications.models import OutboundEmail
-from ..notifications.outbox import queue_message
 from .services import IssuedInvitation
 
 

@@ -7,7 +7,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import User
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, string_enum, utcnow
 from ..extensions import db
 
 
@@ -50,19 +49,6 @@ class EventKind(enum.StrEnum):
     INVITATION_REVOKED = "invitation_revoked"
     ARCHIVED = "archived"
     UNARCHIVED = "unarchived"
-
-
-def string_enum(kind: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings with a CHECK, so adding a value is a small migration on both
-    # databases (no PostgreSQL ENUM type to alter).
-    return Enum(
-        kind,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=20,
-        values_callable=lambda members: [member.value for member in members],
-    )
 
 
 class Cohort(db.Model):

@@ -31,10 +31,11 @@ from ..cohorts.slugs import is_taken
 from ..companion.models import CompanionMode
 from ..companion.services import set_cohort_mode, update_preference
 from ..database import replaying_at
+from ..delivery.hours import settings_for
+from ..delivery.models import Notification
 from ..extensions import db
 from ..meetings.models import Meeting, MeetingStatus
 from ..meetings.services import MeetingDetails, sync_meetings_from_rhythm, update_meeting
-from ..notifications.models import Notification
 from ..timeline.services import follow
 from .content import PAST_MONTHS, CohortStory, Person
 from .live import name_facilitator, run_session
@@ -90,6 +91,7 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
         invite_everyone(replay, start)
         turn_on_the_companion(replay)
         offer_the_short_form(replay)
+        keep_local_hours(replay)
     follow_peers(replay, start + timedelta(days=3))
     for number, starts_at in enumerate(slots, 1):
         meeting = meeting_at(replay.cohort, starts_at)
@@ -108,6 +110,15 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
     play_mentoring(replay, slots)
     mark_old_notifications_read(replay, slots[-1])
     return replay.cohort
+
+
+def keep_local_hours(replay: Replay) -> None:
+    """One member keeps earlier hours than the defaults (an early riser's reminders come at
+    07:30, nothing after 21:30); the cohort's chat stays off, as for every new cohort."""
+    early_riser = next(p for p in replay.story.people if p.role == "member")
+    settings = settings_for(replay.users[early_riser.key])
+    settings.quiet_start, settings.quiet_end = time(21, 30), time(6, 30)
+    settings.reminder_time = time(7, 30)
 
 
 def past_slots(story: CohortStory, now: datetime) -> list[datetime]:

@@ -8,14 +8,14 @@ from sqlalchemy import String, cast, exists, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..database import utcnow
+from ..delivery.ledger import batch_size, claim_batch, unclaimed
+from ..delivery.notices import Notice, notify_many
+from ..delivery.outbox import opted_out, queue_email
 from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
-from ..notifications.ledger import batch_size, claim_batch, unclaimed
-from ..notifications.outbox import opted_out, queue_email
 from ..notifications.reminders import load_people_and_sessions
-from ..notifications.services import Notice, notify_many
 from .models import Feedback
 from .services import site_path
 

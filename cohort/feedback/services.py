@@ -13,14 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from ..auth.models import User
 from ..cohorts.models import Membership, MembershipStatus, Role
 from ..database import utcnow
+from ..delivery import ledger
+from ..delivery.notices import notify
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..markdown import render_markdown
 from ..meetings.models import Meeting
-from ..notifications import ledger
-from ..notifications.services import notify
 from ..permissions import Action, require
 from .models import PARTS, Feedback, FeedbackAssignment
 from .rotation import rotate

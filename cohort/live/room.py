@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..database import utcnow
+from ..delivery.ledger import claim
+from ..delivery.notices import notify
+from ..delivery.outbox import queue_email
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting
-from ..notifications.ledger import claim
-from ..notifications.outbox import queue_email
-from ..notifications.services import notify
 from ..permissions import Action, can, require
 from .minutes import read_minutes
 from .models import CheckOut, ListenerNote, LiveRun, RunStatus

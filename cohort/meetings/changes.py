@@ -11,11 +11,11 @@ from sqlalchemy import select
 from ..auth.models import User
 from ..cohorts.models import Membership, MembershipStatus
 from ..database import utcnow
+from ..delivery.ledger import claim
+from ..delivery.notices import notify
+from ..delivery.outbox import queue_email
 from ..emails import external_url
 from ..extensions import db
-from ..notifications.ledger import claim
-from ..notifications.outbox import queue_email
-from ..notifications.services import notify
 from .models import Meeting
 
 CANCELLED, MOVED = "session_cancelled", "session_changed"

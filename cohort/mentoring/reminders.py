@@ -19,13 +19,13 @@ from sqlalchemy import or_, select
 
 from ..cohorts.models import Cohort
 from ..database import utcnow
+from ..delivery.ledger import Key, claim_in_batches
+from ..delivery.notices import Notice, notify_many
+from ..delivery.outbox import queue_email
 from ..emails import external_url
 from ..extensions import db
 from ..feedback.services import site_path
 from ..inventories.models import Goal, Inventory, InventoryStatus
-from ..notifications.ledger import Key, claim_in_batches
-from ..notifications.outbox import queue_email
-from ..notifications.services import Notice, notify_many
 from ..year.review import add_months
 from .models import NextStep, Pairing, PairingStatus, RelationshipReview, Side
 from .space import review_due_on

@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..database import utcnow
+from ..delivery.notices import notify
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.services import site_path
 from ..inventories.models import Goal, GoalStatus
-from ..notifications.services import notify
 from ..permissions import (
     Action,
     active_membership,

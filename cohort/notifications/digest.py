@@ -14,11 +14,11 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..database import UTCDateTime
+from ..delivery.models import ReminderDelivery
 from ..extensions import db
 from ..inventories.models import RATING_AREAS, Goal, GoalProgress, GoalStatus, Inventory
 from ..inventories.models import InventoryStatus as Status
 from ..meetings.models import Meeting
-from .models import ReminderDelivery
 from .reminders import Candidate, Loaded, Reminder, links, reminder_of, unclaimed_members
 
 FIRST_DIGEST_LOOKBACK = timedelta(days=30)

@@ -7,6 +7,7 @@ sessions near their reminders: one query in all.
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
@@ -26,12 +27,27 @@ def shifted(moment: datetime, zone: str, days: int = 0, hours: int = 0) -> datet
     return wall.astimezone(UTC) - timedelta(hours=hours)
 
 
-def latest_passed(now: datetime, moments: dict[str, datetime], deadline: datetime) -> str | None:
-    """The label of the latest moment that has passed, if the deadline has not."""
+class Due(NamedTuple):
+    """A reminder of one session due now: its period key, the moment it fell due, and what it
+    reminds of (a member's local hours never hold it past that); ``urgent`` ones never wait."""
+
+    period_key: str
+    moment: datetime
+    deadline: datetime
+    urgent: bool = False
+
+
+def latest_passed(
+    now: datetime, moments: dict[str, datetime], deadline: datetime
+) -> tuple[str, datetime] | None:
+    """The label and moment of the latest moment that has passed, if the deadline has not."""
     if now >= deadline:
         return None
     passed = [(moment, label) for label, moment in moments.items() if moment <= now]
-    return max(passed)[1] if passed else None
+    if not passed:
+        return None
+    moment, label = max(passed)
+    return label, moment
 
 
 def due_meetings(now: datetime) -> list[Meeting]:
@@ -52,7 +68,7 @@ def due_meetings(now: datetime) -> list[Meeting]:
     ).all()
 
 
-def _inventory_label(now: datetime, meeting: Meeting) -> str | None:
+def _inventory_label(now: datetime, meeting: Meeting) -> tuple[str, datetime] | None:
     cohort = meeting.cohort
     offsets = {cohort.first_reminder_days, cohort.last_reminder_days}
     moments = {
@@ -61,12 +77,12 @@ def _inventory_label(now: datetime, meeting: Meeting) -> str | None:
     return latest_passed(now, moments, meeting.inventory_due_at)
 
 
-def _organizer_label(now: datetime, meeting: Meeting) -> str | None:
+def _organizer_label(now: datetime, meeting: Meeting) -> tuple[str, datetime] | None:
     moment = shifted(meeting.inventory_due_at, meeting.cohort.timezone, days=2)
     return latest_passed(now, {"T-2d": moment}, meeting.inventory_due_at)
 
 
-def _session_label(now: datetime, meeting: Meeting) -> str | None:
+def _session_label(now: datetime, meeting: Meeting) -> tuple[str, datetime] | None:
     zone = meeting.cohort.timezone
     moments = {
         "T-1d": shifted(meeting.starts_at, zone, days=1),
@@ -75,7 +91,7 @@ def _session_label(now: datetime, meeting: Meeting) -> str | None:
     return latest_passed(now, moments, meeting.starts_at)
 
 
-def _digest_label(now: datetime, meeting: Meeting) -> str | None:
+def _digest_label(now: datetime, meeting: Meeting) -> tuple[str, datetime] | None:
     moment = shifted(meeting.starts_at, meeting.cohort.timezone, days=2)
     return latest_passed(now, {"T-2d": moment}, meeting.starts_at)
 
@@ -88,12 +104,36 @@ LABELS = {
 }
 
 
-def due_periods(now: datetime, meetings: list[Meeting]) -> dict[str, dict[int, str]]:
-    """For each kind, the period key due now of each session that has one (no query)."""
-    periods: dict[str, dict[int, str]] = {kind: {} for kind in LABELS}
+# What each kind reminds of: a member's quiet hours never hold a reminder past it.
+DEADLINES = {
+    "inventory_due": lambda meeting: meeting.inventory_due_at,
+    "organizer_not_shared": lambda meeting: meeting.inventory_due_at,
+    "session_soon": lambda meeting: meeting.starts_at,
+    "digest": lambda meeting: meeting.starts_at,
+}
+URGENT = {"T-1h"}  # "the session starts in an hour" is never held back
+
+
+def due_windows(now: datetime, meetings: list[Meeting]) -> dict[str, dict[int, Due]]:
+    """For each kind, what is due now of each session that has one (no query)."""
+    windows: dict[str, dict[int, Due]] = {kind: {} for kind in LABELS}
     for meeting in meetings:
         for kind, label_of in LABELS.items():
-            label = label_of(now, meeting)
-            if label is not None:
-                periods[kind][meeting.id] = f"meeting-{meeting.id}:{label}"
-    return periods
+            passed = label_of(now, meeting)
+            if passed is not None:
+                label, moment = passed
+                windows[kind][meeting.id] = Due(
+                    f"meeting-{meeting.id}:{label}",
+                    moment,
+                    DEADLINES[kind](meeting),
+                    label in URGENT,
+                )
+    return windows
+
+
+def due_periods(now: datetime, meetings: list[Meeting]) -> dict[str, dict[int, str]]:
+    """For each kind, the period key due now of each session that has one (no query)."""
+    return {
+        kind: {meeting_id: due.period_key for meeting_id, due in dues.items()}
+        for kind, dues in due_windows(now, meetings).items()
+    }

@@ -5,6 +5,7 @@ Which of the two is due depends on each giver's first open assignment, so the la
 out in SQL per (session, giver), and the ledger anti-join leaves out what was already sent.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import String, and_, case, cast, exists, func, literal, select
@@ -12,12 +13,12 @@ from sqlalchemy import String, and_, case, cast, exists, func, literal, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..database import UTCDateTime
+from ..delivery.ledger import unclaimed, without_jit
 from ..emails import external_url
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..meetings.models import Meeting, MeetingStatus
-from .due import shifted
-from .ledger import unclaimed, without_jit
+from .due import Due, shifted
 from .reminders import Candidate, Loaded, Reminder, reminder_of
 
 KIND = "feedback_owed"
@@ -93,6 +94,21 @@ def owed_feedback_candidates(now: datetime) -> list[Candidate]:
         .order_by(owed.c.meeting_id, owed.c.giver_id)
     )
     return [Candidate(giver_id, KIND, key, meeting_id) for giver_id, meeting_id, key in rows]
+
+
+def due_of(now: datetime, candidates: list[Candidate]) -> Callable[[Candidate], Due]:
+    """When each owed-feedback reminder fell due, for the givers' local hours (one query): the
+    day-before one a day before the feedback is due, the "assigned" one now (it is new)."""
+    rows = db.session.execute(
+        select(Meeting.id, Meeting.feedback_due_at, Cohort.timezone)
+        .join(Cohort, Meeting.cohort_id == Cohort.id)
+        .where(Meeting.id.in_(sorted({candidate.meeting_id for candidate in candidates})))
+    )
+    dues = {}
+    for meeting_id, due_at, zone in rows:
+        dues[meeting_id, "T-1d"] = Due("", shifted(due_at, zone, days=1), due_at)
+        dues[meeting_id, "assigned"] = Due("", now, due_at)
+    return lambda candidate: dues[candidate.meeting_id, candidate.label]
 
 
 def _recipients(batch: list[Candidate]) -> dict[tuple[int, int], list[str]]:

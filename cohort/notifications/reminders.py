@@ -19,14 +19,16 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..database import utcnow
+from ..delivery.hours import DEFAULT, LocalHours, hours_of, release
+from ..delivery.ledger import Key, batches, claim_in_batches, unclaimed, without_jit
+from ..delivery.notices import Notice, notify_many
+from ..delivery.outbox import opted_out, queue_email
 from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, Rsvp
-from .due import due_meetings, due_periods
-from .ledger import Key, batches, claim_in_batches, unclaimed, without_jit
-from .outbox import opted_out, queue_email
-from .services import Notice, notify_many
+from .due import Due, due_meetings, due_windows
 
 MEETINGS_PER_QUERY = 1000  # keeps each query's CASE and IN list a sane size
 
@@ -91,18 +93,43 @@ def deliver(reminders: list[Reminder]) -> None:
     notify_many(
         [Notice(r.user.id, r.kind, r.url, r.cohort.id, r.data) for r in reminders],
     )
-    # The batch's email preferences are read in one query, and the emails are inserted
-    # together when the batch commits.
-    off = opted_out({r.user.id for r in reminders}, {r.email_kind for r in reminders})
+    # The batch's email preferences and holiday pauses are read in two queries, and the
+    # emails are inserted together when the batch commits.
+    user_ids = {r.user.id for r in reminders}
+    off = opted_out(user_ids, {r.email_kind for r in reminders})
+    now = utcnow()
+    paused = {user_id for user_id, hours in hours_of(user_ids).items() if hours.email_paused(now)}
     with db.session.no_autoflush:
         for reminder in reminders:
             queue_email(
                 reminder.user,
                 reminder.email_kind,
                 reminder.template,
-                enabled=(reminder.user.id, reminder.email_kind) not in off,
+                enabled=(reminder.user.id, reminder.email_kind) not in off
+                and reminder.user.id not in paused,
                 **reminder.context,
             )
+
+
+def ready(now: datetime, candidates: list[Candidate], due_of: Callable[[Candidate], Due]):
+    """The candidates whose member's local hours let them out now (one query per 5,000
+    members); the others stay unclaimed and come back at a later tick."""
+    if not candidates:
+        return []
+    hours = hours_of({candidate.user_id for candidate in candidates})
+    released: dict[tuple[LocalHours, Due], datetime] = {}  # most members share their hours
+    kept = []
+    for candidate in candidates:
+        due, local = due_of(candidate), hours.get(candidate.user_id, DEFAULT)
+        if (local, due) not in released:
+            released[local, due] = release(due.moment, due.deadline, local, urgent=due.urgent)
+        if released[local, due] <= now:
+            kept.append(candidate)
+    return kept
+
+
+def by_session(dues: dict[int, Due]) -> Callable[[Candidate], Due]:
+    return lambda candidate: dues[candidate.meeting_id]
 
 
 def claim_and_send(candidates: list[Candidate], build: Build, *, commit: bool = True) -> int:
@@ -304,7 +331,10 @@ def send_due_reminders(now: datetime) -> int:
     # Imported here: these series build on this module's Candidate and Reminder.
     from . import digest, feedback_owed
 
-    periods = due_periods(now, due_meetings(now))  # read before a commit expires the sessions
+    windows = due_windows(now, due_meetings(now))  # read before a commit expires the sessions
+    periods = {
+        kind: {mid: due.period_key for mid, due in dues.items()} for kind, dues in windows.items()
+    }
     series = (
         (_inventory_candidates, "inventory_due", _inventory_reminders),
         (_organizer_candidates, "organizer_not_shared", _organizer_reminders),
@@ -314,10 +344,11 @@ def send_due_reminders(now: datetime) -> int:
     sent = 0
     for find, kind, build in series:
         if periods[kind]:
-            sent += claim_and_send(find(now, periods[kind]), build)
-    sent += claim_and_send(
-        feedback_owed.owed_feedback_candidates(now), feedback_owed.owed_feedback_reminders
-    )
+            candidates = ready(now, find(now, periods[kind]), by_session(windows[kind]))
+            sent += claim_and_send(candidates, build)
+    owed = feedback_owed.owed_feedback_candidates(now)
+    owed = ready(now, owed, feedback_owed.due_of(now, owed))
+    sent += claim_and_send(owed, feedback_owed.owed_feedback_reminders)
     return sent
 
 

@@ -21,13 +21,13 @@ from ..cohorts.views import settings_from_form
 from ..confirm import Confirmation, confirmation_page
 from ..csv_export import csv_response
 from ..database import utcnow
+from ..delivery.outbox import deliver_now
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..inputs import page_number
 from ..labels import role_label
-from ..notifications.outbox import deliver_now
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure

@@ -8,11 +8,11 @@ from flask_login import current_user, fresh_login_required, login_required, logi
 from ..auth import services
 from ..auth.emails import queue_password_changed_notice
 from ..cohorts.forms import ConfirmForm
+from ..delivery.outbox import deliver_now, queue_message
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
-from ..notifications.outbox import deliver_now, queue_message
 from ..security import keeps_text_on_csrf_failure
 from .forms import EmailForm, PasswordForm, ProfileForm
 

@@ -9,15 +9,15 @@ from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
+from ..delivery.models import OutboundEmail
+from ..delivery.notices import notify
+from ..delivery.outbox import queue_email
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.services import site_path
 from ..meetings.models import Meeting
 from ..meetings.services import next_meeting
-from ..notifications.models import OutboundEmail
-from ..notifications.outbox import queue_email
-from ..notifications.services import notify
 from ..permissions import Action, require
 from .history import load_history
 from .models import PersonalNote, SessionTalk, SignalDismissal

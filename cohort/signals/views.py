@@ -7,11 +7,11 @@ from flask_login import current_user, login_required
 
 from ..actions import run_and_flash
 from ..database import utcnow
+from ..delivery.outbox import deliver_now
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..live.room import checkout_trend
-from ..notifications.outbox import deliver_now
 from ..organizer.views import organizer_cohort
 from ..permissions import Action, in_cohort_or_404
 from ..ratelimits import per_member

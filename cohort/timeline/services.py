@@ -13,10 +13,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
 from ..cohorts.models import Membership
+from ..delivery.notices import notify
 from ..errors import DomainError
 from ..extensions import db
 from ..inventories.models import Inventory
-from ..notifications.services import notify
 from ..permissions import (
     Action,
     NotAllowed,

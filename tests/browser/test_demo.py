@@ -181,7 +181,7 @@ def test_every_link_in_the_demo_works(live_server: str, page: Page, demo: dict, 
 def test_a_phone_shows_unread_notifications_on_the_closed_menu(
     live_server: str, page: Page, demo: dict, phone_screenshot: Screenshot
 ) -> None:
-    from cohort.notifications.models import Notification
+    from cohort.delivery.models import Notification
 
     tom = user_id("tom")
     unread = db.session.scalar(

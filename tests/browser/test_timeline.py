@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
+from cohort.delivery.models import Notification
 from cohort.extensions import db
 from cohort.inventories.models import Goal
-from cohort.notifications.models import Notification
 
 from .. import factories
 from ..test_inventories import session_for

@@ -1,23 +1,25 @@
-"""In-app notifications (the bell), the reminder ledger and the email outbox."""
+"""The delivery core's tables: in-app notifications (the bell), the ledger of claimed
+messages, the email outbox and the recipients' preferences."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
     false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..cohorts.models import string_enum
-from ..database import UTCDateTime, utcnow
+from ..database import UTCDateTime, string_enum, utcnow
 from ..extensions import db
 
 
@@ -104,3 +106,74 @@ class EmailPreference(db.Model):
     )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DeliverySettings(db.Model):
+    """A member's local hours and holiday pause (absent: the defaults of ``hours``)."""
+
+    __tablename__ = "delivery_settings"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    quiet_start: Mapped[time] = mapped_column(Time)
+    quiet_end: Mapped[time] = mapped_column(Time)
+    reminder_time: Mapped[time] = mapped_column(Time)
+    email_paused_until: Mapped[date | None] = mapped_column(Date)
+
+
+class ChannelDelivery(db.Model):
+    """The ledger of the other channels: one row per message claimed for a recipient (a
+    member, ``user-5``, or a cohort's chat, ``cohort-3``), kind, period and channel."""
+
+    __tablename__ = "channel_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(40))
+    period_key: Mapped[str] = mapped_column(String(120))
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("channel", "recipient", "kind", "period_key"),)
+
+
+class ChannelMessage(db.Model):
+    """A queued message for a channel other than email, sent with the outbox's retries."""
+
+    __tablename__ = "channel_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    status: Mapped[OutboxStatus] = mapped_column(
+        string_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_channel_messages_due", "status", "next_attempt_at"),)
+
+
+class ChatWebhook(db.Model):
+    """A cohort's chat (Slack-compatible or Discord incoming webhook), set by organizers."""
+
+    __tablename__ = "chat_webhooks"
+
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(String(500))
+    style: Mapped[str] = mapped_column(String(20), default="slack")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    post_sessions: Mapped[bool] = mapped_column(Boolean, default=True)
+    post_shared: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Who set it last: told in the bell if the chat keeps failing and is switched off.
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    switched_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

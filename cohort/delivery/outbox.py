@@ -11,10 +11,11 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..auth.models import User
-from ..cohorts.models import Cohort
+from ..database import utcnow
 from ..emails import external_url, render_email
 from ..extensions import db
-from .delivery import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now, opted_out
+from .dispatch import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now, opted_out
+from .hours import paused_users
 from .models import EmailPreference, OutboundEmail
 
 __all__ = [
@@ -68,7 +69,9 @@ def queue_email(
     an active member there when it is sent. ``enabled``: the preference when the caller has
     read it already (see ``opted_out``); the delivery job checks it again before sending.
     """
-    if not (email_enabled(user, kind) if enabled is None else enabled):
+    if enabled is None:
+        enabled = email_enabled(user, kind) and not paused_users([user.id], utcnow())
+    if not enabled:
         return None
     unsubscribe_url = external_url("notifications.unsubscribe", token=unsubscribe_token(user, kind))
     subject, text, html = render_email(
@@ -79,7 +82,7 @@ def queue_email(
         unsubscribe_url=unsubscribe_url,
         **context,
     )
-    if cohort_id is None and isinstance(context.get("cohort"), Cohort):
+    if cohort_id is None and context.get("cohort") is not None:
         cohort_id = context["cohort"].id
     email = OutboundEmail(
         user_id=user.id,

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..database import utcnow
 from ..extensions import db
-from .models import ReminderDelivery
+from .models import ChannelDelivery, ReminderDelivery
 
 Key = tuple[int, str, str]  # (user id, kind, period key): the ledger's unique key
 T = TypeVar("T")
@@ -44,20 +44,32 @@ def claim_many(keys: Sequence[Key]) -> set[Key]:
     ticks wait on each other's rows in the same order (never a deadlock); a key another
     transaction holds uncommitted makes this one wait, then skip it if that one commits.
     """
+    return _insert_new(ReminderDelivery.__table__, ("user_id", "kind", "period_key"), keys)
+
+
+ChannelKey = tuple[str, str, str, str]  # (channel, recipient, kind, period key)
+
+
+def claim_channel_many(keys: Sequence[ChannelKey]) -> set[ChannelKey]:
+    """``claim_many`` for the other channels: a message is claimed once per channel,
+    recipient (``user-5``, ``cohort-3``), kind and period."""
+    columns = ("channel", "recipient", "kind", "period_key")
+    return _insert_new(ChannelDelivery.__table__, columns, keys)
+
+
+def _insert_new(table, columns: tuple[str, ...], keys: Sequence[tuple]) -> set:
     if not keys:
         return set()
     now = utcnow()
     rows = [
-        {"user_id": user_id, "kind": kind, "period_key": period_key, "claimed_at": now}
-        for user_id, kind, period_key in sorted(set(keys))
+        {**dict(zip(columns, key, strict=True)), "claimed_at": now} for key in sorted(set(keys))
     ]
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    table = ReminderDelivery.__table__
     statement = (
         dialect.insert(table)
         .values(rows)
-        .on_conflict_do_nothing(index_elements=["user_id", "kind", "period_key"])
-        .returning(table.c.user_id, table.c.kind, table.c.period_key)
+        .on_conflict_do_nothing(index_elements=list(columns))
+        .returning(*(table.c[column] for column in columns))
     )
     return {tuple(row) for row in db.session.execute(statement)}
 

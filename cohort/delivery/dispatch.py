@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 
-from ..cohorts.models import Membership, MembershipStatus
 from ..database import utcnow
 from ..extensions import db
+from .audience import active_members
+from .hours import paused_users
 from .models import EmailPreference, OutboundEmail, OutboxStatus
 from .retention import EMPTIED, forget_bodies
 from .transport import Outcome, Outgoing, Result, SenderPool
@@ -150,33 +151,24 @@ def opted_out(user_ids: Iterable[int], kinds: Iterable[str] | None = None) -> se
     return {(user_id, kind) for user_id, kind in db.session.execute(query)}
 
 
-def _active_members(cohort_ids: set[int], user_ids: set[int]) -> set[tuple[int, int]]:
-    if not cohort_ids or not user_ids:
-        return set()
-    rows = db.session.execute(
-        select(Membership.cohort_id, Membership.user_id).where(
-            Membership.cohort_id.in_(cohort_ids),
-            Membership.user_id.in_(user_ids),
-            Membership.status == MembershipStatus.ACTIVE,
-        )
-    )
-    return {(cohort_id, user_id) for cohort_id, user_id in rows}
-
-
-def skip_reasons(batch: list[Claimed]) -> dict[int, str]:
+def skip_reasons(batch: list[Claimed], now: datetime | None = None) -> dict[int, str]:
     """Emails that must not go any more, each with why: queued before the recipient deleted
-    their account, switched that kind of email off, or left the cohort it is about. Two
+    their account, switched that kind of email off, paused email for a holiday (account
+    emails, which carry no unsubscribe link, still go), or left the cohort it is about. Three
     queries per batch, whatever its size."""
     user_ids = {email.user_id for email in batch if email.user_id is not None}
     cohort_ids = {email.cohort_id for email in batch if email.cohort_id is not None}
     off = opted_out(user_ids)
-    members = _active_members(cohort_ids, user_ids)
+    members = active_members(cohort_ids, user_ids)
+    paused = paused_users(user_ids, now or utcnow())
     reasons = {}
     for email in batch:
         if email.user_id is None and (email.to_account or email.cohort_id is not None):
             reasons[email.id] = "skipped: recipient account deleted"
         elif (email.user_id, email.kind) in off:
             reasons[email.id] = "skipped: recipient opted out"
+        elif email.user_id in paused and "List-Unsubscribe" in (email.headers or {}):
+            reasons[email.id] = "skipped: recipient paused email"
         elif email.cohort_id is not None and (email.cohort_id, email.user_id) not in members:
             reasons[email.id] = "skipped: recipient no longer an active member of the cohort"
     return reasons
@@ -231,7 +223,7 @@ def record(batch: list[Claimed], results: list[Result], lease: datetime, now: da
 
 def send_batch(pool: SenderPool, batch: list[Claimed], now: datetime) -> Counter:
     """Re-check, send and record one claimed batch; the database is idle while it sends."""
-    skipped = skip_reasons(batch)
+    skipped = skip_reasons(batch, now)
     db.session.commit()  # no transaction stays open during the network I/O below
     results = [Result(email_id, Outcome.SKIPPED, reason) for email_id, reason in skipped.items()]
     results += pool.send([email.outgoing() for email in batch if email.id not in skipped])

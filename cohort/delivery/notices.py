@@ -36,6 +36,9 @@ MESSAGES = {
     "mentoring_one_to_one": _l("Your one-to-one with %(name)s is coming up."),
     "mentoring_steps_due": _l("Next steps with %(name)s are due: %(count)d."),
     "mentoring_review_due": _l("Time to review your mentoring with %(name)s."),
+    "chat_switched_off": _l(
+        "Posting to the chat of %(cohort)s was switched off: it kept refusing messages."
+    ),
 }
 
 
