@@ -31,7 +31,7 @@ from cohort.live.forms import CheckInForm, CheckOutForm, ControlForm, LateForm, 
 from cohort.live.models import CheckOut
 from cohort.meetings.forms import MeetingForm
 from cohort.meetings.models import Meeting
-from cohort.mentoring.forms import AgreementForm, OneToOneForm, PhaseForm
+from cohort.mentoring.forms import AgreementForm, OneToOneForm, PhaseEditForm, PhaseForm
 from cohort.mentoring.forms import ProfileForm as MentorProfileForm
 from cohort.mentoring.models import MentorProfile, NextStep, Pairing, PlanPhase
 from cohort.notifications.forms import ChatWebhookForm
@@ -328,6 +328,7 @@ STORED = {
     (AgreementForm, "meeting_frequency"): Pairing.meeting_frequency,
     (AgreementForm, "contact_way"): Pairing.contact_way,
     (PhaseForm, "name"): PlanPhase.name,
+    (PhaseEditForm, "name"): PlanPhase.name,
     **{(OneToOneForm, f"step_{n}"): NextStep.text for n in (1, 2, 3)},
     (ChatWebhookForm, "url"): ChatWebhook.url,
 }

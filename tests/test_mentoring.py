@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from cohort.cohorts import services as cohort_services
+from cohort.cohorts.models import Role
 from cohort.delivery.models import Notification
 from cohort.errors import DomainError
 from cohort.extensions import db
@@ -15,10 +16,12 @@ from cohort.inventories.models import Goal
 from cohort.mentoring import services, space
 from cohort.mentoring.models import (
     Decision,
+    GoalComment,
     MentoringRequest,
     NextStep,
     Pairing,
     PairingStatus,
+    PlanPhase,
     RequestStatus,
     Side,
 )
@@ -416,3 +419,130 @@ def test_a_mentor_who_deletes_their_account_leaves_the_record_to_the_mentee(circ
     assert "a former member" in client.get(f"/c/{circle.cohort.slug}/mentoring").get_data(
         as_text=True
     )
+
+
+def test_a_refusal_tells_the_member_and_the_organizers_in_their_language(app, circle):
+    from flask_babel import force_locale
+
+    from cohort.delivery.notices import message_of
+
+    request = circle.ask()
+    pairing = services.pair(circle.organizer, circle.cohort, request, circle.data_membership.id)
+    services.decline_pairing(circle.data_mentor, pairing)
+    db.session.commit()
+    assert db.session.get(MentoringRequest, request.id).status == RequestStatus.OPEN
+    notices = {
+        n.user_id: n
+        for n in db.session.scalars(
+            select(Notification).where(Notification.kind.startswith("mentoring_declined"))
+        )
+    }
+    assert set(notices) == {circle.member.id, circle.organizer.id}
+    to_member, to_organizer = notices[circle.member.id], notices[circle.organizer.id]
+    assert to_member.kind == "mentoring_declined"
+    assert to_organizer.kind == "mentoring_declined_organizer"
+    assert to_member.url == to_organizer.url == f"/c/{circle.cohort.slug}/mentoring"
+    with app.test_request_context(), force_locale("en"):
+        assert message_of(to_member) == "Dana cannot mentor you; your request is open again."
+        assert "Mia's request" in message_of(to_organizer)
+    with app.test_request_context(), force_locale("ja"):
+        assert message_of(to_member).startswith("Danaさんはメンターを引き受けられませんでした")
+        assert "Miaさんの希望を辞退しました" in message_of(to_organizer)
+
+
+def test_a_mentor_made_a_member_ends_their_pairings_and_reopens_the_proposed(circle):
+    active = circle.active_pair()
+    other = factories.add_member(circle.cohort)
+    second = services.create_request(other.user, circle.cohort, "Design help", [])
+    proposed = services.pair(circle.organizer, circle.cohort, second, circle.design_membership.id)
+    # The design mentor, made a member, loses the proposal; the data mentor, made an
+    # organizer, ends their mentoring; a mentee's pairing stays when they become an organizer.
+    third = factories.add_member(circle.cohort)
+    own = services.create_request(third.user, circle.cohort, "UX", [])
+    kept = services.pair(circle.organizer, circle.cohort, own, circle.design_membership.id)
+    services.accept_pairing(circle.design_mentor, kept)
+    db.session.commit()
+    cohort_services.change_role(circle.organizer, circle.design_membership, Role.MEMBER)
+    cohort_services.change_role(circle.organizer, circle.data_membership, Role.ORGANIZER)
+    cohort_services.change_role(circle.organizer, circle.membership, Role.MENTOR)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Pairing, active.id).status == PairingStatus.ENDED
+    assert db.session.get(Pairing, proposed.id).status == PairingStatus.DECLINED
+    assert db.session.get(Pairing, kept.id).status == PairingStatus.ENDED
+    assert db.session.get(MentoringRequest, second.id).status == RequestStatus.OPEN
+    assert db.session.get(Pairing, active.id).ended_on is not None
+
+
+def test_a_mentee_made_a_mentor_keeps_their_own_mentoring(circle):
+    pairing = circle.active_pair()
+    cohort_services.change_role(circle.organizer, circle.membership, Role.MENTOR)
+    db.session.commit()
+    assert db.session.get(Pairing, pairing.id).status == PairingStatus.ACTIVE
+
+
+def test_the_mentor_edits_their_own_comments_only(circle):
+    pairing = circle.active_pair()
+    comment = space.comment_on_goal(circle.data_mentor, pairing, circle.goal.id, "Try joins")
+    db.session.commit()
+    space.edit_comment(circle.data_mentor, pairing, comment.id, "  Try window functions ")
+    db.session.commit()
+    assert db.session.get(GoalComment, comment.id).body == "Try window functions"
+    with pytest.raises(DomainError):  # the mentee does not reword the mentor
+        space.edit_comment(circle.member, pairing, comment.id, "Nothing to do")
+    with pytest.raises(DomainError):
+        space.edit_comment(circle.data_mentor, pairing, comment.id, "   ")
+    with pytest.raises(DomainError):
+        space.edit_comment(circle.data_mentor, pairing, comment.id + 999, "Elsewhere")
+    db.session.rollback()
+    assert db.session.get(GoalComment, comment.id).body == "Try window functions"
+
+
+def test_either_side_edits_a_phase_of_their_own_plan(circle):
+    pairing = circle.active_pair()
+    phase = space.add_phase(circle.member, pairing, "Learn", 1, 3, "SQL course")
+    db.session.commit()
+    space.edit_phase(circle.data_mentor, pairing, phase.id, "Learn SQL", 1, 4, "Course\nKata")
+    db.session.commit()
+    phase = db.session.get(PlanPhase, phase.id)
+    assert (phase.name, phase.first_month, phase.last_month, phase.task_list) == (
+        "Learn SQL",
+        1,
+        4,
+        ["Course", "Kata"],
+    )
+    space.edit_phase(circle.member, pairing, phase.id, "Learn", 2, 2, "")
+    db.session.commit()
+    assert (phase.name, phase.first_month, phase.last_month) == ("Learn", 2, 2)
+    with pytest.raises(DomainError):
+        space.edit_phase(circle.member, pairing, phase.id, "Learn", 5, 2, "")
+    with pytest.raises(DomainError):
+        space.edit_phase(circle.member, pairing, phase.id, "", 1, 2, "")
+    with pytest.raises(NotAllowed):
+        space.edit_phase(circle.design_mentor, pairing, phase.id, "Mine now", 1, 2, "")
+
+
+def test_the_pair_edits_comments_and_phases_on_the_page(circle, client):
+    pairing = circle.active_pair()
+    comment = space.comment_on_goal(circle.data_mentor, pairing, circle.goal.id, "Try joins")
+    phase = space.add_phase(circle.member, pairing, "Learn", 1, 3, "SQL course")
+    db.session.commit()
+    base = f"/c/{circle.cohort.slug}/mentoring/pairs/{pairing.id}"
+    client.post("/login", data={"email": circle.member.email, "password": factories.PASSWORD})
+    page = client.get(base).get_data(as_text=True)
+    assert "Edit the phase" in page and "Edit the comment" not in page  # the mentee's view
+    response = client.post(
+        f"{base}/phases/edit",
+        data={"item_id": phase.id, "name": "Apply", "first_month": 4, "last_month": 6},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("#plan")
+    client.post(f"{base}/comments/edit", data={"item_id": comment.id, "body": "Mine"})
+    client.post("/logout")
+    client.post("/login", data={"email": circle.data_mentor.email, "password": factories.PASSWORD})
+    client.post("/language", data={"locale": "ja"})
+    page = client.get(base).get_data(as_text=True)
+    assert "コメントを編集" in page and "段階を編集" in page and "Apply" in page
+    client.post(f"{base}/comments/edit", data={"item_id": comment.id, "body": "Use CTEs"})
+    db.session.expire_all()
+    assert db.session.get(GoalComment, comment.id).body == "Use CTEs"
+    assert db.session.get(PlanPhase, phase.id).first_month == 4

@@ -340,11 +340,13 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("mentoring.agreement", "GET"): pair_only(200),
     ("mentoring.agreement", "POST"): pair_only(400),
     ("mentoring.comment", "POST"): pair_only(302),
+    ("mentoring.edit_comment", "POST"): pair_only(302),  # the mentee's try: flashed
     ("mentoring.log", "GET"): pair_only(200),
     ("mentoring.log", "POST"): pair_only(400),
     ("mentoring.step", "POST"): pair_only(302),
     ("mentoring.phase", "POST"): pair_only(302),
     ("mentoring.remove_phase", "POST"): pair_only(302),
+    ("mentoring.edit_phase", "POST"): pair_only(302),
     ("mentoring.review", "GET"): pair_only(200),
     ("mentoring.review", "POST"): pair_only(400),
     ("mentoring.end", "GET"): pair_only(200),

@@ -330,6 +330,10 @@ def change_role(actor: User, membership: Membership, role: Role) -> None:
     if role != Role.ORGANIZER:
         _keep_one_organizer(membership)
     old = membership.role
+    if old == Role.MENTOR:
+        from ..mentoring.services import end_pairings_of
+
+        end_pairings_of(membership, as_mentor_only=True)  # no mentoring without the role
     membership.role = role
     _log(membership.cohort, EventKind.ROLE_CHANGED, actor, membership.user, detail=f"{old}→{role}")
     db.session.flush()

@@ -32,6 +32,10 @@ MESSAGES = {
     "session_recap": _l("%(meeting)s is over: its minutes are on the session page."),
     "session_missed": _l("What you missed at %(meeting)s: notes and who shared."),
     "mentoring_proposed": _l("%(name)s asked for a mentor and the organizers suggest you."),
+    "mentoring_declined": _l("%(name)s cannot mentor you; your request is open again."),
+    "mentoring_declined_organizer": _l(
+        "The proposed mentor declined %(name)s's request; it waits for another mentor."
+    ),
     "mentoring_started": _l("%(name)s is now your mentor."),
     "mentoring_one_to_one": _l("Your one-to-one with %(name)s is coming up."),
     "mentoring_steps_due": _l("Next steps with %(name)s are due: %(count)d."),
@@ -98,6 +102,8 @@ NAMED_PERSON = {
     "feedback_missing": "recipient",
     "cheered": "name",
     "mentoring_proposed": "name",
+    "mentoring_declined": "name",
+    "mentoring_declined_organizer": "name",
     "mentoring_started": "name",
     "mentoring_one_to_one": "name",
     "mentoring_steps_due": "name",

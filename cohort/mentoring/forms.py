@@ -134,6 +134,11 @@ class CommentForm(Form):
     body = _text(_l("Your comment"), NOTE_MAX, rows=2, required=_l("Write the comment first."))
 
 
+class CommentEditForm(Form):
+    item_id = IntegerField(validators=[InputRequired()])
+    body = _text(_l("Your comment"), NOTE_MAX, rows=2, required=_l("Write the comment first."))
+
+
 class OneToOneForm(Form):
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     notes = _text(_l("Notes"), NOTE_MAX * 2, rows=5)
@@ -185,3 +190,7 @@ class ClosingForm(Form):
         rows=4,
         description=_l("What you take with you, and a word of thanks. Both of you read it."),
     )
+
+
+class PhaseEditForm(PhaseForm):
+    item_id = IntegerField(validators=[InputRequired()])

@@ -16,9 +16,11 @@ from . import services, space
 from .forms import (
     AgreementForm,
     ClosingForm,
+    CommentEditForm,
     CommentForm,
     IdForm,
     OneToOneForm,
+    PhaseEditForm,
     PhaseForm,
     ReviewForm,
 )
@@ -89,6 +91,27 @@ def comment(slug: str, pairing_id: int):
     return _to_pair(pairing, "goals")
 
 
+@bp.post("/pairs/<int:pairing_id>/comments/edit")
+@login_required
+def edit_comment(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = CommentEditForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: space.edit_comment(current_user, pairing, form.item_id.data, form.body.data),
+            _("Your comment is saved."),
+        )
+    else:
+        _flash_first_error(form)
+    return _to_pair(pairing, "goals")
+
+
+def _flash_first_error(form) -> None:
+    for errors in form.errors.values():
+        flash(str(errors[0]), "error")
+        return
+
+
 @bp.route("/pairs/<int:pairing_id>/log", methods=["GET", "POST"])
 @login_required
 @keeps_text_on_csrf_failure
@@ -155,9 +178,30 @@ def phase(slug: str, pairing_id: int):
             _("The phase is added to the plan."),
         )
     else:
-        for errors in form.errors.values():
-            flash(str(errors[0]), "error")
-            break
+        _flash_first_error(form)
+    return _to_pair(pairing, "plan")
+
+
+@bp.post("/pairs/<int:pairing_id>/phases/edit")
+@login_required
+def edit_phase(slug: str, pairing_id: int):
+    pairing = _pairing(slug, pairing_id, work=True)
+    form = PhaseEditForm()
+    if form.validate_on_submit():
+        run_and_flash(
+            lambda: space.edit_phase(
+                current_user,
+                pairing,
+                form.item_id.data,
+                form.name.data or "",
+                form.first_month.data,
+                form.last_month.data,
+                form.tasks.data or "",
+            ),
+            _("The phase is saved."),
+        )
+    else:
+        _flash_first_error(form)
     return _to_pair(pairing, "plan")
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..database import utcnow
-from ..delivery.notices import notify
+from ..delivery.notices import Notice, notify, notify_many
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.services import site_path
@@ -415,6 +415,36 @@ def decline_pairing(actor: User, pairing: Pairing) -> None:
         request.status = RequestStatus.OPEN
         request.closed_at = None
     db.session.flush()
+    _tell_declined(pairing)
+
+
+def _organizer_ids(cohort: Cohort) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Membership.user_id).where(
+                Membership.cohort_id == cohort.id,
+                Membership.status == MembershipStatus.ACTIVE,
+                Membership.role == Role.ORGANIZER,
+            )
+        )
+    )
+
+
+def _tell_declined(pairing: Pairing) -> None:
+    """The member learns their request is open again; the organizers, that it waits for
+    another mentor."""
+    cohort = pairing.cohort
+    url = site_path("mentoring.index", slug=cohort.slug)
+    mentor, mentee = pairing.mentor.user.display_name, pairing.mentee.user.display_name
+    notices = [
+        Notice(pairing.mentee.user_id, "mentoring_declined", url, cohort.id, {"name": mentor})
+    ]
+    notices += [
+        Notice(user_id, "mentoring_declined_organizer", url, cohort.id, {"name": mentee})
+        for user_id in _organizer_ids(cohort)
+        if user_id != pairing.mentee.user_id
+    ]
+    notify_many(notices)
 
 
 @dataclass
@@ -471,14 +501,13 @@ def _close(pairing: Pairing) -> None:
     pairing.next_meeting_on = None
 
 
-def end_pairings_of(membership: Membership) -> None:
-    """A membership ends (left, removed): its pairings end, its open request closes."""
-    for pairing in db.session.scalars(
-        select(Pairing).where(
-            (Pairing.mentor_id == membership.id) | (Pairing.mentee_id == membership.id),
-            Pairing.status.in_(TAKING),
-        )
-    ):
+def end_pairings_of(membership: Membership, *, as_mentor_only: bool = False) -> None:
+    """A membership ends (left, removed): its pairings end, its open request closes. With
+    ``as_mentor_only`` (a mentor's role taken away) only the pairings they mentor end."""
+    sides = Pairing.mentor_id == membership.id
+    if not as_mentor_only:
+        sides = sides | (Pairing.mentee_id == membership.id)
+    for pairing in db.session.scalars(select(Pairing).where(sides, Pairing.status.in_(TAKING))):
         if pairing.status == PairingStatus.PROPOSED:
             pairing.status = PairingStatus.DECLINED
             pairing.ended_on = cohort_today(membership.cohort)
@@ -489,6 +518,8 @@ def end_pairings_of(membership: Membership) -> None:
             if request is not None and pairing.status == PairingStatus.DECLINED:
                 request.status = RequestStatus.OPEN
                 request.closed_at = None
+    if as_mentor_only:
+        return
     request = open_request_of(membership)
     if request is not None:
         request.status = RequestStatus.WITHDRAWN

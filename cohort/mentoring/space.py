@@ -188,6 +188,19 @@ def comment_on_goal(actor: User, pairing: Pairing, goal_id: int, body: str) -> G
     return comment
 
 
+def edit_comment(actor: User, pairing: Pairing, comment_id: int, body: str) -> GoalComment:
+    """The mentor rewords one of their comments; the date stays the day it was written."""
+    require_pairing(actor, pairing)
+    if pairing.side_of(actor.id) != Side.MENTOR:
+        raise DomainError(_l("Only the mentor comments on the goals."))
+    comment = db.session.get(GoalComment, comment_id)
+    if comment is None or comment.pairing_id != pairing.id:
+        raise DomainError(_l("Choose one of the comments on the page."))
+    comment.body = _limited(body, NOTE_MAX, "body", _l("Write the comment first."))
+    db.session.flush()
+    return comment
+
+
 @dataclass
 class StepInput:
     text: str
@@ -244,30 +257,54 @@ def set_step_done(actor: User, pairing: Pairing, step_id: int, done: bool) -> No
     db.session.flush()
 
 
+def _fill_phase(
+    phase: PlanPhase, name: str, first_month: int, last_month: int, tasks: str
+) -> PlanPhase:
+    if not 1 <= first_month <= last_month <= 60:
+        raise DomainError(_l("Give the months from the start, 1 to 60, in order."), "last_month")
+    phase.name = _limited(name, 120, "name", _l("Name the phase."))
+    phase.first_month = first_month
+    phase.last_month = last_month
+    phase.tasks = _limited(tasks, NOTE_MAX, "tasks")
+    return phase
+
+
 def add_phase(
     actor: User, pairing: Pairing, name: str, first_month: int, last_month: int, tasks: str
 ) -> PlanPhase:
     require_pairing(actor, pairing)
-    if not 1 <= first_month <= last_month <= 60:
-        raise DomainError(_l("Give the months from the start, 1 to 60, in order."), "last_month")
-    phase = PlanPhase(
-        pairing_id=pairing.id,
-        name=_limited(name, 120, "name", _l("Name the phase.")),
-        first_month=first_month,
-        last_month=last_month,
-        tasks=_limited(tasks, NOTE_MAX, "tasks"),
-    )
+    phase = _fill_phase(PlanPhase(pairing_id=pairing.id), name, first_month, last_month, tasks)
     db.session.add(phase)
+    db.session.flush()
+    return phase
+
+
+def _phase_of(pairing: Pairing, phase_id: int) -> PlanPhase:
+    phase = db.session.get(PlanPhase, phase_id)
+    if phase is None or phase.pairing_id != pairing.id:
+        raise DomainError(_l("Choose one of the phases on the page."))
+    return phase
+
+
+def edit_phase(
+    actor: User,
+    pairing: Pairing,
+    phase_id: int,
+    name: str,
+    first_month: int,
+    last_month: int,
+    tasks: str,
+) -> PlanPhase:
+    """Either side changes a phase of the plan as the mentoring learns what it needs."""
+    require_pairing(actor, pairing)
+    phase = _fill_phase(_phase_of(pairing, phase_id), name, first_month, last_month, tasks)
     db.session.flush()
     return phase
 
 
 def remove_phase(actor: User, pairing: Pairing, phase_id: int) -> None:
     require_pairing(actor, pairing)
-    phase = db.session.get(PlanPhase, phase_id)
-    if phase is None or phase.pairing_id != pairing.id:
-        raise DomainError(_l("Choose one of the phases on the page."))
-    db.session.delete(phase)
+    db.session.delete(_phase_of(pairing, phase_id))
     db.session.flush()
 
 

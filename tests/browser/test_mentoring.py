@@ -91,6 +91,26 @@ def test_request_pairing_one_to_one_and_review(
     phone_screenshot(page, "mentoring-pair")
     check(page)
 
+    # A phase of the plan, added and then reshaped in place.
+    plan = page.locator("#plan")
+    plan.get_by_text("Add a phase").click()
+    plan.get_by_label("Phase", exact=True).fill("Learn")
+    plan.get_by_role("button", name="Add the phase").click()
+    expect(page.get_by_text("The phase is added to the plan.")).to_be_visible()
+    plan.get_by_text("Edit the phase").click()
+    plan.locator("[id$='-name']").fill("Learn SQL")
+    plan.locator("[id$='-last']").fill("4")
+    check(page)
+    screenshot(page, "mentoring-phase-edit")
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 375, "height": 812})  # the open form, as a phone sees it
+    screenshot(page, "mentoring-phase-edit-phone")
+    page.set_viewport_size(desktop)
+    plan.get_by_role("button", name="Save the phase").click()
+    expect(page.get_by_text("The phase is saved.")).to_be_visible()
+    expect(page.locator("#plan")).to_contain_text("Learn SQL")
+    expect(page.locator("#plan")).to_contain_text("months 1–4")
+
     # The mentor's review answers wait for the mentee's.
     page.get_by_role("link", name="Open the review").click()
     page.get_by_label("5", exact=True).check()
