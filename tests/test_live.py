@@ -413,3 +413,45 @@ def test_starting_from_the_page_works_before_any_run_exists(app, the_room):
     run = db.session.scalar(select(LiveRun))
     assert run.is_live and run.mode == OrderMode.SHUFFLED
     assert sorted(run.speakers()) == sorted(the_room.ids)
+
+
+def test_the_cohort_chat_hears_the_session_is_over_in_counts_only(app, the_room, frozen_time):
+    from cohort.delivery.channels.sending import deliver_channels
+    from cohort.delivery.models import ChatWebhook
+
+    from .http_sinks import Sink
+
+    app.config["CHAT_WEBHOOK_ALLOW_PRIVATE"] = True
+    try:
+        with Sink() as sink:
+            db.session.add(
+                ChatWebhook(
+                    cohort_id=the_room.cohort.id,
+                    url=f"{sink.url}/hook",
+                    style="slack",
+                    enabled=True,
+                    post_sessions=True,
+                    post_shared=True,
+                    set_by_id=the_room.organizer.id,
+                    failures=0,
+                )
+            )
+            run = the_room.start(slots=(0, 0, 5))
+            for member in the_room.members[:2]:
+                services.check_in(the_room.organizer, the_room.meeting, member.id, True)
+            frozen_time.shift(60)
+            services.advance(the_room.organizer, the_room.meeting, run.version, utcnow())
+            frozen_time.shift(30)
+            services.end(the_room.organizer, the_room.meeting, run.version, utcnow())
+            db.session.commit()
+            room.send_recap(the_room.meeting, run)
+            room.send_recap(the_room.meeting, run)  # ending is idempotent: posted once
+            db.session.commit()
+            deliver_channels(utcnow())
+            (body,) = sink.json_bodies()
+    finally:
+        app.config["CHAT_WEBHOOK_ALLOW_PRIVATE"] = False
+    text = body["text"]
+    assert "The session is over: 2 spoke and 2 were there." in text
+    assert f"/sessions/{the_room.meeting.id}" in text
+    assert not any(secret in text for secret in ("Aiko", "Ben", "Chie", "asks"))

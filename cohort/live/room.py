@@ -18,6 +18,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting
+from ..notifications.chat import post_session_recap
 from ..permissions import Action, can, require
 from .minutes import read_minutes
 from .models import CheckOut, ListenerNote, LiveRun, RunStatus
@@ -150,6 +151,8 @@ def send_recap(meeting: Meeting, run: LiveRun) -> int:
             session_url=session_url,
         )
         told += 1
+    spoke = sum(1 for turn in record.turns if turn.seconds)
+    post_session_recap(meeting, spoke=spoke, attended=len(attended))
     return told
 
 

@@ -142,3 +142,18 @@ def post_recap(meeting: Meeting, lines: list[str]) -> bool:
         cohort_id=meeting.cohort_id,
     )
     return True
+
+
+def post_session_recap(meeting: Meeting, spoke: int, attended: int) -> bool:
+    """A session that ran live tells the chat it is over: how many spoke and were there, and
+    where the minutes are (no names, no notes, nothing anyone wrote)."""
+    cohort = meeting.cohort
+    with force_locale(cohort.locale):
+        link = external_url("meetings.show", slug=cohort.slug, meeting_id=meeting.id)
+        line = _(
+            "The session is over: %(spoke)d spoke and %(attended)d were there. Minutes: %(link)s",
+            spoke=spoke,
+            attended=attended,
+            link=link,
+        )
+    return post_recap(meeting, [line])
