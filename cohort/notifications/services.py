@@ -21,6 +21,10 @@ MESSAGES = {
     "feedback_missing": _l("%(recipient)s's inventory has no feedback yet."),
     "cheered": _l("%(name)s cheered you on."),
     "inventory_due": _l("Your inventory for %(meeting)s is due soon."),
+    "quarter_due": _l(
+        "Your inventory for %(meeting)s is due soon. This session closes a quarter: "
+        "you are invited to write a quarter review."
+    ),
     "organizer_not_shared": _l("%(count)d members have not shared for %(meeting)s yet."),
     "session_soon": _l("%(meeting)s is coming up soon."),
     "nudge": _l("Your organizer reminds you to write your inventory for %(meeting)s."),
