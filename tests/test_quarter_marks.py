@@ -6,6 +6,7 @@ Japanese."""
 from datetime import datetime
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from cohort.extensions import db
@@ -120,7 +121,7 @@ def test_the_reminder_of_a_quarter_month_invites_the_review(frozen_time, berlin)
     ken = factories.make_user(display_name="Ken", timezone=BERLIN)
     factories.add_member(berlin, ken)
     meeting, notice, email = reminded(frozen_time, berlin, datetime(2027, 6, 10, 10, 0), ken)
-    assert notice.kind == "quarter_due"
+    assert notice.kind == "inventory_due" and notice.data["variant"] == "quarter"
     assert "invited to write a quarter review" in message_of(notice)
     assert "invited to write a quarter review" in email.text_body
     quarter = f"/c/{berlin.slug}/sessions/{meeting.id}/quarter"
@@ -132,13 +133,16 @@ def test_the_reminder_of_another_month_says_nothing_of_a_quarter(frozen_time, be
     ken = factories.make_user(display_name="Ken", timezone=BERLIN)
     factories.add_member(berlin, ken)
     _meeting, notice, email = reminded(frozen_time, berlin, datetime(2027, 5, 10, 10, 0), ken)
-    assert notice.kind == "inventory_due"
+    assert notice.kind == "inventory_due" and "variant" not in notice.data
+    assert "quarter" not in message_of(notice)
     assert "quarter" not in email.text_body and "/quarter" not in email.html_body
 
 
 def test_the_quarter_reminder_speaks_japanese(frozen_time, berlin):  # noqa: F811
     hana = factories.make_user(display_name="Hana", timezone=BERLIN, locale="ja")
     factories.add_member(berlin, hana)
-    _meeting, _notice, email = reminded(frozen_time, berlin, datetime(2027, 9, 10, 10, 0), hana)
+    _meeting, notice, email = reminded(frozen_time, berlin, datetime(2027, 9, 10, 10, 0), hana)
+    with force_locale("ja"):
+        assert "四半期のふり返りもぜひ書いてください" in message_of(notice)
     assert "四半期のふり返りを書いてみませんか" in email.text_body
     assert "四半期のふり返りを書く：http" in email.text_body

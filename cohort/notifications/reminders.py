@@ -244,7 +244,7 @@ def _inventory_reminders(batch: list[Candidate], loaded: Loaded) -> list[Reminde
             candidate, loaded, "reminder_inventory_due", url, write_url=url, **quarter
         )
         if quarter:
-            reminder.kind = "quarter_due"  # the email preference stays "inventory_due"
+            reminder.data["variant"] = "quarter"  # the notice invites the review too
         reminders.append(reminder)
     return reminders
 

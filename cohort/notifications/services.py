@@ -21,10 +21,6 @@ MESSAGES = {
     "feedback_missing": _l("%(recipient)s's inventory has no feedback yet."),
     "cheered": _l("%(name)s cheered you on."),
     "inventory_due": _l("Your inventory for %(meeting)s is due soon."),
-    "quarter_due": _l(
-        "Your inventory for %(meeting)s is due soon. This session closes a quarter: "
-        "you are invited to write a quarter review."
-    ),
     "organizer_not_shared": _l("%(count)d members have not shared for %(meeting)s yet."),
     "session_soon": _l("%(meeting)s is coming up soon."),
     "nudge": _l("Your organizer reminds you to write your inventory for %(meeting)s."),
@@ -40,6 +36,15 @@ MESSAGES = {
     "mentoring_one_to_one": _l("Your one-to-one with %(name)s is coming up."),
     "mentoring_steps_due": _l("Next steps with %(name)s are due: %(count)d."),
     "mentoring_review_due": _l("Time to review your mentoring with %(name)s."),
+}
+
+# A kind's other sentence, chosen by the notification's ``variant`` (its kind, and so its
+# ledger entry and email preference, stay the same).
+VARIANTS = {
+    ("inventory_due", "quarter"): _l(
+        "Your inventory for %(meeting)s is due soon. This session closes a quarter: "
+        "you are invited to write a quarter review."
+    ),
 }
 
 
@@ -112,7 +117,8 @@ def message_of(notification: Notification) -> str:
     data = dict(notification.data)
     if data.get(FORMER_MEMBER) in data:
         data[data[FORMER_MEMBER]] = _l("a former member")
-    return str(MESSAGES[notification.kind]) % data
+    message = VARIANTS.get((notification.kind, data.get("variant"))) or MESSAGES[notification.kind]
+    return str(message) % data
 
 
 def unread_count(user: User) -> int:
