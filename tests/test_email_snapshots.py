@@ -65,7 +65,12 @@ CONTEXTS = {
         "join_url": "https://cohort.example.org/join/token",
         "expires_at": datetime(2026, 12, 1, 3, 0, tzinfo=UTC),
     },
-    "reminder_inventory_due": {"meeting": MEETING, "cohort": COHORT},
+    # December closes a quarter: the reminder also invites the quarter review.
+    "reminder_inventory_due": {
+        "meeting": MEETING,
+        "cohort": COHORT,
+        "quarter_url": "https://cohort.example.org/c/saturday/sessions/1/quarter",
+    },
     "mentoring_digest": {
         "cohort": COHORT,
         "month": date(2026, 10, 1),

@@ -45,6 +45,15 @@ MESSAGES = {
     ),
 }
 
+# A kind's other sentence, chosen by the notification's ``variant`` (its kind, and so its
+# ledger entry and email preference, stay the same).
+VARIANTS = {
+    ("inventory_due", "quarter"): _l(
+        "Your inventory for %(meeting)s is due soon. This session closes a quarter: "
+        "you are invited to write a quarter review."
+    ),
+}
+
 
 def notify(user_id: int, kind: str, *, url: str = "", cohort_id: int | None = None, **data) -> None:
     """Add a notification for a user; it is written in the caller's transaction."""
@@ -117,7 +126,8 @@ def message_of(notification: Notification) -> str:
     data = dict(notification.data)
     if data.get(FORMER_MEMBER) in data:
         data[data[FORMER_MEMBER]] = _l("a former member")
-    return str(MESSAGES[notification.kind]) % data
+    message = VARIANTS.get((notification.kind, data.get("variant"))) or MESSAGES[notification.kind]
+    return str(message) % data
 
 
 def unread_count(user: User) -> int:

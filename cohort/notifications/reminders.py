@@ -28,6 +28,7 @@ from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, Rsvp
+from ..quarters.schedule import is_quarter_session
 from .due import Due, due_meetings, due_windows
 
 MEETINGS_PER_QUERY = 1000  # keeps each query's CASE and IN list a sane size
@@ -257,13 +258,21 @@ def reminder_of(
 
 
 def _inventory_reminders(batch: list[Candidate], loaded: Loaded) -> list[Reminder]:
+    """In a quarter's month the reminder also invites the quarter review (its own in-app
+    sentence and a link in the email); the member's email preference stays the same."""
     write_url = links("inventories.write")
+    quarter_url = links("quarters.write")
     reminders = []
     for candidate in batch:
-        url = write_url(loaded.meetings[candidate.meeting_id])
-        reminders.append(
-            reminder_of(candidate, loaded, "reminder_inventory_due", url, write_url=url)
+        meeting = loaded.meetings[candidate.meeting_id]
+        url = write_url(meeting)
+        quarter = {"quarter_url": quarter_url(meeting)} if is_quarter_session(meeting) else {}
+        reminder = reminder_of(
+            candidate, loaded, "reminder_inventory_due", url, write_url=url, **quarter
         )
+        if quarter:
+            reminder.data["variant"] = "quarter"  # the notice invites the review too
+        reminders.append(reminder)
     return reminders
 
 

@@ -14,7 +14,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..feedback.traits import TRAITS
 from ..forms import show_domain_error
-from ..inventories.areas import clean_area, life_areas
+from ..inventories.areas import area_labels, clean_area, life_areas
 from ..permissions import (
     can_close_season,
     can_share_year,
@@ -90,12 +90,20 @@ def markdown(slug: str, user_id: int):
     chosen, error = _chosen(cohort, season_services.seasons_of(cohort))
     if error is not None:
         return Response(str(error.message), status=400, mimetype="text/plain")
-    review = year_review(current_user, cohort, member, chosen, utcnow())
+    area = clean_area(cohort, request.args.get("area"))
+    review = year_review(current_user, cohort, member, chosen, utcnow(), area)
     body = render_template(
-        "year/year.md", cohort=cohort, member=member, review=review, trait_labels=TRAITS
+        "year/year.md",
+        cohort=cohort,
+        member=member,
+        review=review,
+        trait_labels=TRAITS,
+        area_label=area_labels(cohort).get(area) if area else None,
     )
     response = Response(body, mimetype="text/markdown")
     name = chosen.season.name if chosen.season else f"{chosen.start:%Y-%m}"
+    if area:
+        name = f"{name}-{area}"
     filename = f"year-{cohort.slug}-{name}.md".replace(" ", "-").replace('"', "")
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response.headers["Cache-Control"] = "no-store"

@@ -117,3 +117,26 @@ def test_an_organizer_renames_a_part_of_life_and_picks_quarter_months(
     expect(page.get_by_label("Part 2 in English")).to_have_value("Side project")
     expect(page.get_by_label("April")).to_be_checked()
     expect(page.get_by_label("March")).not_to_be_checked()
+
+
+def test_the_feed_and_the_session_page_mark_a_quarter_review(
+    live_server: str, page: Page, screenshot: Screenshot, phone_screenshot: Screenshot
+) -> None:
+    from ..test_quarter_marks import shared_quarter
+
+    cohort, ken, aiko, _meeting = a_cohort_with_kens_quarter()
+    meeting, review, _month = shared_quarter(cohort, ken, aiko)
+    log_in(page, live_server, "mika@example.org")
+    for url, name in (
+        ("/feed?scope=cohorts", "feed-quarter"),
+        (f"/c/{cohort.slug}/sessions/{meeting.id}", "session-quarter"),
+    ):
+        page.goto(live_server + url)
+        expect(page.locator(".quarter-marker")).to_have_count(1)
+        expect(page.locator(".quarter-marker")).to_have_text("◆ Quarter review")
+        page.locator(".quarter-marker").scroll_into_view_if_needed()
+        check(page)
+        screenshot(page, name)
+        phone_screenshot(page, name)
+    page.locator(f"main a[href$='/inventories/{review.id}/quarter']").click()
+    expect(page.get_by_text("Second clinic by June")).to_be_visible()
