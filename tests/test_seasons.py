@@ -284,6 +284,7 @@ def test_nothing_in_a_closed_season_changes_through_any_route(app, circle, user)
         "meeting_id": ken_first.id,
         "feedback_id": feedback.id,
         "assignment_id": assignment.id,
+        "note_id": 1,  # a listener's note (none here: 404)
     }
     walked = [
         (endpoint, method)

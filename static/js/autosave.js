@@ -11,6 +11,8 @@
 
   var IDLE_MS = 2500;
   var RETRY_MS = 8000;
+  var OPEN_MS = 3000; // how often an open tab says it holds the draft
+  var OPEN_STALE_MS = 10000; // a tab silent this long is gone (closed without saying so)
   var FIELDS = /^(answer_|rating_|energy$)/;
 
   function storage(kind) {
@@ -51,6 +53,7 @@
     this.shared = status.dataset.shared === "true";
     this.storeKey = "cohort-draft:" + this.url;
     this.seqKey = "cohort-seq:" + this.url;
+    this.openKey = "cohort-open:" + this.url;
     this.tab = tabName(this.session);
     this.seq = Number((this.session && this.session.getItem(this.seqKey)) || 0);
     this.version = form.querySelector("input[name='version']");
@@ -168,11 +171,38 @@
     this.changed();
   };
 
+  // While this tab is open it says so in the browser's storage, so a second tab on the same
+  // form leaves the text this one is still writing to it (no second writer saving it).
+  Draft.prototype.holdOpen = function () {
+    var draft = this;
+    if (!this.local) { return; }
+    function mark() {
+      try { draft.local.setItem(draft.openKey, JSON.stringify({ tab: draft.tab, at: Date.now() })); } catch (error) { /* full */ }
+    }
+    mark();
+    window.setInterval(mark, OPEN_MS);
+    window.addEventListener("pagehide", function () {
+      var open = draft.openTab();
+      if (open && open.tab === draft.tab) { draft.local.removeItem(draft.openKey); }
+    });
+  };
+
+  Draft.prototype.openTab = function () {
+    try { return JSON.parse(this.local.getItem(this.openKey) || "null"); } catch (error) { return null; }
+  };
+
+  Draft.prototype.heldElsewhere = function () {
+    var open = this.local && this.openTab();
+    return Boolean(open && open.tab !== this.tab && Date.now() - open.at < OPEN_STALE_MS);
+  };
+
   // Text typed here earlier and not saved: put back silently when it was typed on top of
-  // this very version; offered with a button when the inventory was saved since.
+  // this very version; offered with a button when the inventory was saved since. Text another
+  // open tab is still writing stays with that tab.
   Draft.prototype.recover = function () {
     var draft = this;
     var saved = null;
+    if (this.heldElsewhere()) { return; }
     try { saved = this.local && JSON.parse(this.local.getItem(this.storeKey) || "null"); } catch (error) { saved = null; }
     if (!saved || !saved.answers) { return; }
     var now = answersOf(this.form);
@@ -245,6 +275,7 @@
     var draft = new Draft(form, status);
     draft.listen();
     draft.recover();
+    draft.holdOpen();
   }
 
   document.addEventListener("DOMContentLoaded", setUp);
