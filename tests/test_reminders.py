@@ -112,9 +112,13 @@ def test_after_downtime_only_the_latest_missed_reminder_goes_out_once(frozen_tim
 
 
 def berlin_organizer_id(cohort) -> int:
-    from cohort.cohorts.models import Membership
+    from cohort.cohorts.models import Membership, Role
 
-    return db.session.scalar(select(Membership.user_id).where(Membership.cohort_id == cohort.id))
+    return db.session.scalar(
+        select(Membership.user_id).where(
+            Membership.cohort_id == cohort.id, Membership.role == Role.ORGANIZER
+        )
+    )
 
 
 def test_shared_paused_removed_archived_and_mentors_get_no_inventory_reminder(frozen_time, berlin):

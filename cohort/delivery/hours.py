@@ -85,7 +85,9 @@ def release(
         options.append(hours.next_at(moment, hours.reminder_time))
     options.append(hours.next_at(moment, hours.quiet_end))
     for option in options:
-        if option + MARGIN <= deadline:
+        # A wall time in a spring-forward gap maps to an instant an hour later on the clock,
+        # which may itself be quiet: such an option is no way out of quiet hours.
+        if not hours.quiet(option) and option + MARGIN <= deadline:
             return option
     return moment  # waiting would make it useless: it goes now
 
