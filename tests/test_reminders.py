@@ -323,7 +323,9 @@ def test_feedback_owed_when_assigned_and_a_day_before_it_is_due(frozen_time, ber
     last_call = shifted(meeting.feedback_due_at, BERLIN, days=1)
     assert tick(frozen_time, last_call, kind="feedback_owed") == 1  # Mika has given hers
     email = db.session.scalars(
-        select(OutboundEmail).where(OutboundEmail.kind == "feedback_owed")
+        select(OutboundEmail)
+        .where(OutboundEmail.kind == "feedback_owed")
+        .order_by(OutboundEmail.id)  # the last call is the newest (rows come in any order)
     ).all()[-1]
     assert email.user_id == aiko.id and "Ken" in email.text_body
 
