@@ -117,7 +117,7 @@ def prefilled_answers(user: User, meeting: Meeting) -> dict[str, str]:
     return {key: previous.answers[key] for key in CARRIED_SECTIONS if previous.answers.get(key)}
 
 
-def _get_or_create(user: User, meeting: Meeting) -> Inventory:
+def get_or_create_inventory(user: User, meeting: Meeting) -> Inventory:
     """The member's inventory for this session; two simultaneous first saves make one row."""
     inventory = find_inventory(user, meeting)
     if inventory is not None:
@@ -173,7 +173,7 @@ def _require_writable(user: User, meeting: Meeting) -> None:
         raise DomainError(_l("This session was cancelled."))
 
 
-def _claim_version(inventory: Inventory, version: int) -> bool:
+def claim_version(inventory: Inventory, version: int) -> bool:
     """Move the inventory from ``version`` to the next in one conditional UPDATE, before
     anything else is written: of two saves made from the same version at the same moment,
     exactly one goes on (on PostgreSQL the second waits for the first, then finds the
@@ -198,8 +198,8 @@ def save_inventory(user: User, meeting: Meeting, data: InventoryInput, version: 
     except for a repeated submit of the very same text (a double click).
     """
     _require_writable(user, meeting)
-    inventory = _get_or_create(user, meeting)
-    if inventory.version != version or not _claim_version(inventory, version):
+    inventory = get_or_create_inventory(user, meeting)
+    if inventory.version != version or not claim_version(inventory, version):
         if _same_content(inventory, data):
             return inventory
         raise VersionConflict(inventory)
@@ -248,13 +248,13 @@ def save_quarter_answers(
     it a quarter review (beside this month's sections, if any); emptied, it is a month's
     inventory again. Versions guard it exactly as they guard the monthly form."""
     _require_writable(user, meeting)
-    inventory = _get_or_create(user, meeting)
+    inventory = get_or_create_inventory(user, meeting)
     written = {
         key: text.strip()
         for key, text in answers.items()
         if key.startswith(QUARTER_PREFIX) and text and text.strip()
     }
-    if inventory.version != version or not _claim_version(inventory, version):
+    if inventory.version != version or not claim_version(inventory, version):
         if written == quarter_answers(inventory):
             return inventory
         raise VersionConflict(inventory)
@@ -306,7 +306,7 @@ def _record_revision(inventory: Inventory, after_meeting: bool) -> None:
 def pause_month(user: User, meeting: Meeting) -> Inventory:
     """ "Life happened": no inventory expected this month and no reminders."""
     _require_writable(user, meeting)
-    inventory = _get_or_create(user, meeting)
+    inventory = get_or_create_inventory(user, meeting)
     if inventory.is_shared:
         raise DomainError(_l("This inventory is already shared."))
     inventory.status = InventoryStatus.PAUSED

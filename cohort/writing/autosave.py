@@ -59,7 +59,7 @@ def autosave(user: User, meeting: Meeting, data: AutosaveInput) -> AutosaveResul
     require(user, Action.POST_INVENTORY, meeting)
     if meeting.is_cancelled:
         raise DomainError(_l("This session was cancelled."))
-    inventory = inventory_services._get_or_create(user, meeting)
+    inventory = inventory_services.get_or_create_inventory(user, meeting)
     if inventory.is_shared:
         return AutosaveResult(Outcome.SHARED, inventory.version)
     mark = db.session.get(AutosaveMark, inventory.id)
@@ -71,7 +71,7 @@ def autosave(user: User, meeting: Meeting, data: AutosaveInput) -> AutosaveResul
         if not (own and mark.version == inventory.version):
             return AutosaveResult(Outcome.CONFLICT, inventory.version)
         base = inventory.version  # this tab's own autosave made it, an answer came late
-    if not inventory_services._claim_version(inventory, base):
+    if not inventory_services.claim_version(inventory, base):
         return AutosaveResult(Outcome.BUSY, inventory.version)
     now = utcnow()
     _apply(inventory, data)
