@@ -31,6 +31,11 @@ class DefaultConfig:
     # (remembered or not) lasts longer than the lifetime; the cookies' expiry follows it.
     SESSION_IDLE_TIMEOUT = 24 * 3600
     SESSION_LIFETIME = 30 * 24 * 3600
+    # The session cookie is sent again only when the session changes (at most once a minute
+    # for the idle clock, see auth/sessions.py), not with every answer: a slow answer that
+    # began before a form was posted would otherwise overwrite the cookie that carries the
+    # form's flash message with the older one it read.
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # Long reflections are text, never files: 1 MiB covers any honest form.
     MAX_CONTENT_LENGTH = 1024 * 1024

@@ -69,3 +69,22 @@ def test_the_lifetime_and_idle_timeout_are_settings(frozen_time, make_app, user)
     assert signed_in(client)
     frozen_time.shift(timedelta(minutes=21))
     assert not signed_in(client)
+
+
+def _session_cookies(response) -> list[str]:
+    return [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
+def test_answers_that_change_nothing_leave_the_session_cookie_alone(auth, client, user):
+    """A late answer to a request that began before a form was posted must not send the older
+    session back: the browser would lose the flash message the post left in its cookie."""
+    auth.login(user.email)
+    client.get("/settings/")  # the idle clock was set at sign-in: nothing to change now
+    before_post = client.get_cookie("session").value
+    assert _session_cookies(client.get("/settings/")) == []
+    late = client.application.test_client()  # a static file asked for before the post...
+    late.set_cookie("session", before_post)
+    response = late.get("/static/css/app.css")
+    response.close()
+    assert response.status_code == 200
+    assert _session_cookies(response) == []  # ...answers without a cookie to overwrite

@@ -11,7 +11,7 @@
 
 import time
 
-from flask import Flask, current_app, flash, session
+from flask import Flask, current_app, flash, request, session
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 
@@ -46,8 +46,9 @@ def init_app(app: Flask) -> None:
 
 
 def end_idle_session() -> None:
-    """Log out a session that was not remembered and has been idle too long."""
-    if "_user_id" not in session:
+    """Log out a session that was not remembered and has been idle too long. Static files
+    leave the session alone, so their answers never carry a session cookie."""
+    if request.endpoint == "static" or "_user_id" not in session:
         return
     seen = session.get(SEEN)
     idle = current_app.config["SESSION_IDLE_TIMEOUT"]
