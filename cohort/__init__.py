@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import i18n
+    from . import fragments, i18n
     from .auth.models import load_user
 
     db.init_app(app)
@@ -123,6 +123,7 @@ def register_request_hooks(app: Flask) -> None:
     labels.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    fragments.init_app(app)
     read_only.init_app(app)
 
 

@@ -38,6 +38,10 @@ class DefaultConfig:
     SESSION_REFRESH_EACH_REQUEST = False
 
     # Long reflections are text, never files: 1 MiB covers any honest form.
+    # Rendered pieces that read the same for every viewer (feed cards), kept per process
+    # (see cohort/fragments.py); 0 turns the cache off.
+    FRAGMENT_CACHE_SIZE = 4000
+
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
 

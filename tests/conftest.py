@@ -11,7 +11,7 @@ import time_machine
 from flask.testing import FlaskClient
 from sqlalchemy import URL, create_engine, event, make_url, text
 
-from cohort import create_app
+from cohort import create_app, fragments
 from cohort.config import DefaultConfig
 from cohort.extensions import db, limiter
 
@@ -148,6 +148,7 @@ def app(_shared_app):
         db.session.remove()
         clean_database()
         limiter.reset()
+        fragments.cache().clear()  # ids start at 1 again: so would the pieces' keys
 
 
 @pytest.fixture

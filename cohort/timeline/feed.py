@@ -35,15 +35,17 @@ class FeedItem:
     inventory: Inventory
     milestones: list[Milestone]
     cheers: dict[str, Cheers]  # milestone key ("" for the inventory) → cheers
-    titles: dict[str, str]
     can_cheer: bool  # false while the cohort is archived
 
     def cheers_for(self, key: str = "") -> Cheers:
         return self.cheers.get(key) or Cheers()
 
     def highlights(self) -> list[tuple[str, str]]:
+        """The card's taste of the inventory (asked only when its rendered piece is not kept
+        already, see cohort/fragments.py)."""
+        titles = {s.key: s.title for s in resolve_sections(self.inventory.template.sections)}
         answers = self.inventory.answers_html
-        return [(self.titles.get(k, k), answers[k]) for k in FEED_SECTIONS if answers.get(k)]
+        return [(titles.get(k, k), answers[k]) for k in FEED_SECTIONS if answers.get(k)]
 
 
 @dataclass
@@ -119,7 +121,6 @@ def feed_page(
                 inventory=inventory,
                 milestones=milestones.get(inventory.id, []),
                 cheers={key: c for (i, key), c in cheers.items() if i == inventory.id},
-                titles={s.key: s.title for s in resolve_sections(inventory.template.sections)},
                 can_cheer=can_cheer(user, inventory),
             )
         )

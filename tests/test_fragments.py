@@ -1,0 +1,102 @@
+"""Rendered pieces kept per process (cohort/fragments.py): a feed card's heading and taste are
+rendered once, yet every viewer still reads their own language, zone and cheer state, and a
+change to what the piece shows is seen at once."""
+
+import pytest
+
+from cohort import fragments
+from cohort.extensions import db
+from cohort.fragments import FragmentCache
+from cohort.inventories import services
+
+from . import factories
+from .test_timeline import login, make_circle, months_ago, write
+
+
+@pytest.fixture
+def circle(app, user):
+    return make_circle(user)
+
+
+def feed(client) -> str:
+    response = client.get("/feed?scope=cohorts")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_card_is_rendered_once_and_served_again_unchanged(client, circle):
+    cohort, ken, aiko = circle
+    write(ken, months_ago(cohort, 1), answers={"did": "Shipped the **beta**."})
+    login(client, aiko)
+    cache = fragments.cache()
+    first = feed(client)
+    rendered = cache.misses
+    assert rendered >= 2 and "<strong>beta</strong>" in first  # the heading and the taste
+    second = feed(client)
+    assert cache.misses == rendered and cache.hits >= 2
+    assert second == first
+
+
+def test_a_saved_change_and_a_new_name_show_at_once(client, circle):
+    cohort, ken, aiko = circle
+    meeting = months_ago(cohort, 1)
+    inventory = write(ken, meeting, answers={"did": "First words."})
+    login(client, aiko)
+    assert "First words." in feed(client)
+    change = services.InventoryInput(answers={"did": "Second thoughts."})
+    services.save_inventory(ken, meeting, change, inventory.version)
+    ken.display_name = "Kenji"
+    db.session.commit()
+    page = feed(client)
+    assert "Second thoughts." in page and "First words." not in page
+    assert "Kenji shared their" in page and "Ken shared their" not in page
+
+
+def test_each_reader_gets_their_language_zone_and_cheer_state(app, circle):
+    cohort, ken, aiko = circle
+    write(ken, months_ago(cohort, 1))
+    tokyo = factories.make_user(display_name="Yui", locale="ja", timezone="Asia/Tokyo")
+    factories.add_member(cohort, tokyo)
+    english, japanese = app.test_client(), app.test_client()
+    login(english, aiko)
+    login(japanese, tokyo)
+    page = feed(english)
+    assert "Ken shared their" in page and "Cheer<span" in page
+    inventory_id = page.split('id="feed-', 1)[1].split('"', 1)[0]
+    english.post(f"/c/{cohort.slug}/inventories/{inventory_id}/cheer", data={"action": "add"})
+    assert "Cheered<span" in feed(english)
+    other = feed(japanese)
+    assert "Kenさんが" in other and "キャリア棚卸しを共有しました" in other
+    assert "Cheered" not in other and "応援する" in other  # Yui has not cheered
+    english_time = page.split("<time", 1)[1].split("</time>", 1)[0]
+    japanese_time = other.split("<time", 1)[1].split("</time>", 1)[0]
+    assert english_time != japanese_time  # London and Tokyo, English and Japanese
+
+
+def test_the_cache_keeps_at_most_its_size_and_drops_the_oldest():
+    cache = FragmentCache(2)
+    calls = []
+
+    def render(text):
+        def piece():
+            calls.append(text)
+            return text
+
+        return piece
+
+    cache.get_or_render("a", render("<a>"))
+    cache.get_or_render("b", render("<b>"))
+    cache.get_or_render("a", render("<a>"))  # kept: a is now the newest
+    cache.get_or_render("c", render("<c>"))  # b goes
+    assert len(cache) == 2
+    cache.get_or_render("a", render("<a>"))
+    cache.get_or_render("b", render("<b>"))
+    assert calls == ["<a>", "<b>", "<c>", "<b>"]
+
+
+def test_size_zero_renders_every_time():
+    cache = FragmentCache(0)
+    calls = []
+    for _ in range(3):
+        cache.get_or_render("a", lambda: calls.append(1) or "x")
+    assert len(calls) == 3 and len(cache) == 0
