@@ -33,7 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from . import fragments, i18n
+    from . import i18n
     from .auth.models import load_user
 
     db.init_app(app)
@@ -110,7 +110,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import errors, i18n, labels, permissions, read_only, schema, security
+    from . import errors, fragments, i18n, labels, permissions, read_only, schema, security
     from .auth import presence, sessions
     from .notifications import views as notification_views
 

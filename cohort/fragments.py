@@ -22,7 +22,6 @@ from threading import Lock
 
 from flask import Flask, current_app
 from flask_babel import get_locale, get_timezone
-from markupsafe import Markup
 
 DEFAULT_SIZE = 4000
 
@@ -34,19 +33,21 @@ class FragmentCache:
         self.size = size
         self.hits = 0
         self.misses = 0
-        self._pieces: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._pieces: OrderedDict[Hashable, str] = OrderedDict()
         self._lock = Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> str:
+        """The piece for ``key``, rendered now if it is not kept. What Jinja's ``caller``
+        renders is already escaped markup, and is kept as it is."""
         if self.size <= 0:
-            return Markup(render())
+            return render()
         with self._lock:
             piece = self._pieces.get(key)
             if piece is not None:
                 self._pieces.move_to_end(key)
                 self.hits += 1
                 return piece
-        piece = Markup(render())  # outside the lock: two renders of one key are harmless
+        piece = render()  # outside the lock: two renders of one key are harmless
         with self._lock:
             self.misses += 1
             self._pieces[key] = piece
@@ -68,7 +69,7 @@ def cache() -> FragmentCache:
     return current_app.extensions["cohort_fragments"]
 
 
-def fragment(name: str, *parts: Hashable, caller: Callable[[], str]) -> Markup:
+def fragment(name: str, *parts: Hashable, caller: Callable[[], str]) -> str:
     """The Jinja side: ``{% call fragment(name, *parts) %}`` renders its body once per
     (name, parts, language, zone)."""
     key = (name, *parts, str(get_locale()), str(get_timezone()))
