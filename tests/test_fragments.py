@@ -100,3 +100,24 @@ def test_size_zero_renders_every_time():
     for _ in range(3):
         cache.get_or_render("a", lambda: calls.append(1) or "x")
     assert len(calls) == 3 and len(cache) == 0
+
+
+def test_session_cards_are_kept_but_the_feedback_link_is_the_viewers(app, circle, user):
+    cohort, ken, aiko = circle
+    meeting = months_ago(cohort, 1)
+    inventory = write(ken, meeting, answers={"did": "Ran the first workshop."})
+    url = f"/c/{cohort.slug}/sessions/{meeting.id}"
+    author, peer = app.test_client(), app.test_client()
+    login(author, ken)
+    login(peer, aiko)
+    give = f"/c/{cohort.slug}/inventories/{inventory.id}/feedback"
+    own = author.get(url).get_data(as_text=True)
+    assert "Ran the first workshop." in own and give not in own  # nobody reviews themself
+    misses = fragments.cache().misses
+    other = peer.get(url).get_data(as_text=True)
+    assert fragments.cache().misses == misses  # the card came from memory...
+    assert "Ran the first workshop." in other and give in other  # ...with Aiko's own link
+    change = services.InventoryInput(answers={"did": "Ran two workshops."})
+    services.save_inventory(ken, meeting, change, inventory.version)
+    db.session.commit()
+    assert "Ran two workshops." in peer.get(url).get_data(as_text=True)

@@ -17,13 +17,17 @@ def month_page_context(user: User, meeting: Meeting) -> dict:
     inventory state (members and organizers write one; mentors read)."""
     overview = month_overview(meeting)
     titles = {}
-    for inventory in overview.shared:
-        titles.update({s.key: s.title for s in resolve_sections(inventory.template.sections)})
+    for template in {
+        inventory.template_id: inventory.template for inventory in overview.shared
+    }.values():
+        titles.update({s.key: s.title for s in resolve_sections(template.sections)})
     writes = can(user, Action.POST_INVENTORY, meeting) and not meeting.is_cancelled
     return {
         "month": overview,
         "card_sections": CARD_SECTIONS,
         "card_titles": titles,
+        # What a card's kept rendering depends on beyond the inventory (cohort/fragments.py).
+        "card_key": tuple(titles.get(key, key) for key in CARD_SECTIONS),
         "my_inventory": find_inventory(user, meeting) if writes else None,
         "writes_inventory": writes,
     }
