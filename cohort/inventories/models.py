@@ -16,7 +16,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, lazyload, mapped_column, relationship
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, string_enum
@@ -160,6 +160,18 @@ class Inventory(db.Model):
 
     def ratings(self) -> dict[str, int | None]:
         return {area: getattr(self, f"rating_{area}") for area in RATING_AREAS}
+
+
+# How a list of inventory cards loads them. By default an inventory comes with its author,
+# session, cohort and template in one statement, and the session brings the cohort again: six
+# tables whose joins cost PostgreSQL more to plan than the rows cost to read. A card's session
+# finds its cohort among those already loaded (same id, no statement), and the template (its
+# section titles) is read only when a card's kept rendering is missing (cohort/fragments.py),
+# once per template.
+CARD_LOADING = (
+    lazyload(Inventory.template),
+    joinedload(Inventory.meeting).lazyload(Meeting.cohort),
+)
 
 
 class InventoryRevision(db.Model):

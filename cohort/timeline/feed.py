@@ -14,7 +14,7 @@ from sqlalchemy.orm import defer
 
 from ..auth.models import User
 from ..extensions import db
-from ..inventories.models import Inventory, InventoryStatus
+from ..inventories.models import CARD_LOADING, Inventory, InventoryStatus
 from ..inventories.sections import resolve_sections
 from ..permissions import can_cheer, co_member_ids, visible_follows, visible_inventories
 from .milestones import Milestone, milestones_for
@@ -96,7 +96,7 @@ def feed_slice(user: User, scope: Scope, offset: int, limit: int) -> Select:
         select(Inventory)
         .where(Inventory.id.in_(ids))
         .order_by(*NEWEST_FIRST)
-        .options(defer(Inventory.answers))  # a card shows rendered answers only
+        .options(defer(Inventory.answers), *CARD_LOADING)  # a card shows rendered answers only
     )
 
 
