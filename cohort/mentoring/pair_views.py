@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..actions import run_and_flash
+from ..actions import run_form_and_flash
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
@@ -47,6 +47,13 @@ def _saved(use_case, form, success: str) -> bool:
     return True
 
 
+def _small_form(pairing, form, action, success: str, section: str, problem: str = ""):
+    """A small form on the pair's page: run it and say how it went, then back to its section
+    of the page."""
+    run_form_and_flash(form, action, success, problem)
+    return _to_pair(pairing, section)
+
+
 @bp.route("/pairs/<int:pairing_id>/agreement", methods=["GET", "POST"])
 @login_required
 @keeps_text_on_csrf_failure
@@ -81,14 +88,14 @@ def agreement(slug: str, pairing_id: int):
 def comment(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = CommentForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: space.comment_on_goal(current_user, pairing, form.goal_id.data, form.body.data),
-            _("Your comment is added."),
-        )
-    else:
-        flash(_("Write the comment first."), "error")
-    return _to_pair(pairing, "goals")
+    return _small_form(
+        pairing,
+        form,
+        lambda: space.comment_on_goal(current_user, pairing, form.goal_id.data, form.body.data),
+        _("Your comment is added."),
+        "goals",
+        problem=_("Write the comment first."),
+    )
 
 
 @bp.post("/pairs/<int:pairing_id>/comments/edit")
@@ -96,20 +103,13 @@ def comment(slug: str, pairing_id: int):
 def edit_comment(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = CommentEditForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: space.edit_comment(current_user, pairing, form.item_id.data, form.body.data),
-            _("Your comment is saved."),
-        )
-    else:
-        _flash_first_error(form)
-    return _to_pair(pairing, "goals")
-
-
-def _flash_first_error(form) -> None:
-    for errors in form.errors.values():
-        flash(str(errors[0]), "error")
-        return
+    return _small_form(
+        pairing,
+        form,
+        lambda: space.edit_comment(current_user, pairing, form.item_id.data, form.body.data),
+        _("Your comment is saved."),
+        "goals",
+    )
 
 
 @bp.route("/pairs/<int:pairing_id>/log", methods=["GET", "POST"])
@@ -150,14 +150,14 @@ def log(slug: str, pairing_id: int):
 def step(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = IdForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: space.set_step_done(current_user, pairing, form.item_id.data, form.done.data),
-            _("Saved."),
-        )
-    else:
-        flash(_(BAD_BUTTON), "error")
-    return _to_pair(pairing, "steps")
+    return _small_form(
+        pairing,
+        form,
+        lambda: space.set_step_done(current_user, pairing, form.item_id.data, form.done.data),
+        _("Saved."),
+        "steps",
+        problem=_(BAD_BUTTON),
+    )
 
 
 @bp.post("/pairs/<int:pairing_id>/phases")
@@ -165,21 +165,20 @@ def step(slug: str, pairing_id: int):
 def phase(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = PhaseForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: space.add_phase(
-                current_user,
-                pairing,
-                form.name.data or "",
-                form.first_month.data,
-                form.last_month.data,
-                form.tasks.data or "",
-            ),
-            _("The phase is added to the plan."),
-        )
-    else:
-        _flash_first_error(form)
-    return _to_pair(pairing, "plan")
+    return _small_form(
+        pairing,
+        form,
+        lambda: space.add_phase(
+            current_user,
+            pairing,
+            form.name.data or "",
+            form.first_month.data,
+            form.last_month.data,
+            form.tasks.data or "",
+        ),
+        _("The phase is added to the plan."),
+        "plan",
+    )
 
 
 @bp.post("/pairs/<int:pairing_id>/phases/edit")
@@ -187,22 +186,21 @@ def phase(slug: str, pairing_id: int):
 def edit_phase(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = PhaseEditForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: space.edit_phase(
-                current_user,
-                pairing,
-                form.item_id.data,
-                form.name.data or "",
-                form.first_month.data,
-                form.last_month.data,
-                form.tasks.data or "",
-            ),
-            _("The phase is saved."),
-        )
-    else:
-        _flash_first_error(form)
-    return _to_pair(pairing, "plan")
+    return _small_form(
+        pairing,
+        form,
+        lambda: space.edit_phase(
+            current_user,
+            pairing,
+            form.item_id.data,
+            form.name.data or "",
+            form.first_month.data,
+            form.last_month.data,
+            form.tasks.data or "",
+        ),
+        _("The phase is saved."),
+        "plan",
+    )
 
 
 @bp.post("/pairs/<int:pairing_id>/phases/remove")
@@ -210,14 +208,14 @@ def edit_phase(slug: str, pairing_id: int):
 def remove_phase(slug: str, pairing_id: int):
     pairing = _pairing(slug, pairing_id, work=True)
     form = IdForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: space.remove_phase(current_user, pairing, form.item_id.data),
-            _("The phase is removed."),
-        )
-    else:
-        flash(_(BAD_BUTTON), "error")
-    return _to_pair(pairing, "plan")
+    return _small_form(
+        pairing,
+        form,
+        lambda: space.remove_phase(current_user, pairing, form.item_id.data),
+        _("The phase is removed."),
+        "plan",
+        problem=_(BAD_BUTTON),
+    )
 
 
 @bp.route("/pairs/<int:pairing_id>/review", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from ..actions import run_and_flash
+from ..actions import run_and_flash, run_form_and_flash
 from ..cohorts.models import Role
 from ..errors import DomainError
 from ..extensions import db
@@ -87,15 +87,12 @@ def index(slug: str):
 def settings(slug: str):
     cohort = _cohort(slug)
     form = SettingsForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: services.set_direct_accept(
-                current_user, cohort, form.mentors_accept_directly.data
-            ),
-            _("Saved."),
-        )
-    else:
-        flash(_(BAD_BUTTON), "error")
+    run_form_and_flash(
+        form,
+        lambda: services.set_direct_accept(current_user, cohort, form.mentors_accept_directly.data),
+        _("Saved."),
+        problem=_(BAD_BUTTON),
+    )
     return redirect(url_for(".index", slug=slug))
 
 
@@ -133,13 +130,12 @@ def profile(slug: str):
 def reflection(slug: str):
     cohort = _cohort(slug)
     form = ReflectionForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: services.save_reflection(current_user, cohort, form.reflection.data),
-            _("Your reflection is saved."),
-        )
-    else:
-        flash(_(BAD_BUTTON), "error")
+    run_form_and_flash(
+        form,
+        lambda: services.save_reflection(current_user, cohort, form.reflection.data),
+        _("Your reflection is saved."),
+        problem=_(BAD_BUTTON),
+    )
     return redirect(url_for(".profile", slug=slug))
 
 
@@ -187,13 +183,12 @@ def propose(slug: str, request_id: int):
         abort(403)
     found = _request_in(cohort, request_id)
     form = PairForm()
-    if form.validate_on_submit():
-        run_and_flash(
-            lambda: services.pair(current_user, cohort, found, form.mentor_id.data),
-            _("Proposed. The mentor accepts or declines."),
-        )
-    else:
-        flash(_(BAD_BUTTON), "error")
+    run_form_and_flash(
+        form,
+        lambda: services.pair(current_user, cohort, found, form.mentor_id.data),
+        _("Proposed. The mentor accepts or declines."),
+        problem=_(BAD_BUTTON),
+    )
     return redirect(url_for(".index", slug=slug))
 
 
