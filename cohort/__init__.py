@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     from .auth.models import load_user
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(

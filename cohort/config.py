@@ -22,6 +22,10 @@ class DefaultConfig:
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite under instance/
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012
+    # PostgreSQL only (see cohort/database.py): plan each prepared statement once, and keep
+    # this many prepared statements per connection (psycopg keeps 100 by default).
+    POSTGRES_PLAN_CACHE_MODE = "force_generic_plan"
+    POSTGRES_PREPARED_STATEMENTS = 500
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -73,6 +73,38 @@ def _configure_sqlite(dbapi_connection, connection_record):
         cursor.close()
 
 
+def init_app(app) -> None:
+    """PostgreSQL keeps each page's statements prepared and planned once per connection.
+
+    A page's statements cost PostgreSQL more to plan than to run (joins of five or six tables
+    found by primary key: about 1 ms of planning for 0.1 ms of execution each). psycopg prepares
+    a statement once it has been sent ``prepare_threshold`` times on a connection; PostgreSQL
+    then plans it again at every execution unless it settles on a generic plan, which it
+    often does not for these statements. ``POSTGRES_PLAN_CACHE_MODE`` (default
+    ``force_generic_plan``; empty leaves the server's choice) makes it plan once. Every query
+    of the app looks rows up by indexed keys, so one plan serves every parameter.
+    """
+    from .extensions import db
+
+    mode = app.config.get("POSTGRES_PLAN_CACHE_MODE")
+    prepared = app.config.get("POSTGRES_PREPARED_STATEMENTS")
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql" or not (mode or prepared):
+        return
+    if mode not in (None, "", "auto", "force_generic_plan", "force_custom_plan"):
+        raise RuntimeError(f"POSTGRES_PLAN_CACHE_MODE: unknown mode {mode!r}")
+
+    @event.listens_for(engine, "connect")
+    def _plan_once(dbapi_connection, connection_record) -> None:
+        if prepared:
+            dbapi_connection.prepared_max = prepared  # the app's statements, kept per connection
+        if mode:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(f"SET plan_cache_mode = {mode}")
+            dbapi_connection.commit()
+
+
 class ValueTooLong(ValueError):
     """A string longer than its column, or with NUL in it, was about to be written."""
 
