@@ -15,8 +15,11 @@ from cohort.extensions import db
 from cohort.inventories.models import Inventory, InventoryKind, InventoryStatus
 from cohort.meetings.models import Meeting
 
+from . import factories
 from .conftest import AuthActions
 from .test_demo import build
+from .test_inventories import session_for
+from .test_timeline import write
 
 BUDGET = 10
 
@@ -133,3 +136,29 @@ def test_main_pages_stay_within_the_statement_budget(app, count_queries, email, 
         if counter.count > BUDGET:
             over[name] = counter.statements
     assert not over, {name: len(statements) for name, statements in over.items()}
+
+
+def test_a_session_and_its_cohort_cost_the_same_with_one_or_four_shared(app, count_queries, user):
+    """The upcoming session's inventories are listed on the cohort's overview (names and Try
+    lines) and as cards on the session page: no statement per inventory on either."""
+    cohort = factories.make_cohort(user, name="Budget Circle")
+    meeting = session_for(cohort, days_ahead=5, title="Next one")
+    writers = [factories.make_user(display_name=f"Writer {n}") for n in range(4)]
+    for writer in writers:
+        factories.add_member(cohort, writer)
+    client = app.test_client()
+    AuthActions(client).login(user.email)
+    urls = (f"/c/{cohort.slug}/", f"/c/{cohort.slug}/sessions/{meeting.id}")
+    counts = {}
+    for shared in (writers[:1], writers[1:]):
+        for writer in shared:
+            write(
+                writer, meeting, answers={"did": "Things.", "try": f"{writer.display_name}'s Try"}
+            )
+        for url in urls:
+            client.get(url)
+            with count_queries() as counter:
+                page = client.get(url).get_data(as_text=True)
+            assert all(w.display_name in page for w in writers[: 1 if shared == writers[:1] else 4])
+            counts.setdefault(url, []).append(counter.count)
+    assert all(one == four for one, four in counts.values()), counts

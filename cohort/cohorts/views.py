@@ -130,7 +130,7 @@ def overview(slug: str):
         rsvp_form=RsvpForm(),
         now=now,
         membership=active_membership(current_user, cohort),
-        **(month_page_context(current_user, next_meeting) if next_meeting else {}),
+        **(month_page_context(current_user, next_meeting, cards=False) if next_meeting else {}),
     )
 
 

@@ -1,21 +1,28 @@
 """A session's inventories as the cohort sees them on the month page."""
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer, lazyload
 
 from ..auth.models import User
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..permissions import Action, can
-from .models import GoalProgress, GoalStatus
+from .models import GoalProgress, GoalStatus, Inventory
 from .organizing import month_overview
 from .sections import CARD_SECTIONS, resolve_sections
 from .services import find_inventory, latest_shared
 
 
-def month_page_context(user: User, meeting: Meeting) -> dict:
+def month_page_context(user: User, meeting: Meeting, cards: bool = True) -> dict:
     """Shared inventories as cards, who has not shared yet, who paused, and the viewer's own
-    inventory state (members and organizers write one; mentors read)."""
-    overview = month_overview(meeting)
+    inventory state (members and organizers write one; mentors read). Without ``cards`` (the
+    cohort's overview lists names and Try lines) the Markdown answers are loaded instead of
+    the rendered ones."""
+    # The session and its cohort are loaded already (the identity map hands them over without
+    # a statement), so only authors and templates join.
+    shown = defer(Inventory.answers) if cards else defer(Inventory.answers_html)
+    loading = (shown, lazyload(Inventory.meeting), lazyload(Inventory.cohort))
+    overview = month_overview(meeting, loading=loading)
     titles = {}
     for template in {
         inventory.template_id: inventory.template for inventory in overview.shared

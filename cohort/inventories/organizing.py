@@ -1,6 +1,7 @@
 """What organizers do with inventories: the template, the prompt bank, the month overview."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -115,9 +116,12 @@ class MonthOverview:
     paused: list[Membership]
 
 
-def month_overview(meeting: Meeting, members: list[Membership] | None = None) -> MonthOverview:
+def month_overview(
+    meeting: Meeting, members: list[Membership] | None = None, loading: Sequence = ()
+) -> MonthOverview:
     """Who has shared, drafted, not started or paused for a session (two queries; one when
-    the cohort's active ``members`` are given, in order of joining)."""
+    the cohort's active ``members`` are given, in order of joining). ``loading``: options for
+    the inventories' query, for a page that shows less of them."""
     if members is None:
         members = db.session.scalars(
             select(Membership)
@@ -131,7 +135,7 @@ def month_overview(meeting: Meeting, members: list[Membership] | None = None) ->
     inventories = {
         inventory.user_id: inventory
         for inventory in db.session.scalars(
-            select(Inventory).where(Inventory.meeting_id == meeting.id)
+            select(Inventory).where(Inventory.meeting_id == meeting.id).options(*loading)
         )
     }
     overview = MonthOverview([], [], [], [])
