@@ -3,11 +3,13 @@ rendered once, yet every viewer still reads their own language, zone and cheer s
 change to what the piece shows is seen at once."""
 
 import pytest
+from sqlalchemy import select
 
 from cohort import fragments
 from cohort.extensions import db
 from cohort.fragments import FragmentCache
 from cohort.inventories import services
+from cohort.inventories.models import Goal
 
 from . import factories
 from .test_timeline import login, make_circle, months_ago, write
@@ -121,3 +123,23 @@ def test_session_cards_are_kept_but_the_feedback_link_is_the_viewers(app, circle
     services.save_inventory(ken, meeting, change, inventory.version)
     db.session.commit()
     assert "Ran two workshops." in peer.get(url).get_data(as_text=True)
+
+
+def test_a_timeline_card_follows_what_others_change_on_it(client, circle):
+    cohort, ken, aiko = circle
+    first = write(ken, months_ago(cohort, 2), new_goals=[("Speak at a meetup", "")])
+    goal = db.session.scalar(select(Goal).where(Goal.user_id == ken.id))
+    second = write(ken, months_ago(cohort, 1), goal_progress={goal.id: (40, "", "active")})
+    login(client, aiko)
+    url = f"/c/{cohort.slug}/members/{ken.id}"
+
+    def card_progress() -> str:
+        page = client.get(url).get_data(as_text=True)
+        card = page.split(f'id="month-{second.meeting_id}"', 1)[1].split("</li>\n", 1)[0]
+        return card.split('class="goal-progress"', 1)[1].split("</ul>", 1)[0]
+
+    assert "Speak at a meetup" in card_progress()
+    goal.title = "Speak at two meetups"
+    db.session.commit()
+    assert "Speak at two meetups" in card_progress()
+    assert first.meeting_id != second.meeting_id

@@ -63,6 +63,24 @@ class Month:
         """Skipped or paused: nothing to read, nothing to chart."""
         return self.state in ("gap", "paused")
 
+    def card_key(self) -> tuple:
+        """Everything the month's card shows but its cheer buttons (cohort/fragments.py): the
+        inventory's saved version, and what others change (a feedback, a goal's title)."""
+        inventory = self.inventory
+        return (
+            inventory.id,
+            inventory.version,
+            inventory.updated_at,
+            inventory.kind,
+            self.state,
+            self.label,
+            self.meeting.title,
+            self.feedback,
+            tuple((row.goal_id, row.goal.title, row.percent) for row in self.progress),
+            tuple(sorted(self.tasks.items())),
+            tuple(self.titles.get(key, key) for key in HIGHLIGHTS),
+        )
+
     def highlights(self) -> list[tuple[str, str]]:
         """(title, HTML) of what they did, were praised for, learned, and will try."""
         answers = self.inventory.answers_html if self.inventory and not self.is_gap else {}
