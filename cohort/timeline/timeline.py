@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -162,15 +163,32 @@ def _detail_columns(area: str | None = None) -> tuple:
     )
 
 
+# A member's months come in one cohort, for one member: both are loaded already (the identity
+# map hands them over), and each session's cohort is that same cohort.
+MONTH_LOADING = (
+    lazyload(Inventory.cohort),
+    lazyload(Inventory.user),
+    joinedload(Inventory.meeting).lazyload(Meeting.cohort),
+)
+
+
 def visible_months(
-    viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
+    viewer: User,
+    cohort: Cohort,
+    member_id: int,
+    now: datetime,
+    area: str | None = None,
+    markdown: bool = True,
 ) -> list[Month]:
     """From the first visible inventory to now (or a later draft), one Month per session;
     sessions without a visible inventory are gaps, cancelled ones are left out (2 queries).
     Each written month comes with its feedback and task counts (of one part of life, given
-    ``area``)."""
+    ``area``), and its Markdown answers unless a page shows only rendered ones."""
+    loading = MONTH_LOADING if markdown else (*MONTH_LOADING, defer(Inventory.answers))
     rows = db.session.execute(
-        timeline_inventories(viewer, cohort, member_id).add_columns(*_detail_columns(area))
+        timeline_inventories(viewer, cohort, member_id)
+        .add_columns(*_detail_columns(area))
+        .options(*loading)
     ).all()
     if not rows:
         return []
@@ -264,7 +282,7 @@ def member_timeline(
     """The member's timeline in this cohort as the viewer may see it (at most 7 queries),
     charted over the last year, or over every month with ``show_all``; its goals and tasks
     those of one part of life, given ``area``."""
-    months = visible_months(viewer, cohort, member_id, now, area)
+    months = visible_months(viewer, cohort, member_id, now, area, markdown=False)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months)
