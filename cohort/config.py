@@ -83,6 +83,10 @@ class DefaultConfig:
     RATELIMIT_EXPORT = "5 per hour;20 per day"
     # Questions asked of the companion, per member (each may reach the model service).
     RATELIMIT_COMPANION = "10 per minute;60 per hour"
+    # Autosave posts after each pause in typing (2.5 s) and when a page is left; a preview on
+    # each press of its button. Over the limit, the page keeps the text and tries again later.
+    RATELIMIT_AUTOSAVE = "60 per minute;1500 per hour"
+    RATELIMIT_PREVIEW = "30 per minute;300 per hour"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"

@@ -38,6 +38,8 @@ TEST_CONFIG = {
     "RATELIMIT_INVITATIONS": "10000 per minute",
     "RATELIMIT_EXPORT": "10000 per minute",
     "RATELIMIT_COMPANION": "10000 per minute",
+    "RATELIMIT_AUTOSAVE": "10000 per minute",
+    "RATELIMIT_PREVIEW": "10000 per minute",
     # Cheap hashes keep the suite fast; production cost is checked in test_passwords.py.
     "PASSWORD_HASH_TIME_COST": 1,
     "PASSWORD_HASH_MEMORY_COST": 1024,
@@ -57,6 +59,8 @@ RATE_LIMITS = (
     "RATELIMIT_INVITATIONS",
     "RATELIMIT_EXPORT",
     "RATELIMIT_COMPANION",
+    "RATELIMIT_AUTOSAVE",
+    "RATELIMIT_PREVIEW",
 )
 
 

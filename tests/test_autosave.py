@@ -294,3 +294,22 @@ def test_two_devices_autosaving_at_the_same_moment_never_both_win(app, user, ses
     assert set(outcomes.values()) - {"saved"} <= {"conflict", "busy"}
     assert saved().answers["did"] == f"from {winners[0]}"
     assert saved().version == 2
+
+
+def test_autosave_and_preview_have_limits_per_member(app, logged_in, session_, monkeypatch):
+    """A runaway tab (or script) is stopped per member; over the limit the answer is a 429,
+    the saved draft stays as it was, and the page keeps the text to send again later."""
+    monkeypatch.setitem(app.config, "RATELIMIT_AUTOSAVE", "3 per minute")
+    monkeypatch.setitem(app.config, "RATELIMIT_PREVIEW", "2 per minute")
+    cohort, meeting = session_
+    for seq in range(1, 4):
+        response = autosave(logged_in, cohort, meeting, "tab-a", seq, seq - 1, did=f"Draft {seq}")
+        assert response.status_code == 200, seq
+    over = autosave(logged_in, cohort, meeting, "tab-a", 4, 3, did="Draft 4")
+    assert over.status_code == 429
+    assert saved().answers == {"did": "Draft 3"}
+    previews = [
+        logged_in.post(f"/c/{cohort.slug}/preview", data={"text": "*hi*"}).status_code
+        for _ in range(3)
+    ]
+    assert previews == [200, 200, 429]

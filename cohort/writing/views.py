@@ -18,6 +18,7 @@ from ..inventories.sections import Kind, resolve_sections
 from ..markdown import render_markdown
 from ..meetings.models import Meeting
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
+from ..ratelimits import per_member
 from ..security import keeps_text_on_csrf_failure
 from . import shortform
 from .autosave import Outcome, autosave, parse
@@ -52,6 +53,7 @@ def answer_keys(raw_sections: list[dict]) -> set[str]:
 
 @bp.post("/c/<slug>/sessions/<int:meeting_id>/inventory/autosave")
 @login_required
+@per_member("RATELIMIT_AUTOSAVE")
 def autosave_draft(slug: str, meeting_id: int):
     """Save the draft as typed so far; the answer says what became of it."""
     cohort = cohort_or_404(current_user, slug)
@@ -85,6 +87,7 @@ def autosave_draft(slug: str, meeting_id: int):
 
 @bp.post("/c/<slug>/preview")
 @login_required
+@per_member("RATELIMIT_PREVIEW")
 def preview(slug: str):
     """Markdown as the cohort will see it, through the same sanitizer as a saved answer."""
     cohort_or_404(current_user, slug)
