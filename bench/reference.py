@@ -26,6 +26,7 @@ def create_app(database_url: str | None = None) -> Flask:
     url = database_url or os.environ["COHORT_DATABASE_URL"]
     engine = create_engine(url, pool_pre_ping=True)
     first_id = _first_user_id(engine)
+    app.config["BENCH_ENGINE"] = engine  # for bench.cpu, which reads its backend's CPU
 
     @app.get("/")
     def page() -> str:
