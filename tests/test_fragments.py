@@ -12,6 +12,7 @@ from cohort.inventories import services
 from cohort.inventories.models import Goal
 
 from . import factories
+from .test_inventories import session_for
 from .test_timeline import login, make_circle, months_ago, write
 
 
@@ -143,3 +144,15 @@ def test_a_timeline_card_follows_what_others_change_on_it(client, circle):
     db.session.commit()
     assert "Speak at two meetups" in card_progress()
     assert first.meeting_id != second.meeting_id
+
+
+def test_an_edited_feedback_reads_anew_where_it_was_kept(client, circle):
+    cohort, ken, aiko = circle
+    inventory = write(ken, session_for(cohort, days_ahead=3))
+    factories.make_feedback(inventory, aiko, behaviour="You asked the quiet ones first")
+    login(client, ken)
+    inbox = f"/c/{cohort.slug}/feedback"
+    assert "You asked the quiet ones first" in client.get(inbox).get_data(as_text=True)
+    factories.make_feedback(inventory, aiko, behaviour="You let the silence work")
+    page = client.get(inbox).get_data(as_text=True)
+    assert "You let the silence work" in page and "quiet ones first" not in page
