@@ -160,6 +160,12 @@ def step(slug: str, pairing_id: int):
     )
 
 
+def _phase_fields(form) -> tuple:
+    """A phase as its form gives it: name, first and last month, tasks."""
+    name, tasks = form.name.data or "", form.tasks.data or ""
+    return (name, form.first_month.data, form.last_month.data, tasks)
+
+
 @bp.post("/pairs/<int:pairing_id>/phases")
 @login_required
 def phase(slug: str, pairing_id: int):
@@ -168,14 +174,7 @@ def phase(slug: str, pairing_id: int):
     return _small_form(
         pairing,
         form,
-        lambda: space.add_phase(
-            current_user,
-            pairing,
-            form.name.data or "",
-            form.first_month.data,
-            form.last_month.data,
-            form.tasks.data or "",
-        ),
+        lambda: space.add_phase(current_user, pairing, *_phase_fields(form)),
         _("The phase is added to the plan."),
         "plan",
     )
@@ -189,15 +188,7 @@ def edit_phase(slug: str, pairing_id: int):
     return _small_form(
         pairing,
         form,
-        lambda: space.edit_phase(
-            current_user,
-            pairing,
-            form.item_id.data,
-            form.name.data or "",
-            form.first_month.data,
-            form.last_month.data,
-            form.tasks.data or "",
-        ),
+        lambda: space.edit_phase(current_user, pairing, form.item_id.data, *_phase_fields(form)),
         _("The phase is saved."),
         "plan",
     )
