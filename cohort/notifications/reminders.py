@@ -23,7 +23,7 @@ from ..database import utcnow
 from ..delivery.hours import DEFAULT, LocalHours, hours_of, release
 from ..delivery.ledger import Key, batches, claim_in_batches, unclaimed, without_jit
 from ..delivery.notices import Notice, notify_many
-from ..delivery.outbox import opted_out, queue_email
+from ..delivery.outbox import QueuedEmail, opted_out, queue_emails
 from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
@@ -95,21 +95,18 @@ def deliver(reminders: list[Reminder]) -> None:
         [Notice(r.user.id, r.kind, r.url, r.cohort.id, r.data) for r in reminders],
     )
     # The batch's email preferences and holiday pauses are read in two queries, and the
-    # emails are inserted together when the batch commits.
+    # emails are rendered once per group of alike recipients and inserted in one statement.
     user_ids = {r.user.id for r in reminders}
     off = opted_out(user_ids, {r.email_kind for r in reminders})
     now = utcnow()
     paused = {user_id for user_id, hours in hours_of(user_ids).items() if hours.email_paused(now)}
-    with db.session.no_autoflush:
-        for reminder in reminders:
-            queue_email(
-                reminder.user,
-                reminder.email_kind,
-                reminder.template,
-                enabled=(reminder.user.id, reminder.email_kind) not in off
-                and reminder.user.id not in paused,
-                **reminder.context,
-            )
+    queue_emails(
+        [
+            QueuedEmail(r.user, r.email_kind, r.template, r.context)
+            for r in reminders
+            if (r.user.id, r.email_kind) not in off and r.user.id not in paused
+        ]
+    )
 
 
 def ready(now: datetime, candidates: list[Candidate], due_of: Callable[[Candidate], Due]):
