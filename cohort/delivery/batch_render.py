@@ -14,6 +14,7 @@ is rendered in full for every recipient of the batch.
 """
 
 from collections.abc import Hashable
+
 from markupsafe import escape
 
 from ..emails import render_email
@@ -22,7 +23,7 @@ NAME = "xCohortNameStandInx"
 EMAIL = "xCohortEmailStandInx"
 UNSUBSCRIBE = "xCohortUnsubscribeStandInx"
 # A recipient whose every value needs escaping: the check that substitution is exact.
-TRICKY = {NAME: "<b>O'Brien & \"名前\"</b>", EMAIL: "a+<x>@example.org", UNSUBSCRIBE: "h?a=1&b=<2>"}
+TRICKY = {NAME: '<b>O\'Brien & "名前"</b>', EMAIL: "a+<x>@example.org", UNSUBSCRIBE: "h?a=1&b=<2>"}
 
 Rendered = tuple[str, str, str]  # subject, text, HTML
 
