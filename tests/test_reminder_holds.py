@@ -152,7 +152,7 @@ def test_a_held_reminder_follows_its_session_when_it_moves(frozen_time, night):
 
 
 def test_old_holds_are_forgotten(frozen_time, night):
-    meeting, ken, moment = night
+    _meeting, ken, moment = night
     tick(frozen_time, moment)
     assert db.session.scalar(select(ReminderHold.user_id)) == ken.id
     assert holds.forget_old_holds(moment + timedelta(days=10)) == 0
