@@ -47,6 +47,7 @@ def test_every_email_renders_the_same_for_each_recipient_of_a_batch(app, kind, l
 
 
 def test_a_group_is_rendered_once(app, monkeypatch):
+    monkeypatch.setattr(batch_render, "SUBSTITUTABLE", {})
     rendered = []
     monkeypatch.setattr(
         batch_render,
@@ -72,6 +73,7 @@ def test_a_template_that_treats_the_recipient_its_own_way_is_rendered_for_each(
         return "Subject", text(user), unsubscribe_url
 
     monkeypatch.setattr(batch_render, "render_email", personal)
+    monkeypatch.setattr(batch_render, "SUBSTITUTABLE", {})
     renderer = BatchRenderer()
     for n, name in enumerate(["ann", "bob"]):
         user = person(name, "en", n=n)

@@ -26,6 +26,10 @@ UNSUBSCRIBE = "xCohortUnsubscribeStandInx"
 TRICKY = {NAME: '<b>O\'Brien & "名前"</b>', EMAIL: "a+<x>@example.org", UNSUBSCRIBE: "h?a=1&b=<2>"}
 
 Rendered = tuple[str, str, str]  # subject, text, HTML
+# Whether substitution is exact for a (template, language): a property of the template, so
+# checked once per process (a process whose templates reload at run time checks too rarely:
+# such is only the development server, which sends no reminders).
+SUBSTITUTABLE: dict[tuple[str, str], bool] = {}
 
 
 class _StandIn:
@@ -80,7 +84,6 @@ class BatchRenderer:
 
     def __init__(self) -> None:
         self._groups: dict[Hashable, Rendered] = {}
-        self._safe: dict[tuple[str, str], bool] = {}
 
     def render(self, template: str, user, unsubscribe_url: str, context: dict) -> Rendered:
         """``render_email(template, locale=user.locale, user=user, zone=user.timezone,
@@ -111,12 +114,12 @@ class BatchRenderer:
         """Whether substitution gives what a full rendering gives, checked once per template
         and language with values that need escaping."""
         checked = (template, locale)
-        if checked not in self._safe:
+        if checked not in SUBSTITUTABLE:
             stand_ins = {stand_in: stand_in for stand_in in TRICKY}
             generic, strayed = self._render(template, locale, zone, stand_ins, context)
             full, _ = self._render(template, locale, zone, TRICKY, context)
-            self._safe[checked] = not strayed and _substitute(generic, TRICKY) == full
-        return self._safe[checked]
+            SUBSTITUTABLE[checked] = not strayed and _substitute(generic, TRICKY) == full
+        return SUBSTITUTABLE[checked]
 
     @staticmethod
     def _render(

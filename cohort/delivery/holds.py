@@ -52,16 +52,17 @@ def remember(holds: Sequence[Hold]) -> None:
         for hold in sorted(holds, key=lambda hold: hold.key)
         for user_id, kind, period_key in [hold.key]
     ]
+    if not rows:
+        return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(ReminderHold.__table__)
+    kept = ("not_before", "due_at", "zone", "quiet_start", "quiet_end", "reminder_time")
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "kind", "period_key"],
+        set_={column: statement.excluded[column] for column in kept},
+    )
     for chunk in batches(rows, HOLDS_PER_STATEMENT):
-        statement = dialect.insert(ReminderHold).values(list(chunk))
-        kept = ("not_before", "due_at", "zone", "quiet_start", "quiet_end", "reminder_time")
-        db.session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["user_id", "kind", "period_key"],
-                set_={column: statement.excluded[column] for column in kept},
-            )
-        )
+        db.session.execute(statement, list(chunk))
 
 
 def not_held(

@@ -147,7 +147,7 @@ def queue_emails(emails: Sequence[QueuedEmail]) -> int:
                 "created_at": now,
             }
         )
-    db.session.execute(insert(OutboundEmail), rows)
+    db.session.execute(insert(OutboundEmail.__table__), rows)  # Core: no ORM bookkeeping
     return len(rows)
 
 
