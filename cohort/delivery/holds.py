@@ -36,23 +36,9 @@ class Hold(NamedTuple):
 
 def remember(holds: Sequence[Hold]) -> None:
     """Write (or renew) these holds in the caller's transaction, in key order so that two
-    schedulers writing the same holds wait on each other rather than deadlock."""
-    rows = [
-        {
-            "user_id": user_id,
-            "kind": kind,
-            "period_key": period_key,
-            "not_before": hold.not_before,
-            "due_at": hold.due_at,
-            "zone": hold.hours.zone,
-            "quiet_start": hold.hours.quiet_start,
-            "quiet_end": hold.hours.quiet_end,
-            "reminder_time": hold.hours.reminder_time,
-        }
-        for hold in sorted(holds, key=lambda hold: hold.key)
-        for user_id, kind, period_key in [hold.key]
-    ]
-    if not rows:
+    schedulers writing the same holds wait on each other rather than deadlock. Rows are made
+    a page at a time, so memory does not grow with the number held."""
+    if not holds:
         return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(ReminderHold.__table__)
@@ -61,8 +47,24 @@ def remember(holds: Sequence[Hold]) -> None:
         index_elements=["user_id", "kind", "period_key"],
         set_={column: statement.excluded[column] for column in kept},
     )
-    for chunk in batches(rows, HOLDS_PER_STATEMENT):
-        db.session.execute(statement, list(chunk))
+    for chunk in batches(sorted(holds, key=lambda hold: hold.key), HOLDS_PER_STATEMENT):
+        db.session.execute(statement, [_row(hold) for hold in chunk])
+
+
+def _row(hold: Hold) -> dict:
+    user_id, kind, period_key = hold.key
+    hours = hold.hours
+    return {
+        "user_id": user_id,
+        "kind": kind,
+        "period_key": period_key,
+        "not_before": hold.not_before,
+        "due_at": hold.due_at,
+        "zone": hours.zone,
+        "quiet_start": hours.quiet_start,
+        "quiet_end": hours.quiet_end,
+        "reminder_time": hours.reminder_time,
+    }
 
 
 def not_held(
