@@ -3,14 +3,15 @@ nothing new again. Reports seconds, SQL statements and memory for each tick.
 
     .venv/bin/python -m bench.reminders \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_big
-    .venv/bin/python -m bench.reminders --reference /work/ref-tick   # side by side
+    .venv/bin/python -m bench.reminders --reference /work/ref-tick --rounds 3   # side by side
 
 It works in a copy (``CREATE DATABASE <copy> TEMPLATE <source>``, dropped afterwards unless
 ``--keep``) so the page benchmark's data stays as the generator left it (``bench.generate
 --size big`` makes it). Each run of the ticks is a process of its own that imports the app
 from a checkout (``--code``, this one by default): with ``--reference <checkout>`` the same
-ticks run on a fresh copy with that checkout's code too, one after the other, and the table
-shows both and their ratio.
+ticks run on a fresh copy with that checkout's code too, one after the other (``--rounds``
+alternates several runs of each and keeps each tick's median), and the table shows both and
+their ratio.
 """
 
 import argparse
@@ -243,8 +244,9 @@ def main() -> None:
     parser.add_argument("--copy-name", default="cohort_bench_reminders")
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
     parser.add_argument("--code", type=Path, default=HERE, help="the checkout to measure")
+    parser.add_argument("--reference", type=Path, help="a checkout of the code to compare with")
     parser.add_argument(
-        "--reference", type=Path, help="a checkout of the code to compare with (runs first)"
+        "--rounds", type=int, default=1, help="runs of each side, alternating (median shown)"
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -257,10 +259,22 @@ def main() -> None:
     if args.reference is None:
         report(run_checkout(args.code, args.database_url, args.copy_name, args.keep))
         return
-    reference = run_checkout(args.reference, args.database_url, args.copy_name, args.keep)
-    branch = run_checkout(args.code, args.database_url, args.copy_name, args.keep)
-    print(f"branch: {args.code}   reference: {args.reference}")
-    report_side_by_side(branch, reference)
+    runs: dict[str, list[list[Figures]]] = {"reference": [], "branch": []}
+    for round_ in range(args.rounds):  # alternating, so a busy spell slows both alike
+        order = [("reference", args.reference), ("branch", args.code)]
+        for side, code in order if round_ % 2 == 0 else order[::-1]:
+            runs[side].append(run_checkout(code, args.database_url, args.copy_name, args.keep))
+    print(f"branch: {args.code}   reference: {args.reference}   rounds: {args.rounds} (median)")
+    report_side_by_side(median_run(runs["branch"]), median_run(runs["reference"]))
+
+
+def median_run(runs: list[list[Figures]]) -> list[Figures]:
+    """Tick by tick, the run with the median time (its other figures with it)."""
+    ticks = []
+    for figures in zip(*runs, strict=True):
+        ordered = sorted(figures, key=lambda f: f.seconds)
+        ticks.append(ordered[(len(ordered) - 1) // 2])
+    return ticks
 
 
 if __name__ == "__main__":
