@@ -3,25 +3,37 @@ nothing new again. Reports seconds, SQL statements and memory for each tick.
 
     .venv/bin/python -m bench.reminders \\
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_big
+    .venv/bin/python -m bench.reminders --reference /work/ref-tick --rounds 3   # side by side
 
 It works in a copy (``CREATE DATABASE <copy> TEMPLATE <source>``, dropped afterwards unless
 ``--keep``) so the page benchmark's data stays as the generator left it (``bench.generate
---size big`` makes it).
+--size big`` makes it). Each run of the ticks is a process of its own that imports the app
+from a checkout (``--code``, this one by default): with ``--reference <checkout>`` the same
+ticks run on a fresh copy with that checkout's code too, one after the other (``--rounds``
+alternates several runs of each and keeps each tick's median), and the table shows both and
+their ratio.
 """
 
 import argparse
+import json
+import os
 import resource
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
 COPY_ATTEMPTS = 60
+HERE = Path(__file__).resolve().parent.parent  # this checkout
+MARK = "FIGURES "  # a worker's result line on stdout
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/cohort_bench_big"
 
 
@@ -191,18 +203,78 @@ def report(figures: list[Figures]) -> None:
         )
 
 
+def report_side_by_side(branch: list[Figures], reference: list[Figures]) -> None:
+    """Both runs tick by tick; "ref/branch" is how many times longer the reference took."""
+    print(
+        f"{'tick':44} {'branch s':>9} {'ref s':>8} {'ref/branch':>10} {'statements':>12} "
+        f"{'sent':>13} {'peak MiB':>13}"
+    )
+    for mine, theirs in zip(branch, reference, strict=True):
+        ratio = theirs.seconds / mine.seconds if mine.seconds else float("inf")
+        print(
+            f"{mine.name:44} {mine.seconds:9.2f} {theirs.seconds:8.2f} {ratio:9.1f}x "
+            f"{mine.statements:5d} / {theirs.statements:<5d} {mine.sent:6d} / {theirs.sent:<6d} "
+            f"{mine.peak_mib:5.0f} / {theirs.peak_mib:<5.0f}"
+        )
+
+
+def run_checkout(code: Path, source_url: str, copy_name: str, keep: bool) -> list[Figures]:
+    """The ticks on a fresh copy, in a process that imports the app from ``code``."""
+    url = make_copy(source_url, copy_name)
+    try:
+        print(f"ticking with the code of {code}", file=sys.stderr, flush=True)
+        done = subprocess.run(  # noqa: S603 (our own command line)
+            [sys.executable, __file__, "--worker", "--code", str(code), "--database-url", url],
+            cwd=code,
+            env={**os.environ, "PYTHONPATH": str(code)},
+            stdout=subprocess.PIPE,
+            text=True,
+            check=True,
+        )
+    finally:
+        if not keep:
+            drop_copy(source_url, copy_name)
+    line = next(line for line in done.stdout.splitlines() if line.startswith(MARK))
+    return [Figures(**figures) for figures in json.loads(line.removeprefix(MARK))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", default=DEFAULT_URL, help="the generated database")
     parser.add_argument("--copy-name", default="cohort_bench_reminders")
     parser.add_argument("--keep", action="store_true", help="keep the copy afterwards")
+    parser.add_argument("--code", type=Path, default=HERE, help="the checkout to measure")
+    parser.add_argument("--reference", type=Path, help="a checkout of the code to compare with")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="runs of each side, alternating (median shown)"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    url = make_copy(args.database_url, args.copy_name)
-    try:
-        report(run(url))
-    finally:
-        if not args.keep:
-            drop_copy(args.database_url, args.copy_name)
+    if args.worker:  # in the measured checkout, on a copy made by the parent
+        # the checkout's code, not this script's folder (run by path, it comes first)
+        sys.path[0] = str(args.code.resolve())
+        figures = run(args.database_url)
+        print(MARK + json.dumps([asdict(f) for f in figures]), flush=True)
+        return
+    if args.reference is None:
+        report(run_checkout(args.code, args.database_url, args.copy_name, args.keep))
+        return
+    runs: dict[str, list[list[Figures]]] = {"reference": [], "branch": []}
+    for round_ in range(args.rounds):  # alternating, so a busy spell slows both alike
+        order = [("reference", args.reference), ("branch", args.code)]
+        for side, code in order if round_ % 2 == 0 else order[::-1]:
+            runs[side].append(run_checkout(code, args.database_url, args.copy_name, args.keep))
+    print(f"branch: {args.code}   reference: {args.reference}   rounds: {args.rounds} (median)")
+    report_side_by_side(median_run(runs["branch"]), median_run(runs["reference"]))
+
+
+def median_run(runs: list[list[Figures]]) -> list[Figures]:
+    """Tick by tick, the run with the median time (its other figures with it)."""
+    ticks = []
+    for figures in zip(*runs, strict=True):
+        ordered = sorted(figures, key=lambda f: f.seconds)
+        ticks.append(ordered[(len(ordered) - 1) // 2])
+    return ticks
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Language and time zone of the viewer, and how dates read in each language."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, get_timezone_location
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, current_app, g, has_request_context, request, session
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import (
     format_datetime,
     get_locale,
@@ -95,12 +96,18 @@ def datetime_in_zone_filter(value: datetime | None, zone: str) -> str:
     """A UTC datetime in a given zone (emails and a cohort's own time), in the page's language."""
     if value is None:
         return ""
-    language = str(get_locale().language)
+    return _in_zone(value, zone, str(get_locale().language))
+
+
+@lru_cache(maxsize=4096)
+def _in_zone(value: datetime, zone: str, language: str) -> str:
+    """Remembered: a reminder tick formats each session's times for thousands of emails."""
     return babel_format_datetime(
         value, DATETIME_FORMATS[language], tzinfo=ZoneInfo(zone), locale=language
     )
 
 
+@lru_cache(maxsize=1024)
 def zone_place(name: str, language: str) -> str:
     """A zone as people name it in ``language``: "Japan Time", "日本時間", "France Time"."""
     if name == "UTC" or name.startswith("Etc/"):
@@ -133,17 +140,18 @@ def current_catalog():
     """The translations of this request's language (or of the one forced for an email).
 
     Flask-Babel resolves them through a dozen context lookups on every call, and a page's
-    templates make hundreds of calls: here the catalog is kept with the language object it was
-    resolved for, in Flask-Babel's own per-request namespace, and looked up again only when
-    that object changes (``force_locale`` sets a new one).
+    templates make hundreds of calls (a reminder tick's emails, thousands): here the catalog is
+    kept with the language object it was resolved for, in Flask-Babel's own namespace of the
+    request or app context, and looked up again only when that object changes
+    (``force_locale`` sets a new one).
     """
-    babel_ctx = g.get("_flask_babel") if has_request_context() else None
+    babel_ctx = g.get("_flask_babel") if has_app_context() else None
     locale = getattr(babel_ctx, "babel_locale", None)
     cached = getattr(babel_ctx, "cohort_catalog", None)
     if locale is not None and cached is not None and cached[0] is locale:
         return cached[1]
     catalog = get_translations()
-    babel_ctx = g.get("_flask_babel") if has_request_context() else None
+    babel_ctx = g.get("_flask_babel") if has_app_context() else None
     if babel_ctx is not None:
         babel_ctx.cohort_catalog = (getattr(babel_ctx, "babel_locale", None), catalog)
     return catalog

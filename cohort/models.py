@@ -12,6 +12,7 @@ from .delivery.models import (
     Notification,
     OutboundEmail,
     ReminderDelivery,
+    ReminderHold,
 )
 from .feedback.models import Feedback, FeedbackAssignment
 from .inventories.models import (
@@ -85,6 +86,7 @@ __all__ = [
     "PromptBank",
     "RelationshipReview",
     "ReminderDelivery",
+    "ReminderHold",
     "SchedulerHeartbeat",
     "Season",
     "SessionTalk",

@@ -60,6 +60,7 @@ for _column, _fate in {
     "feedback_assignments.created_by_id": Fate.SET_NULL,
     "notifications.user_id": Fate.DELETE,
     "reminder_deliveries.user_id": Fate.DELETE,
+    "reminder_holds.user_id": Fate.DELETE,
     "outbound_emails.user_id": Fate.DELETE,
     "email_preferences.user_id": Fate.DELETE,
     "delivery_settings.user_id": Fate.DELETE,

@@ -177,3 +177,28 @@ class ChatWebhook(db.Model):
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     failures: Mapped[int] = mapped_column(Integer, default=0)
     switched_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ReminderHold(db.Model):
+    """A reminder a member's local hours hold back: not selected again before ``not_before``.
+
+    The hold is worth only as long as what it was worked out from: the moment the reminder
+    fell due (``due_at``, when the reminder's series has one) and the member's hours (zone,
+    quiet hours, reminder time). A tick compares them in SQL, so a member who changes their
+    hours, or a session that moves, has the reminder evaluated again at the next tick."""
+
+    __tablename__ = "reminder_holds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    period_key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    zone: Mapped[str] = mapped_column(String(64))
+    quiet_start: Mapped[time] = mapped_column(Time)
+    quiet_end: Mapped[time] = mapped_column(Time)
+    reminder_time: Mapped[time] = mapped_column(Time)
+
+    __table_args__ = (Index("ix_reminder_holds_not_before", "not_before"),)

@@ -86,7 +86,7 @@ def notify_many(notices: Sequence[Notice]) -> None:
         return
     now = utcnow()
     db.session.execute(
-        insert(Notification),
+        insert(Notification.__table__),  # Core: no ORM bookkeeping per row
         [
             {
                 "user_id": notice.user_id,

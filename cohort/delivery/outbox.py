@@ -5,15 +5,19 @@ commit, except password reset links: those wait for the job, so that the answer 
 request takes the same time whether or not the email has an account."""
 
 import uuid
+from collections.abc import Sequence
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import insert
 
 from ..auth.models import User
 from ..database import utcnow
 from ..emails import external_url, render_email
 from ..extensions import db
+from .batch_render import BatchRenderer
 from .dispatch import LEASE, MAX_ATTEMPTS, deliver_due, deliver_now, opted_out
 from .hours import paused_users
 from .models import EmailPreference, OutboundEmail
@@ -26,6 +30,7 @@ __all__ = [
     "email_enabled",
     "opted_out",
     "queue_email",
+    "queue_emails",
     "queue_message",
     "read_unsubscribe_token",
     "unsubscribe_token",
@@ -39,8 +44,10 @@ def email_enabled(user: User, kind: str) -> bool:
     return preference is None or preference.enabled
 
 
-def unsubscribe_token(user: User, kind: str) -> str:
-    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+def unsubscribe_token(user: User, kind: str, serializer: URLSafeSerializer | None = None) -> str:
+    serializer = serializer or URLSafeSerializer(
+        current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT
+    )
     return serializer.dumps([user.id, kind])
 
 
@@ -93,14 +100,62 @@ def queue_email(
         subject=subject,
         text_body=text,
         html_body=html,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=_unsubscribe_headers(unsubscribe_url),
         message_id=_new_message_id(),
     )
     db.session.add(email)
     return email
+
+
+class QueuedEmail(NamedTuple):
+    """One email of a batch for ``queue_emails``: what ``queue_email`` takes."""
+
+    user: User
+    kind: str
+    template: str
+    context: dict
+
+
+def queue_emails(emails: Sequence[QueuedEmail]) -> int:
+    """``queue_email`` for a batch whose preferences the caller has read already: each email
+    is the same text ``queue_email`` writes, rendered once per group of recipients who share
+    it (``BatchRenderer``), and all are inserted in one statement. Returns how many."""
+    if not emails:
+        return 0
+    renderer = BatchRenderer()
+    serializer = URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+    now = utcnow()
+    rows = []
+    for user, kind, template, context in emails:
+        token = unsubscribe_token(user, kind, serializer)
+        unsubscribe_url = external_url("notifications.unsubscribe", token=token)
+        subject, text, html = renderer.render(template, user, unsubscribe_url, context)
+        cohort = context.get("cohort")
+        rows.append(
+            {
+                "user_id": user.id,
+                "to_account": True,
+                "cohort_id": cohort.id if cohort is not None else None,
+                "to_address": user.email,
+                "kind": kind,
+                "subject": subject,
+                "text_body": text,
+                "html_body": html,
+                "headers": _unsubscribe_headers(unsubscribe_url),
+                "message_id": _new_message_id(),
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+    db.session.execute(insert(OutboundEmail.__table__), rows)  # Core: no ORM bookkeeping
+    return len(rows)
+
+
+def _unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def queue_message(

@@ -19,7 +19,8 @@ from ..extensions import db
 from ..inventories.models import RATING_AREAS, Goal, GoalProgress, GoalStatus, Inventory
 from ..inventories.models import InventoryStatus as Status
 from ..meetings.models import Meeting
-from .reminders import Candidate, Loaded, Reminder, links, reminder_of, unclaimed_members
+from .due import Due
+from .reminders import Candidate, Loaded, Reminder, awaiting, links, reminder_of
 
 FIRST_DIGEST_LOOKBACK = timedelta(days=30)
 AREAS = {"energy": "energy", **{area: f"rating_{area}" for area in RATING_AREAS}}
@@ -46,15 +47,15 @@ def away_since_last_digest(user_id: ColumnElement, now: datetime) -> ColumnEleme
     return or_(User.last_seen_at.is_(None), User.last_seen_at < since)
 
 
-def digest_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+def digest_candidates(now: datetime, dues: dict[int, Due]) -> list[Candidate]:
     """Members away since their last digest, in sessions where a peer has shared."""
     peer_shared = exists().where(
-        Inventory.meeting_id.in_(sorted(periods)),  # only these sessions' inventories
+        Inventory.meeting_id.in_(sorted(dues)),  # only these sessions' inventories
         Inventory.meeting_id == Meeting.id,
         Inventory.user_id != User.id,
         Inventory.status == Status.SHARED,
     )
-    return unclaimed_members("digest", periods, away_since_last_digest(User.id, now), peer_shared)
+    return awaiting("digest", now, dues, away_since_last_digest(User.id, now), peer_shared)
 
 
 def digest_reminders(batch: list[Candidate], loaded: Loaded) -> list[Reminder]:

@@ -13,6 +13,7 @@ from sqlalchemy import String, and_, case, cast, exists, func, literal, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..database import UTCDateTime
+from ..delivery.holds import not_held
 from ..delivery.ledger import unclaimed, without_jit
 from ..emails import external_url
 from ..extensions import db
@@ -90,7 +91,10 @@ def owed_feedback_candidates(now: datetime) -> list[Candidate]:
     without_jit()
     rows = db.session.execute(
         select(owed.c.giver_id, owed.c.meeting_id, period)
-        .where(unclaimed(owed.c.giver_id, KIND, period))
+        .where(
+            unclaimed(owed.c.giver_id, KIND, period),
+            not_held(owed.c.giver_id, KIND, period, now),
+        )
         .order_by(owed.c.meeting_id, owed.c.giver_id)
     )
     return [Candidate(giver_id, KIND, key, meeting_id) for giver_id, meeting_id, key in rows]

@@ -2,6 +2,7 @@
 
 from ..database import utcnow
 from ..delivery.channels.sending import deliver_channels
+from ..delivery.holds import forget_old_holds
 from ..delivery.outbox import deliver_due
 from ..delivery.retention import purge_old_emails
 from .chat import queue_chat_posts
@@ -27,5 +28,7 @@ def deliver_channel_messages() -> None:
 
 
 def purge_emails() -> None:
-    """Delete sent and failed emails past the retention period."""
-    purge_old_emails(utcnow())
+    """Delete sent and failed emails past the retention period, and long-released holds."""
+    now = utcnow()
+    purge_old_emails(now)
+    forget_old_holds(now)

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, case, exists, select
+from sqlalchemy import ColumnElement, case, exists, literal, select
 from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
-from ..database import utcnow
+from ..database import UTCDateTime, utcnow
+from ..delivery.holds import Hold, not_held, remember
 from ..delivery.hours import DEFAULT, LocalHours, hours_of, release
 from ..delivery.ledger import Key, batches, claim_in_batches, unclaimed, without_jit
 from ..delivery.notices import Notice, notify_many
-from ..delivery.outbox import opted_out, queue_email
+from ..delivery.outbox import QueuedEmail, opted_out, queue_emails
 from ..emails import external_url
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
@@ -95,37 +96,40 @@ def deliver(reminders: list[Reminder]) -> None:
         [Notice(r.user.id, r.kind, r.url, r.cohort.id, r.data) for r in reminders],
     )
     # The batch's email preferences and holiday pauses are read in two queries, and the
-    # emails are inserted together when the batch commits.
+    # emails are rendered once per group of alike recipients and inserted in one statement.
     user_ids = {r.user.id for r in reminders}
     off = opted_out(user_ids, {r.email_kind for r in reminders})
     now = utcnow()
     paused = {user_id for user_id, hours in hours_of(user_ids).items() if hours.email_paused(now)}
-    with db.session.no_autoflush:
-        for reminder in reminders:
-            queue_email(
-                reminder.user,
-                reminder.email_kind,
-                reminder.template,
-                enabled=(reminder.user.id, reminder.email_kind) not in off
-                and reminder.user.id not in paused,
-                **reminder.context,
-            )
+    queue_emails(
+        [
+            QueuedEmail(r.user, r.email_kind, r.template, r.context)
+            for r in reminders
+            if (r.user.id, r.email_kind) not in off and r.user.id not in paused
+        ]
+    )
 
 
 def ready(now: datetime, candidates: list[Candidate], due_of: Callable[[Candidate], Due]):
     """The candidates whose member's local hours let them out now (one query per 5,000
-    members); the others stay unclaimed and come back at a later tick."""
+    members). The others stay unclaimed with a hold until their release (committed at once),
+    so that the ticks before it leave them out in SQL instead of evaluating them again."""
     if not candidates:
         return []
     hours = hours_of({candidate.user_id for candidate in candidates})
     released: dict[tuple[LocalHours, Due], datetime] = {}  # most members share their hours
-    kept = []
+    kept, held = [], []
     for candidate in candidates:
         due, local = due_of(candidate), hours.get(candidate.user_id, DEFAULT)
         if (local, due) not in released:
             released[local, due] = release(due.moment, due.deadline, local, urgent=due.urgent)
         if released[local, due] <= now:
             kept.append(candidate)
+        else:
+            held.append(Hold(candidate.key, released[local, due], due.moment, local))
+    if held:
+        remember(held)
+        db.session.commit()
     return kept
 
 
@@ -186,35 +190,51 @@ def unclaimed_members(kind: str, periods: dict[int, str], *where) -> list[Candid
     return candidates
 
 
-def _inventory_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+def awaiting(kind: str, now: datetime, dues: dict[int, Due], *where) -> list[Candidate]:
+    """``unclaimed_members`` for a tick: the reminders of ``kind`` due now in these sessions
+    that neither the ledger nor a hold (for the same due moment) keeps back."""
+    periods = {meeting_id: due.period_key for meeting_id, due in dues.items()}
+    candidates: list[Candidate] = []
+    for chunk in batches(sorted(dues), MEETINGS_PER_QUERY):
+        period = case({meeting_id: periods[meeting_id] for meeting_id in chunk}, value=Meeting.id)
+        moment = case(
+            {meeting_id: literal(dues[meeting_id].moment, UTCDateTime) for meeting_id in chunk},
+            value=Meeting.id,
+        )
+        held = not_held(Membership.user_id, kind, period, now, moment)
+        candidates += unclaimed_members(kind, {m: periods[m] for m in chunk}, *where, held)
+    return candidates
+
+
+def _inventory_candidates(now: datetime, dues: dict[int, Due]) -> list[Candidate]:
     """Writers (not mentors) who have neither shared nor paused."""
-    done = _done(Meeting.id, User.id, sorted(periods))
-    return unclaimed_members("inventory_due", periods, Membership.role != Role.MENTOR, ~done)
+    done = _done(Meeting.id, User.id, sorted(dues))
+    return awaiting("inventory_due", now, dues, Membership.role != Role.MENTOR, ~done)
 
 
-def _organizer_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+def _organizer_candidates(now: datetime, dues: dict[int, Due]) -> list[Candidate]:
     """Organizers of sessions where some writer has neither shared nor paused."""
     writer = aliased(Membership)
     someone_missing = exists().where(
         writer.cohort_id == Meeting.cohort_id,
         writer.status == MembershipStatus.ACTIVE,
         writer.role != Role.MENTOR,
-        ~_done(Meeting.id, writer.user_id, sorted(periods)),
+        ~_done(Meeting.id, writer.user_id, sorted(dues)),
     )
-    return unclaimed_members(
-        "organizer_not_shared", periods, Membership.role == Role.ORGANIZER, someone_missing
+    return awaiting(
+        "organizer_not_shared", now, dues, Membership.role == Role.ORGANIZER, someone_missing
     )
 
 
-def _session_candidates(now: datetime, periods: dict[int, str]) -> list[Candidate]:
+def _session_candidates(now: datetime, dues: dict[int, Due]) -> list[Candidate]:
     """Every member except those who said they will not come."""
     not_going = exists().where(
-        Attendance.meeting_id.in_(sorted(periods)),
+        Attendance.meeting_id.in_(sorted(dues)),
         Attendance.meeting_id == Meeting.id,
         Attendance.user_id == Membership.user_id,
         Attendance.rsvp == Rsvp.NOT_GOING,
     )
-    return unclaimed_members("session_soon", periods, ~not_going)
+    return awaiting("session_soon", now, dues, ~not_going)
 
 
 def links(endpoint: str) -> Callable[[Meeting], str]:
@@ -341,9 +361,6 @@ def send_due_reminders(now: datetime) -> int:
     from . import digest, feedback_owed
 
     windows = due_windows(now, due_meetings(now))  # read before a commit expires the sessions
-    periods = {
-        kind: {mid: due.period_key for mid, due in dues.items()} for kind, dues in windows.items()
-    }
     series = (
         (_inventory_candidates, "inventory_due", _inventory_reminders),
         (_organizer_candidates, "organizer_not_shared", _organizer_reminders),
@@ -352,8 +369,8 @@ def send_due_reminders(now: datetime) -> int:
     )
     sent = 0
     for find, kind, build in series:
-        if periods[kind]:
-            candidates = ready(now, find(now, periods[kind]), by_session(windows[kind]))
+        if windows[kind]:
+            candidates = ready(now, find(now, windows[kind]), by_session(windows[kind]))
             sent += claim_and_send(candidates, build)
     owed = feedback_owed.owed_feedback_candidates(now)
     owed = ready(now, owed, feedback_owed.due_of(now, owed))
