@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
-from py_vapid import Vapid01
+from py_vapid import Vapid, Vapid01
 from pywebpush import WebPushException, webpush
 from sqlalchemy import select, update
 
@@ -53,7 +53,7 @@ def _b64(data: bytes) -> str:
 
 
 def _generate_keys() -> dict[str, str]:
-    vapid = Vapid01()
+    vapid = Vapid()
     vapid.generate_keys()
     private = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
     public = vapid.public_key.public_bytes(
@@ -93,7 +93,7 @@ def keys() -> Keys:
         if not private:
             kept = _kept_keys(Path(app.instance_path))
             private, public = kept["private_key"], kept["public_key"]
-        vapid = Vapid01.from_string(private)
+        vapid = Vapid.from_string(private)  # RFC 8292: "vapid t=…, k=…"
         if not public:
             public = _b64(
                 vapid.public_key.public_bytes(

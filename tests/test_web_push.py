@@ -1,0 +1,499 @@
+"""Web Push: reminders reach members' devices through a local push service (the HTTP sink),
+encrypted for the device and signed with VAPID; failures retried, gone devices removed;
+the members' choices and hours respected; the subscribe route refuses what it cannot keep."""
+
+import base64
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import http_ece
+import pytest
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from sqlalchemy import func, select
+
+from cohort.account.deletion import delete_account
+from cohort.account.export import export_data
+from cohort.cohorts.models import RhythmKind
+from cohort.delivery.channels.push import _kept_keys
+from cohort.delivery.channels.sending import deliver_channels
+from cohort.delivery.devices import label_of, set_push_preferences
+from cohort.delivery.dispatch import MAX_ATTEMPTS
+from cohort.delivery.models import (
+    ChannelDelivery,
+    ChannelMessage,
+    DeliverySettings,
+    Notification,
+    OutboxStatus,
+    PushSubscription,
+)
+from cohort.extensions import db
+from cohort.inventories import services as inventory_services
+from cohort.notifications.reminders import send_due_reminders
+
+from . import factories
+from .conftest import TEST_CONFIG
+from .http_sinks import Sink
+
+LONDON, LA = "Europe/London", "America/Los_Angeles"
+SECRET = "I secretly plan to leave my job in March"
+CHROME_ANDROID = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class Device:
+    """A browser's side of a subscription: its own key pair and auth secret, so the test can
+    read what the server encrypted for it."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.key = ec.generate_private_key(ec.SECP256R1())
+        self.auth = os.urandom(16)
+        self.endpoint = endpoint
+
+    def json(self) -> dict:
+        public = self.key.public_key().public_bytes(
+            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+        )
+        return {"endpoint": self.endpoint, "keys": {"p256dh": b64(public), "auth": b64(self.auth)}}
+
+    def read(self, body: bytes) -> dict:
+        plain = http_ece.decrypt(
+            body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"
+        )
+        return json.loads(plain)
+
+
+@pytest.fixture
+def local_push(app):
+    app.config.update(PUSH_ALLOW_PRIVATE=True, PUSH_TIMEOUT=0.5)
+    yield
+    app.config.update(PUSH_ALLOW_PRIVATE=False, PUSH_TIMEOUT=10)
+
+
+@pytest.fixture
+def sink():
+    with Sink() as running:
+        running.status = 201  # what push services answer
+        yield running
+
+
+def subscribe(user, device: Device) -> PushSubscription:
+    subscription = PushSubscription(
+        user_id=user.id,
+        endpoint=device.endpoint,
+        p256dh=device.json()["keys"]["p256dh"],
+        auth=device.json()["keys"]["auth"],
+        label="Chrome on Android",
+        failures=0,
+    )
+    db.session.add(subscription)
+    db.session.commit()
+    return subscription
+
+
+def at(zone: str, *args) -> datetime:
+    return datetime(*args, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+@pytest.fixture
+def circle(app, frozen_time, local_push, sink):
+    """A London cohort whose inventories are due on 12 May 2027 at 10:00; Ken, a member with
+    one device, has a draft that says something private."""
+    organizer = factories.make_user(timezone=LONDON)
+    cohort = factories.make_cohort(
+        organizer, name="Saturday Circle", timezone=LONDON, rhythm_kind=RhythmKind.MANUAL
+    )
+    cohort.first_reminder_days, cohort.last_reminder_days = 7, 1
+    due = at(LONDON, 2027, 5, 12, 10, 0)
+    meeting = factories.make_meeting(
+        cohort, starts_at=due + timedelta(days=2), inventory_due_at=due, title="May session"
+    )
+    ken = factories.make_user(display_name="Ken", timezone=LONDON)
+    factories.add_member(cohort, ken)
+    inventory_services.save_inventory(
+        ken, meeting, inventory_services.InventoryInput(answers={"did": SECRET}), 0
+    )
+    db.session.commit()
+    device = Device(f"{sink.url}/push/ken-phone")
+    subscription = subscribe(ken, device)
+    return {"meeting": meeting, "ken": ken, "device": device, "subscription": subscription}
+
+
+def tick(frozen_time, moment: datetime) -> None:
+    frozen_time.move_to(moment)
+    send_due_reminders(moment)
+    db.session.commit()
+    deliver_channels(moment)
+
+
+def push_messages() -> list[ChannelMessage]:
+    return list(
+        db.session.scalars(
+            select(ChannelMessage)
+            .where(ChannelMessage.channel == "push")
+            .order_by(ChannelMessage.id)
+        )
+    )
+
+
+def verify_vapid(header: str, audience: str) -> dict:
+    """The Authorization header is RFC 8292's: a JWT signed with the server's key, for the
+    push service's origin."""
+    scheme, _, params = header.partition(" ")
+    assert scheme == "vapid"
+    fields = dict(part.strip().split("=", 1) for part in params.split(","))
+    assert fields["k"] == TEST_CONFIG["VAPID_PUBLIC_KEY"]
+    signed, _, signature = fields["t"].rpartition(".")
+    public = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), unb64(fields["k"]))
+    raw = unb64(signature)
+    der = encode_dss_signature(int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:], "big"))
+    public.verify(der, signed.encode(), ec.ECDSA(hashes.SHA256()))  # raises if forged
+    claims = json.loads(unb64(signed.split(".")[1]))
+    assert claims["aud"] == audience and claims["sub"] == "mailto:admin@cohort.test"
+    return claims
+
+
+def test_a_reminder_reaches_the_device_encrypted_and_signed_once(frozen_time, circle, sink):
+    meeting, device = circle["meeting"], circle["device"]
+    moment = meeting.inventory_due_at - timedelta(days=1)
+    tick(frozen_time, moment)
+    for minutes in (1, 2, 30):  # later ticks push nothing again
+        tick(frozen_time, moment + timedelta(minutes=minutes))
+    (call,) = sink.calls
+    assert call["path"] == "/push/ken-phone"
+    assert call["headers"]["Content-Encoding"] == "aes128gcm"
+    assert int(call["headers"]["TTL"]) > 0
+    verify_vapid(call["headers"]["Authorization"], sink.url)
+    assert SECRET.encode() not in call["body"]
+    shown = device.read(call["body"])
+    assert shown["title"] == "Saturday Circle"
+    assert shown["body"] == "Your inventory for May session is due soon."
+    assert shown["url"].endswith(f"/sessions/{meeting.id}/inventory")
+    assert SECRET not in json.dumps(shown)
+    (message,) = push_messages()
+    assert message.status is OutboxStatus.SENT
+    db.session.refresh(circle["subscription"])
+    assert circle["subscription"].last_success_at is not None
+    ledger = db.session.scalars(select(ChannelDelivery).where(ChannelDelivery.channel == "push"))
+    assert [(row.recipient, row.kind) for row in ledger] == [
+        (f"user-{circle['ken'].id}", "inventory_due")
+    ]
+
+
+def test_a_japanese_member_reads_japanese(frozen_time, circle, sink):
+    circle["ken"].locale = "ja"
+    db.session.commit()
+    tick(frozen_time, circle["meeting"].inventory_due_at - timedelta(days=1))
+    shown = circle["device"].read(sink.calls[0]["body"])
+    assert shown["body"].startswith("May session")
+    assert "締め切り" in shown["body"] or "近づいて" in shown["body"], shown["body"]
+
+
+@pytest.mark.parametrize("status", [404, 410])
+def test_a_device_the_push_service_forgot_is_removed_at_once(frozen_time, circle, sink, status):
+    sink.status = status
+    tick(frozen_time, circle["meeting"].inventory_due_at - timedelta(days=1))
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    (message,) = push_messages()
+    assert (message.status, message.last_error) == (OutboxStatus.FAILED, f"HTTP {status}")
+    kinds = db.session.scalars(
+        select(Notification.kind).where(Notification.user_id == circle["ken"].id)
+    )
+    assert "push_device_removed" not in list(kinds)  # the browser itself let go of it
+
+
+def test_a_server_error_is_retried_with_backoff(frozen_time, circle, sink):
+    sink.status = 500
+    moment = circle["meeting"].inventory_due_at - timedelta(days=1)
+    tick(frozen_time, moment)
+    (message,) = push_messages()
+    assert (message.status, message.attempts) == (OutboxStatus.PENDING, 1)
+    assert message.last_error == "HTTP 500"
+    assert abs(message.next_attempt_at - (moment + timedelta(minutes=2))) < timedelta(seconds=1)
+    sink.status = 201
+    deliver_channels(moment + timedelta(minutes=1))  # not due yet
+    assert len(sink.calls) == 1
+    frozen_time.move_to(message.next_attempt_at)
+    deliver_channels(message.next_attempt_at)
+    db.session.refresh(message)
+    assert message.status is OutboxStatus.SENT and len(sink.calls) == 2
+    assert db.session.get(PushSubscription, circle["subscription"].id) is not None
+
+
+def test_a_hung_push_service_times_out_and_is_tried_again(frozen_time, circle, sink):
+    sink.hang_seconds = 2
+    moment = circle["meeting"].inventory_due_at - timedelta(days=1)
+    tick(frozen_time, moment)
+    (message,) = push_messages()
+    assert message.status is OutboxStatus.PENDING and message.attempts == 1
+    assert "timed out" in message.last_error
+    sink.hang_seconds = 0
+    frozen_time.move_to(message.next_attempt_at)
+    deliver_channels(message.next_attempt_at)
+    db.session.refresh(message)
+    assert message.status is OutboxStatus.SENT
+
+
+def test_a_device_that_keeps_failing_is_removed_with_a_notice(frozen_time, circle, sink):
+    ken, subscription = circle["ken"], circle["subscription"]
+    sink.status = 503
+    moment = circle["meeting"].inventory_due_at - timedelta(days=1)
+    tick(frozen_time, moment)
+    (message,) = push_messages()
+    for _ in range(MAX_ATTEMPTS - 1):
+        db.session.refresh(message)
+        frozen_time.move_to(message.next_attempt_at)
+        deliver_channels(message.next_attempt_at)
+    db.session.refresh(message)
+    assert (message.status, message.attempts) == (OutboxStatus.FAILED, MAX_ATTEMPTS)
+    db.session.refresh(subscription)
+    assert subscription.failures == 1  # one message failed for good: kept for now
+    sink.status = 400  # two more refused for good: three in a row
+    tick(frozen_time, circle["meeting"].starts_at - timedelta(days=1))  # session tomorrow
+    tick(frozen_time, circle["meeting"].starts_at - timedelta(hours=1))  # and in an hour
+    assert db.session.get(PushSubscription, subscription.id) is None
+    notice = db.session.scalar(
+        select(Notification).where(
+            Notification.user_id == ken.id, Notification.kind == "push_device_removed"
+        )
+    )
+    assert notice is not None and notice.data == {"device": "Chrome on Android"}
+    assert notice.url.endswith("/settings/notifications")
+
+
+def test_a_kind_switched_off_queues_nothing_and_the_digest_starts_off(frozen_time, circle, sink):
+    ken = circle["ken"]
+    set_push_preferences(ken, {"inventory_due": False, "session_soon": True})
+    db.session.commit()
+    tick(frozen_time, circle["meeting"].inventory_due_at - timedelta(days=1))
+    assert push_messages() == [] and sink.calls == []
+    assert db.session.scalar(select(func.count()).select_from(ChannelDelivery)) == 0
+    notices = db.session.scalars(select(Notification.kind).where(Notification.user_id == ken.id))
+    assert "inventory_due" in list(notices)  # the bell always records
+
+
+def test_a_member_without_a_device_costs_no_ledger_row(frozen_time, circle, sink):
+    db.session.delete(circle["subscription"])
+    db.session.commit()
+    tick(frozen_time, circle["meeting"].inventory_due_at - timedelta(days=1))
+    assert push_messages() == []
+    assert db.session.scalar(select(func.count()).select_from(ChannelDelivery)) == 0
+
+
+def test_quiet_hours_hold_the_push_until_the_reminder_is_released(frozen_time, circle, sink):
+    ken, meeting = circle["ken"], circle["meeting"]
+    ken.timezone = LA  # 10:00 in London is 02:00 in Los Angeles
+    db.session.commit()
+    moment = meeting.inventory_due_at - timedelta(days=1)
+    tick(frozen_time, moment)
+    assert sink.calls == []
+    tick(frozen_time, at(LA, 2027, 5, 11, 8, 59))
+    assert sink.calls == []
+    tick(frozen_time, at(LA, 2027, 5, 11, 9, 0))
+    assert len(sink.calls) == 1
+
+
+def test_a_holiday_pause_stops_email_but_not_the_device(frozen_time, circle, sink):
+    ken = circle["ken"]
+    db.session.add(
+        DeliverySettings(
+            user_id=ken.id,
+            quiet_start=datetime(2027, 1, 1, 22).time(),
+            quiet_end=datetime(2027, 1, 1, 8).time(),
+            reminder_time=datetime(2027, 1, 1, 9).time(),
+            email_paused_until=datetime(2027, 6, 1).date(),
+        )
+    )
+    db.session.commit()
+    tick(frozen_time, circle["meeting"].inventory_due_at - timedelta(days=1))
+    assert len(sink.calls) == 1
+
+
+# Subscribing --------------------------------------------------------------------------------
+
+
+def post(client, body, **headers):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(
+        "/settings/notifications/devices",
+        data=data,
+        content_type="application/json",
+        headers={"User-Agent": CHROME_ANDROID, **headers},
+    )
+
+
+def test_a_member_turns_notifications_on_and_off(app, logged_in, user, local_push, sink):
+    device = Device(f"{sink.url}/push/ann")
+    response = post(logged_in, device.json())
+    assert response.status_code == 201
+    assert response.json["label"] == "Chrome on Android"
+    assert post(logged_in, device.json()).status_code == 201  # again: the same device
+    (kept,) = db.session.scalars(select(PushSubscription)).all()
+    assert (kept.user_id, kept.endpoint, kept.label) == (user.id, device.endpoint, response.json["label"])
+    page = logged_in.get("/settings/notifications").get_data(as_text=True)
+    assert "Chrome on Android" in page and "Send a test notification" in page
+    assert TEST_CONFIG["VAPID_PUBLIC_KEY"] in page
+    removed = logged_in.post(f"/settings/notifications/devices/{kept.id}/remove")
+    assert removed.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("{not json", "not a push subscription"),
+        ([1, 2], "not a push subscription"),
+        ({"endpoint": "https://push.example.org/x"}, "not a push subscription"),
+        ({"endpoint": 5, "keys": {}}, "not a push subscription"),
+        ({"endpoint": "http://push.example.org/x", "keys": {}}, "https://"),
+        ({"endpoint": "https://127.0.0.1/x", "keys": {}}, "private network"),
+        ({"endpoint": "https://10.0.0.8/x", "keys": {}}, "private network"),
+        ({"endpoint": "https://93.184.216.34/x", "keys": {"p256dh": "abc", "auth": "x"}}, "keys"),
+    ],
+)
+def test_the_subscribe_route_refuses_plainly(app, logged_in, body, why):
+    response = post(logged_in, body)
+    assert response.status_code == 400
+    assert why in response.json["error"]
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_a_device_of_another_account_moves_to_whoever_turned_it_on(app, logged_in, user):
+    other = factories.make_user()
+    device = Device("https://93.184.216.34/push/shared-laptop")
+    subscribe(other, device)
+    assert post(logged_in, device.json()).status_code == 201
+    (kept,) = db.session.scalars(select(PushSubscription)).all()
+    assert kept.user_id == user.id
+
+
+def test_too_many_devices_are_refused(app, logged_in, user):
+    app.config["PUSH_MAX_DEVICES"] = 2
+    try:
+        for n in range(2):
+            assert post(logged_in, Device(f"https://93.184.216.34/p/{n}").json()).status_code == 201
+        refused = post(logged_in, Device("https://93.184.216.34/p/3").json())
+    finally:
+        app.config["PUSH_MAX_DEVICES"] = 10
+    assert refused.status_code == 400
+    assert "2 devices already" in refused.json["error"]
+
+
+def test_subscribing_is_rate_limited(app, logged_in, real_limits):
+    statuses = [post(logged_in, {}).status_code for _ in range(11)]
+    assert statuses == [400] * 10 + [429]
+
+
+def test_a_test_notification_goes_at_once_and_a_gone_device_is_removed(
+    app, logged_in, user, local_push, sink
+):
+    device = Device(f"{sink.url}/push/ann")
+    subscription = subscribe(user, device)
+    response = logged_in.post(f"/settings/notifications/devices/{subscription.id}/test")
+    assert response.status_code == 302
+    shown = device.read(sink.calls[0]["body"])
+    assert shown["body"] == "Notifications are on for this device."
+    sink.status = 410
+    logged_in.post(f"/settings/notifications/devices/{subscription.id}/test")
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+    page = logged_in.get("/settings/notifications").get_data(as_text=True)
+    assert "no longer accepts notifications" in page
+
+
+def test_nobody_tests_or_removes_someone_elses_device(app, logged_in, user):
+    other = factories.make_user()
+    subscription = subscribe(other, Device("https://93.184.216.34/push/theirs"))
+    for action in ("test", "remove"):
+        url = f"/settings/notifications/devices/{subscription.id}/{action}"
+        assert logged_in.post(url).status_code == 404
+    assert db.session.get(PushSubscription, subscription.id) is not None
+
+
+def test_the_grid_saves_push_choices_beside_email(app, logged_in, user):
+    data = {
+        "quiet_start": "22:00",
+        "quiet_end": "08:00",
+        "reminder_time": "09:00",
+        "inventory_due": "1",
+        "push-session_soon": "1",
+        "push-digest": "1",
+    }
+    assert logged_in.post("/settings/notifications", data=data).status_code == 302
+    from cohort.delivery.devices import push_preferences
+    from cohort.delivery.outbox import email_enabled
+
+    choices = push_preferences(user)
+    assert choices["session_soon"] and choices["digest"] and not choices["inventory_due"]
+    assert email_enabled(user, "inventory_due") and not email_enabled(user, "session_soon")
+
+
+# The app's own files, keys, deletion and export ---------------------------------------------
+
+
+def test_the_service_worker_and_manifest_are_served(app, client):
+    worker = client.get("/service-worker.js")
+    assert worker.mimetype == "text/javascript"
+    assert b"showNotification" in worker.data and b"notificationclick" in worker.data
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    body = manifest.json
+    assert body["display"] == "standalone" and body["start_url"] == "/"
+    assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512"}
+    assert any(icon.get("purpose") == "maskable" for icon in body["icons"])
+    for icon in body["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    page = client.get("/login").get_data(as_text=True)
+    assert 'rel="manifest" href="/manifest.webmanifest"' in page
+    assert 'rel="apple-touch-icon"' in page
+    policy = worker.headers["Content-Security-Policy"]
+    assert "worker-src 'self'" in policy and "script-src 'self'" in policy
+
+
+def test_keys_are_made_once_and_kept_private(tmp_path):
+    first = _kept_keys(tmp_path)
+    assert _kept_keys(tmp_path) == first
+    assert (tmp_path / "vapid.json").stat().st_mode & 0o777 == 0o600
+    assert len(unb64(first["public_key"])) == 65 and len(unb64(first["private_key"])) == 32
+
+
+def test_device_labels_are_short():
+    assert label_of(CHROME_ANDROID) == "Chrome on Android"
+    iphone = (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+    )
+    assert label_of(iphone) == "Safari on iPhone"
+    assert label_of("") == "A web browser"
+
+
+def test_deleting_the_account_removes_its_devices(app, user):
+    subscribe(user, Device("https://93.184.216.34/push/gone"))
+    set_push_preferences(user, {"nudge": True})
+    db.session.commit()
+    with app.test_request_context():
+        delete_account(user, factories.PASSWORD)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
+
+
+def test_the_export_lists_devices_by_name_only(app, user):
+    subscribe(user, Device("https://93.184.216.34/push/secret-endpoint"))
+    set_push_preferences(user, {"nudge": True})
+    db.session.commit()
+    data = export_data(user)
+    assert [device["label"] for device in data["push_devices"]] == ["Chrome on Android"]
+    assert "secret-endpoint" not in json.dumps(data, default=str)
+    assert {"push_kind": "nudge", "enabled": True} in data["push_preferences"]
