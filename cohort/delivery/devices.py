@@ -194,9 +194,9 @@ def set_push_preferences(user: User, enabled: dict[str, bool]) -> None:
     db.session.flush()
 
 
-def send_test(subscription: PushSubscription) -> bool:
-    """Send a test notification to a device now, during the member's request; a device whose
-    push service says it is gone is removed. The caller commits."""
+def send_test(subscription: PushSubscription) -> str:
+    """Send a test notification to a device now, during the member's request: "sent",
+    "gone" (its push service forgot it, so it is removed) or "failed". The caller commits."""
     payload = {
         "title": "Cohort",
         "body": _("Notifications are on for this device."),
@@ -207,7 +207,8 @@ def send_test(subscription: PushSubscription) -> bool:
     result = push.push(push.target_of(subscription), payload, timeout)
     if result.outcome is Outcome.SENT:
         subscription.failures, subscription.last_success_at = 0, utcnow()
-        return True
+        return "sent"
     if result.error in ("HTTP 404", "HTTP 410"):
         push.forget(subscription, result.error, utcnow())
-    return False
+        return "gone"
+    return "failed"

@@ -201,13 +201,12 @@ def remove_device(device_id: int):
 def test_device(device_id: int):
     """Send a test notification to one of the member's devices now."""
     device = devices.device_of(current_user, device_id) or abort(404)
-    if devices.send_test(device):
+    outcome = devices.send_test(device)
+    if outcome == "sent":
         flash(_("A test notification is on its way to %(device)s.", device=device.label), "success")
-    elif db.session.get(type(device), device_id) is None:
-        flash(
-            _("%(device)s no longer accepts notifications: it was removed.", device=device.label),
-            "error",
-        )
+    elif outcome == "gone":
+        message = _("%(device)s no longer accepts notifications: it was removed.")
+        flash(message % {"device": device.label}, "error")
     else:
         flash(_("The test notification could not be sent. Please try again later."), "error")
     db.session.commit()
