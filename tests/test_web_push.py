@@ -504,3 +504,47 @@ def test_the_export_lists_devices_by_name_only(app, user):
     assert [device["label"] for device in data["push_devices"]] == ["Chrome on Android"]
     assert "secret-endpoint" not in json.dumps(data, default=str)
     assert {"push_kind": "nudge", "enabled": True} in data["push_preferences"]
+
+
+def test_two_scheduler_processes_push_each_reminder_once(app, test_config, local_push, sink):
+    """Two reminders ticks, then two channel deliveries, at once against PostgreSQL: every
+    device hears each reminder exactly once."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    url = test_config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("postgresql"):
+        pytest.skip("separate processes share a database only on PostgreSQL here")
+    now = datetime.now(UTC)
+    organizer = factories.make_user()
+    devices = []
+    for n in range(3):
+        cohort = factories.make_cohort(organizer, name=f"Circle {n}")
+        factories.make_meeting(cohort, starts_at=now + timedelta(minutes=50))  # within the hour
+        for m in range(4):
+            member = factories.make_user(display_name=f"Member {n}-{m}")
+            factories.add_member(cohort, member)
+            for d in range(2):  # a phone and a laptop each
+                device = Device(f"{sink.url}/push/{n}-{m}-{d}")
+                subscribe(member, device)
+                devices.append(device)
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "COHORT_DATABASE_URL": url,
+        "COHORT_SECRET_KEY": "test",
+        "COHORT_PUSH_ALLOW_PRIVATE": "true",
+        "COHORT_VAPID_PRIVATE_KEY": TEST_CONFIG["VAPID_PRIVATE_KEY"],
+        "COHORT_VAPID_SUBJECT": "mailto:admin@cohort.test",
+    }
+    for job in ("reminders", "deliver_channels"):
+        command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "tick", job]
+        processes = [subprocess.Popen(command, cwd=root, env=env) for _ in range(2)]
+        assert [process.wait(timeout=120) for process in processes] == [0, 0]
+    db.session.expire_all()
+    paths = [call["path"] for call in sink.calls if call["path"].startswith("/push/")]
+    expected = [f"/push/{n}-{m}-{d}" for n in range(3) for m in range(4) for d in range(2)]
+    assert sorted(paths) == sorted(expected)  # each device once: none twice, none missed
+    assert db.session.scalar(select(func.count()).select_from(ChannelMessage)) == len(expected)
+    assert all(message.status is OutboxStatus.SENT for message in push_messages())
