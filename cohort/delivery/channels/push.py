@@ -10,6 +10,7 @@ and a link are sent: never anyone's inventory text.
 import base64
 import json
 import os
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -126,11 +127,18 @@ class Target:
     auth: str
 
 
+_local = threading.local()
+
+
 def _session() -> requests.Session:
-    """No proxies from the environment and no redirects: a redirect could lead anywhere."""
-    session = requests.Session()
-    session.trust_env = False
-    session.max_redirects = 0
+    """One HTTP session per thread, so that pushes to the same service reuse its connection;
+    no proxies from the environment and no redirects (a redirect could lead anywhere)."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = requests.Session()
+        session.trust_env = False
+        session.max_redirects = 0
+        _local.session = session
     return session
 
 
@@ -143,16 +151,15 @@ def push(target: Target, payload: dict, timeout: float) -> Result:
     server = keys()
     info = {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
     try:
-        with _session() as session:
-            webpush(
-                info,
-                data=json.dumps(payload, ensure_ascii=False),
-                vapid_private_key=server.vapid,
-                vapid_claims={"sub": server.subject},
-                timeout=(timeout, timeout),
-                ttl=TTL,
-                requests_session=session,
-            )
+        webpush(
+            info,
+            data=json.dumps(payload, ensure_ascii=False),
+            vapid_private_key=server.vapid,
+            vapid_claims={"sub": server.subject},
+            timeout=(timeout, timeout),
+            ttl=TTL,
+            requests_session=_session(),
+        )
     except WebPushException as error:
         code = error.response.status_code if error.response is not None else 0
         permanent = 0 < code < 500 and code not in (408, 429)
