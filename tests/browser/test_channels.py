@@ -16,7 +16,7 @@ from cohort.extensions import db
 
 from .. import factories
 from ..http_sinks import Sink
-from ..test_web_push import Device
+from ..push_clients import Device
 from .test_cohorts import log_in
 from .test_signals import check
 
