@@ -50,6 +50,9 @@ def test_a_member_turns_notifications_on_and_off(app, logged_in, user, local_pus
     )
     page = logged_in.get("/settings/notifications").get_data(as_text=True)
     assert "Chrome on Android" in page and "Send a test notification" in page
+    # Before its script runs (or without JavaScript) the section says what it needs.
+    assert "Turning notifications on needs JavaScript" in page
+    assert "data-push-on hidden" in page
     assert TEST_CONFIG["VAPID_PUBLIC_KEY"] in page
     removed = logged_in.post(f"/settings/notifications/devices/{kept.id}/remove")
     assert removed.status_code == 302
