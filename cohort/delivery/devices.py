@@ -194,21 +194,30 @@ def set_push_preferences(user: User, enabled: dict[str, bool]) -> None:
     db.session.flush()
 
 
-def send_test(subscription: PushSubscription) -> str:
-    """Send a test notification to a device now, during the member's request: "sent",
-    "gone" (its push service forgot it, so it is removed) or "failed". The caller commits."""
+def send_test(user: User, device_id: int) -> tuple[str, str] | None:
+    """Send a test notification to one of ``user``'s devices now, during their request:
+    ("sent" | "gone" | "failed", the device's name), None if it is not theirs. A device whose
+    push service forgot it is removed. No transaction stays open while the push service is
+    waited for; the caller commits what is recorded after."""
+    subscription = device_of(user, device_id)
+    if subscription is None:
+        return None
+    target, label = push.target_of(subscription), subscription.label
+    db.session.commit()
     payload = {
         "title": "Cohort",
         "body": _("Notifications are on for this device."),
         "url": external_url("notifications.preferences"),
         "tag": "test",
     }
-    timeout = float(current_app.config["PUSH_TIMEOUT"])
-    result = push.push(push.target_of(subscription), payload, timeout)
+    result = push.push(target, payload, float(current_app.config["PUSH_TIMEOUT"]))
+    subscription = db.session.get(PushSubscription, device_id)  # removed meanwhile: None
     if result.outcome is Outcome.SENT:
-        subscription.failures, subscription.last_success_at = 0, utcnow()
-        return "sent"
+        if subscription is not None:
+            subscription.failures, subscription.last_success_at = 0, utcnow()
+        return "sent", label
     if result.error in ("HTTP 404", "HTTP 410"):
-        push.forget(subscription, result.error, utcnow())
-        return "gone"
-    return "failed"
+        if subscription is not None:
+            push.forget(subscription, result.error, utcnow())
+        return "gone", label
+    return "failed", label

@@ -200,13 +200,12 @@ def remove_device(device_id: int):
 @per_member("RATELIMIT_PUSH_DEVICES")
 def test_device(device_id: int):
     """Send a test notification to one of the member's devices now."""
-    device = devices.device_of(current_user, device_id) or abort(404)
-    outcome = devices.send_test(device)
+    outcome, label = devices.send_test(current_user, device_id) or abort(404)
     if outcome == "sent":
-        flash(_("A test notification is on its way to %(device)s.", device=device.label), "success")
+        flash(_("A test notification is on its way to %(device)s.", device=label), "success")
     elif outcome == "gone":
         message = _("%(device)s no longer accepts notifications: it was removed.")
-        flash(message % {"device": device.label}, "error")
+        flash(message % {"device": label}, "error")
     else:
         flash(_("The test notification could not be sent. Please try again later."), "error")
     db.session.commit()
