@@ -258,6 +258,21 @@ def test_a_holiday_pause_stops_email_but_not_the_device(frozen_time, circle, sin
     assert len(sink.calls) == 1
 
 
+def test_a_moved_session_reaches_the_device_once(frozen_time, circle, sink):
+    from cohort.meetings.changes import MOVED, tell_members
+
+    meeting = circle["meeting"]
+    organizer = factories.make_user()  # not a member: everyone in the cohort is told
+    assert tell_members(organizer, meeting, MOVED, ["starts_at"]) >= 1
+    assert tell_members(organizer, meeting, MOVED, ["starts_at"]) == 0  # told once
+    db.session.commit()
+    deliver_channels(datetime.now(UTC))
+    (call,) = sink.calls
+    shown = circle["device"].read(call["body"])
+    assert shown["body"] == "May session has a new time or place."
+    assert shown["url"].endswith(f"/sessions/{meeting.id}")
+
+
 def test_two_scheduler_processes_push_each_reminder_once(app, test_config, local_push, sink):
     """Two reminders ticks, then two channel deliveries, at once against PostgreSQL: every
     device hears each reminder exactly once."""

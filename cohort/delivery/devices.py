@@ -31,6 +31,7 @@ from .transport import Outcome
 PUSH_KINDS: dict[str, bool] = {
     "inventory_due": True,
     "session_soon": True,
+    "session_changes": True,
     "organizer_reminders": True,
     "nudge": True,
     "feedback_owed": True,
