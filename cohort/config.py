@@ -87,6 +87,8 @@ class DefaultConfig:
     # each press of its button. Over the limit, the page keeps the text and tries again later.
     RATELIMIT_AUTOSAVE = "60 per minute;1500 per hour"
     RATELIMIT_PREVIEW = "30 per minute;300 per hour"
+    # Turning notifications on for a device, and test notifications, per signed-in member.
+    RATELIMIT_PUSH_DEVICES = "10 per hour;30 per day"
 
     # The default writes each message under instance/mail/ and to the console; "smtp" in production.
     MAIL_BACKEND = "cohort.emails"
@@ -105,6 +107,19 @@ class DefaultConfig:
     CHANNEL_TIMEOUT = 5
     # Chat webhooks may lead to private addresses and plain http (local development and tests).
     CHAT_WEBHOOK_ALLOW_PRIVATE = False
+    # Web Push: the server's VAPID key pair (base64url: the raw private key, the uncompressed
+    # public point) and how push services reach its operator (mailto: or https:). Without keys
+    # a pair is made once and kept in instance/vapid.json; the subject defaults to BASE_URL
+    # when it is https, else the sender's address.
+    VAPID_PRIVATE_KEY = ""
+    VAPID_PUBLIC_KEY = ""
+    VAPID_SUBJECT = ""
+    # Seconds to wait for a push service to connect, and then to answer, before retrying later.
+    PUSH_TIMEOUT = 10
+    # Devices with notifications on, per account; push services on private addresses and
+    # plain http are accepted only for local tests.
+    PUSH_MAX_DEVICES = 10
+    PUSH_ALLOW_PRIVATE = False
 
     # The delivery job: rows claimed per batch, SMTP connections used in parallel, and how long
     # (seconds) and how many emails one tick may go on for before it yields to the next tick.

@@ -40,6 +40,13 @@ TEST_CONFIG = {
     "RATELIMIT_COMPANION": "10000 per minute",
     "RATELIMIT_AUTOSAVE": "10000 per minute",
     "RATELIMIT_PREVIEW": "10000 per minute",
+    "RATELIMIT_PUSH_DEVICES": "10000 per minute",
+    # A fixed VAPID pair for the tests only (none is written under instance/).
+    "VAPID_PRIVATE_KEY": "MDK4USggLpeu11bfEL47jdyWlXDhJCnYMSJ0LZNQCQ8",
+    "VAPID_PUBLIC_KEY": (
+        "BCBh1ZsMmKPEFTW6FtdseM96L1NQ-5hRxJ5eGfO6skbB9eLreWPmZMUP2xKOmGO7eIwzG_aA4hwdy7eok-HhxUo"
+    ),
+    "VAPID_SUBJECT": "mailto:admin@cohort.test",
     # Cheap hashes keep the suite fast; production cost is checked in test_passwords.py.
     "PASSWORD_HASH_TIME_COST": 1,
     "PASSWORD_HASH_MEMORY_COST": 1024,
@@ -61,6 +68,7 @@ RATE_LIMITS = (
     "RATELIMIT_COMPANION",
     "RATELIMIT_AUTOSAVE",
     "RATELIMIT_PREVIEW",
+    "RATELIMIT_PUSH_DEVICES",
 )
 
 

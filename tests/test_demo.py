@@ -244,7 +244,7 @@ def test_each_cohort_picks_its_core_questions_and_one_member_writes_the_short_fo
 
 
 def test_one_member_of_each_cohort_keeps_local_hours_and_no_chat_is_on(app, client):
-    from cohort.delivery.models import ChatWebhook, DeliverySettings
+    from cohort.delivery.models import ChatWebhook, DeliverySettings, PushSubscription
 
     build()
     hours = db.session.scalars(select(DeliverySettings)).all()
@@ -254,6 +254,11 @@ def test_one_member_of_each_cohort_keeps_local_hours_and_no_chat_is_on(app, clie
     client.post("/login", data={"email": user.email, "password": DEMO_PASSWORD})
     page = client.get("/settings/notifications").get_data(as_text=True)
     assert '<option selected value="07:30">' in page
+    # Their phone hears of sessions and what is due, not the feedback reminders; no device
+    # is on anywhere in the demo (the scheduler would try to reach it).
+    assert 'id="push-session_soon" name="push-session_soon" value="1" checked' in page
+    assert 'id="push-feedback_owed" name="push-feedback_owed" value="1" aria' in page
+    assert db.session.scalar(select(func.count()).select_from(PushSubscription)) == 0
 
 
 @pytest.mark.parametrize("hours_from_a_session", [-50, 1, 30, 24 * 9])

@@ -104,6 +104,7 @@ class World:
             "note_id": 1,
             "request_id": self.mentoring_request.id,
             "pairing_id": self.pairing.id,
+            "device_id": 1,
         }
 
 
@@ -236,6 +237,12 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("notifications.read_all", "POST"): signed_in(302),
     ("notifications.preferences", "GET"): signed_in(200),
     ("notifications.preferences", "POST"): signed_in(302),
+    # Web Push: an empty body is not a subscription; device 1 is nobody's.
+    ("notifications.subscribe", "POST"): signed_in(400),
+    ("notifications.remove_device", "POST"): signed_in(404),
+    ("notifications.test_device", "POST"): signed_in(404),
+    ("notifications.service_worker", "GET"): everyone(200),
+    ("notifications.manifest", "GET"): everyone(200),
     # The token in the matrix is not an unsubscribe token: nobody gets anything.
     ("notifications.unsubscribe", "GET"): everyone(404),
     ("notifications.unsubscribe", "POST"): everyone(404),

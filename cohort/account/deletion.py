@@ -64,6 +64,8 @@ for _column, _fate in {
     "outbound_emails.user_id": Fate.DELETE,
     "email_preferences.user_id": Fate.DELETE,
     "delivery_settings.user_id": Fate.DELETE,
+    "push_subscriptions.user_id": Fate.DELETE,
+    "push_preferences.user_id": Fate.DELETE,
     "chat_webhooks.set_by_id": Fate.SET_NULL,
     "follows.follower_id": Fate.DELETE,
     "follows.followee_id": Fate.DELETE,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
-from ..delivery.models import DeliverySettings, EmailPreference
+from ..delivery.models import DeliverySettings, EmailPreference, PushPreference, PushSubscription
 from ..extensions import db
 from ..feedback.models import PARTS, Feedback
 from ..inventories.models import (
@@ -314,6 +314,33 @@ def notification_preferences(user: User) -> list[dict]:
     return [{"email_kind": row.kind, "enabled": row.enabled} for row in rows]
 
 
+def push_preferences(user: User) -> list[dict]:
+    rows = db.session.scalars(
+        select(PushPreference)
+        .where(PushPreference.user_id == user.id)
+        .order_by(PushPreference.kind)
+    )
+    return [{"push_kind": row.kind, "enabled": row.enabled} for row in rows]
+
+
+def push_devices(user: User) -> list[dict]:
+    """The devices with notifications on: their names and dates only (a subscription's
+    address and keys are the browser's secrets, not the member's data)."""
+    rows = db.session.scalars(
+        select(PushSubscription)
+        .where(PushSubscription.user_id == user.id)
+        .order_by(PushSubscription.created_at, PushSubscription.id)
+    )
+    return [
+        {
+            "label": row.label,
+            "added_at": when(row.created_at),
+            "last_success_at": when(row.last_success_at),
+        }
+        for row in rows
+    ]
+
+
 def writing_preference(user: User) -> dict | None:
     """The member's own choice of the short or the full form (None: the cohort's default)."""
     row = db.session.get(WritingPreference, user.id)
@@ -359,6 +386,8 @@ def small_sections(user: User) -> list[tuple[str, object]]:
         ("session_notes", session_notes(user)),
         ("check_outs", check_outs(user)),
         ("notification_preferences", notification_preferences(user)),
+        ("push_preferences", push_preferences(user)),
+        ("push_devices", push_devices(user)),
         ("mentoring", mentoring(user)),
         ("writing_preference", writing_preference(user)),
         ("local_hours", local_hours(user)),

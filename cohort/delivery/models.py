@@ -202,3 +202,32 @@ class ReminderHold(db.Model):
     reminder_time: Mapped[time] = mapped_column(Time)
 
     __table_args__ = (Index("ix_reminder_holds_not_before", "not_before"),)
+
+
+class PushSubscription(db.Model):
+    """One browser or phone that a member turned notifications on in (a Web Push
+    subscription). Its keys encrypt what is sent; the push service forgets it on 404/410."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(800), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(120))
+    auth: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(80), default="")  # e.g. "Chrome on Android"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed for good, in a row
+
+
+class PushPreference(db.Model):
+    """A member's choice for push notifications of one kind (absent: the kind's default)."""
+
+    __tablename__ = "push_preferences"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)

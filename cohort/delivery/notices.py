@@ -43,6 +43,10 @@ MESSAGES = {
     "chat_switched_off": _l(
         "Posting to the chat of %(cohort)s was switched off: it kept refusing messages."
     ),
+    "push_device_removed": _l(
+        "Notifications on %(device)s were turned off: its browser kept refusing them. Turn "
+        "them on again from that device if you still use it."
+    ),
 }
 
 # A kind's other sentence, chosen by the notification's ``variant`` (its kind, and so its
@@ -123,10 +127,16 @@ FORMER_MEMBER = "former_member"
 
 def message_of(notification: Notification) -> str:
     """The notification's sentence in the current language."""
-    data = dict(notification.data)
+    return sentence_of(notification.kind, notification.data)
+
+
+def sentence_of(kind: str, data: dict) -> str:
+    """A kind's sentence filled with ``data``, in the current language (the bell's, and a
+    push notification's body)."""
+    data = dict(data)
     if data.get(FORMER_MEMBER) in data:
         data[data[FORMER_MEMBER]] = _l("a former member")
-    message = VARIANTS.get((notification.kind, data.get("variant"))) or MESSAGES[notification.kind]
+    message = VARIANTS.get((kind, data.get("variant"))) or MESSAGES[kind]
     return str(message) % data
 
 

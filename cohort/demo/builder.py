@@ -31,6 +31,7 @@ from ..cohorts.slugs import is_taken
 from ..companion.models import CompanionMode
 from ..companion.services import set_cohort_mode, update_preference
 from ..database import replaying_at
+from ..delivery.devices import PUSH_KINDS, set_push_preferences
 from ..delivery.hours import settings_for
 from ..delivery.models import Notification
 from ..extensions import db
@@ -114,11 +115,16 @@ def build_cohort(story: CohortStory, now: datetime) -> Cohort:
 
 def keep_local_hours(replay: Replay) -> None:
     """One member keeps earlier hours than the defaults (an early riser's reminders come at
-    07:30, nothing after 21:30); the cohort's chat stays off, as for every new cohort."""
+    07:30, nothing after 21:30) and has chosen what reaches their phone: the session and what
+    is due, not the feedback reminders (they keep those for email). No device is on (the
+    scheduler would try to reach it), and the cohort's chat stays off, as for every new
+    cohort."""
     early_riser = next(p for p in replay.story.people if p.role == "member")
-    settings = settings_for(replay.users[early_riser.key])
+    user = replay.users[early_riser.key]
+    settings = settings_for(user)
     settings.quiet_start, settings.quiet_end = time(21, 30), time(6, 30)
     settings.reminder_time = time(7, 30)
+    set_push_preferences(user, {**PUSH_KINDS, "feedback_owed": False})
 
 
 def past_slots(story: CohortStory, now: datetime) -> list[datetime]:

@@ -14,6 +14,7 @@ from ..database import utcnow
 from ..delivery.ledger import claim
 from ..delivery.notices import notify
 from ..delivery.outbox import queue_email
+from ..delivery.pushes import PushNotice, queue_pushes
 from ..emails import external_url
 from ..extensions import db
 from .models import Meeting
@@ -51,7 +52,7 @@ def tell_members(actor: User, meeting: Meeting, kind: str, changed: list[str] = 
         "ics_url": external_url("meetings.ics", slug=cohort.slug, meeting_id=meeting.id),
         "sessions_url": external_url("meetings.index", slug=cohort.slug),
     }
-    told = 0
+    told, pushes = 0, []
     for membership in members:
         if not claim(membership.user_id, kind, f"meeting-{meeting.id}:seq-{meeting.sequence}"):
             continue
@@ -72,5 +73,19 @@ def tell_members(actor: User, meeting: Meeting, kind: str, changed: list[str] = 
             changed=list(changed),
             **links,
         )
+        pushes.append(
+            PushNotice(
+                user_id=membership.user_id,
+                locale=membership.user.locale,
+                kind=kind,
+                choice="session_changes",
+                period_key=f"meeting-{meeting.id}:seq-{meeting.sequence}",
+                title=cohort.name,
+                url=links["session_url"],
+                data={"meeting": meeting.title},
+                cohort_id=cohort.id,
+            )
+        )
         told += 1
+    queue_pushes(pushes)  # a new time or a cancellation is worth a buzz on the phone
     return told

@@ -31,6 +31,7 @@ from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, Rsvp
 from ..quarters.schedule import is_quarter_session
 from .due import Due, due_meetings, due_windows
+from .push import queue_push
 
 MEETINGS_PER_QUERY = 1000  # keeps each query's CASE and IN list a sane size
 
@@ -108,6 +109,7 @@ def deliver(reminders: list[Reminder]) -> None:
             if (r.user.id, r.email_kind) not in off and r.user.id not in paused
         ]
     )
+    queue_push(reminders)  # and to the devices of members who keep push on for the kind
 
 
 def ready(now: datetime, candidates: list[Candidate], due_of: Callable[[Candidate], Due]):

@@ -1,16 +1,34 @@
-"""The bell: unread count in the navigation, the notifications page, marking read."""
+"""The bell: unread count in the navigation, the notifications page, marking read; the
+notification settings with this account's devices, and the service worker and manifest."""
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..delivery import devices
 from ..delivery import notices as services
+from ..delivery.channels import push
 from ..delivery.hours import QUIET_END, QUIET_START, REMINDER_TIME, settings_for
 from ..delivery.models import ChatWebhook, DeliverySettings
 from ..extensions import csrf, db
 from ..inputs import page_number
 from ..permissions import Action, cohort_or_404, require
+from ..ratelimits import per_member
 from ..timezones import zone_label
 from ..urls import safe_next_url
 from . import audience
@@ -59,7 +77,8 @@ def init_app(app: Flask) -> None:
 @bp.route("/settings/notifications", methods=["GET", "POST"])
 @login_required
 def preferences():
-    """Email on or off per kind, local hours and the holiday pause; the bell shows all."""
+    """Email and push on or off per kind, this account's devices, local hours and the
+    holiday pause; the bell shows all."""
     from ..delivery.outbox import opted_out
 
     settings = db.session.get(DeliverySettings, current_user.id)
@@ -67,6 +86,10 @@ def preferences():
     if form.validate_on_submit():
         services.set_email_preferences(
             current_user, {kind: request.form.get(kind) == "1" for kind in services.EMAIL_KINDS}
+        )
+        devices.set_push_preferences(
+            current_user,
+            {kind: request.form.get(f"push-{kind}") == "1" for kind in devices.PUSH_KINDS},
         )
         settings = settings_for(current_user)
         settings.quiet_start = parse_time(form.quiet_start.data)
@@ -83,6 +106,9 @@ def preferences():
         form=form,
         kinds=services.EMAIL_KINDS,
         choices=choices,
+        push_choices=devices.push_preferences(current_user),
+        devices=devices.devices(current_user),
+        vapid_public_key=push.keys().public_key,
         zone=zone_label(current_user.timezone, str(get_locale())),
     )
 
@@ -137,3 +163,92 @@ def unsubscribe(token: str):
     return render_template(
         "notifications/unsubscribe.html", token=token, kind=services.EMAIL_KINDS[kind]
     )
+
+
+# Web Push: this account's devices, the service worker and the web app manifest ------------
+
+
+@bp.post("/settings/notifications/devices")
+@login_required
+@per_member("RATELIMIT_PUSH_DEVICES")
+def subscribe():
+    """Keep the browser's push subscription (JSON, with the CSRF header): 201, or 400 with
+    a sentence saying why not."""
+    try:
+        device = devices.subscribe(
+            current_user, request.get_json(silent=True), request.user_agent.string
+        )
+    except devices.Refused as error:
+        db.session.rollback()
+        return jsonify(error=str(error.message)), 400
+    db.session.commit()
+    return jsonify(id=device.id, label=device.label), 201
+
+
+@bp.post("/settings/notifications/devices/<int:device_id>/remove")
+@login_required
+def remove_device(device_id: int):
+    device = devices.device_of(current_user, device_id) or abort(404)
+    db.session.delete(device)
+    db.session.commit()
+    flash(_("Notifications are off for %(device)s.", device=device.label), "success")
+    return redirect(url_for("notifications.preferences", _anchor="devices"))
+
+
+@bp.post("/settings/notifications/devices/<int:device_id>/test")
+@login_required
+@per_member("RATELIMIT_PUSH_DEVICES")
+def test_device(device_id: int):
+    """Send a test notification to one of the member's devices now."""
+    outcome, label = devices.send_test(current_user, device_id) or abort(404)
+    if outcome == "sent":
+        flash(_("A test notification is on its way to %(device)s.", device=label), "success")
+    elif outcome == "gone":
+        message = _("%(device)s no longer accepts notifications: it was removed.")
+        flash(message % {"device": label}, "error")
+    else:
+        flash(_("The test notification could not be sent. Please try again later."), "error")
+    db.session.commit()
+    return redirect(url_for("notifications.preferences", _anchor="devices"))
+
+
+@bp.get("/service-worker.js")
+def service_worker():
+    """Served from the root so that its scope is the whole site (a small file, read whole)."""
+    script = Path(current_app.static_folder or "", "js", "service-worker.js").read_bytes()
+    response = Response(script, mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: Cohort can be installed on a phone's home screen."""
+    icon = lambda name: url_for("static", filename=f"icons/{name}")  # noqa: E731
+    body = {
+        "name": "Cohort",
+        "short_name": "Cohort",
+        "description": _("Monthly career inventories and kind feedback, together."),
+        "lang": str(get_locale()),
+        "start_url": url_for("main.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f8f7f4",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": icon("icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": icon("icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": icon("maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = jsonify(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+THEME_COLOUR = "#0172ad"  # the stylesheet's primary (Pico's azure), as in the favicon

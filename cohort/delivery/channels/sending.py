@@ -14,7 +14,7 @@ from dataclasses import fields
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ...database import utcnow
 from ...extensions import db
@@ -38,6 +38,22 @@ def queue(channel: str, kind: str, payload: dict, *, cohort_id: int | None = Non
             channel=channel, kind=kind, payload=payload, cohort_id=cohort_id, created_at=utcnow()
         )
     )
+
+
+def queue_many(channel: str, messages: list[tuple[str, dict, int | None]]) -> None:
+    """Queue many messages for a channel in one statement: (kind, payload, cohort id)."""
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    if messages:
+        now = utcnow()
+        rows = [
+            {"channel": channel, "kind": kind, "payload": payload, "cohort_id": cohort_id}
+            for kind, payload, cohort_id in messages
+        ]
+        for row in rows:
+            row.update(created_at=now, next_attempt_at=now, status=OutboxStatus.PENDING)
+            row.update(attempts=0, last_error="")
+        db.session.execute(insert(_table), rows)
 
 
 def claim(now: datetime, limit: int) -> list[Claimed]:
@@ -124,7 +140,9 @@ def send_batch(batch: list[Claimed], now: datetime) -> Counter:
         if final:
             CHANNELS[message.channel].failed_for_good(message, result, finished)
     for name in sorted({message.channel for message in batch}):
-        CHANNELS[name].went_through([m for m, r in results if r.outcome is Outcome.SENT])
+        CHANNELS[name].went_through(
+            [m for m, r in results if r.outcome is Outcome.SENT and m.channel == name]
+        )
     db.session.commit()
     return Counter(result.outcome for _, result in results)
 

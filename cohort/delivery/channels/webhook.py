@@ -36,13 +36,15 @@ def _allow_private() -> bool:
     return bool(current_app.config.get("CHAT_WEBHOOK_ALLOW_PRIVATE"))
 
 
-def url_problem(url: str) -> str | None:
-    """Why a webhook address cannot be used, or None."""
+def url_problem(url: str, *, allow_private: bool | None = None) -> str | None:
+    """Why a webhook (or push service) address cannot be used, or None. ``allow_private``:
+    the server's own setting for this kind of address (the chat's when not given)."""
+    private = _allow_private() if allow_private is None else allow_private
     parts = urlsplit(url)
-    allowed = ("https", "http") if _allow_private() else ("https",)
+    allowed = ("https", "http") if private else ("https",)
     if parts.scheme not in allowed or not parts.hostname:
         return str(_l("Use an https:// address."))
-    if _allow_private():
+    if private:
         return None
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}

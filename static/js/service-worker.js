@@ -1,0 +1,36 @@
+// Cohort's service worker: shows a push notification and, on a click, focuses a tab already
+// on its page or opens one. Served at /service-worker.js so that its scope is the whole site.
+// It handles no fetches: pages load from the network as they always do.
+"use strict";
+
+self.addEventListener("push", function (event) {
+  var data = {};
+  if (event.data) {
+    try { data = event.data.json(); } catch (error) { data = { body: event.data.text() }; }
+  }
+  event.waitUntil(self.registration.showNotification(data.title || "Cohort", {
+    body: data.body || "",
+    icon: "/static/icons/icon-192.png",
+    badge: "/static/icons/icon-192.png",
+    tag: data.tag || undefined,
+    data: { url: data.url || "/" }
+  }));
+});
+
+// Only pages of this site open: a link's path is kept, its host never followed.
+function pageOf(link) {
+  var url;
+  try { url = new URL(link || "/", self.location.origin); } catch (error) { url = new URL("/", self.location.origin); }
+  return new URL(url.pathname + url.search + url.hash, self.location.origin).href;
+}
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var target = pageOf(event.notification.data && event.notification.data.url);
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i += 1) {
+      if (windows[i].url === target && "focus" in windows[i]) { return windows[i].focus(); }
+    }
+    return self.clients.openWindow(target);
+  }));
+});
