@@ -305,22 +305,18 @@ def check_outs(user: User) -> list[dict]:
     ]
 
 
+def _choices(model, user: User, name: str) -> list[dict]:
+    """A member's rows of a preference table (user, kind, enabled), the kind under ``name``."""
+    rows = db.session.scalars(select(model).where(model.user_id == user.id).order_by(model.kind))
+    return [{name: row.kind, "enabled": row.enabled} for row in rows]
+
+
 def notification_preferences(user: User) -> list[dict]:
-    rows = db.session.scalars(
-        select(EmailPreference)
-        .where(EmailPreference.user_id == user.id)
-        .order_by(EmailPreference.kind)
-    )
-    return [{"email_kind": row.kind, "enabled": row.enabled} for row in rows]
+    return _choices(EmailPreference, user, "email_kind")
 
 
 def push_preferences(user: User) -> list[dict]:
-    rows = db.session.scalars(
-        select(PushPreference)
-        .where(PushPreference.user_id == user.id)
-        .order_by(PushPreference.kind)
-    )
-    return [{"push_kind": row.kind, "enabled": row.enabled} for row in rows]
+    return _choices(PushPreference, user, "push_kind")
 
 
 def push_devices(user: User) -> list[dict]:

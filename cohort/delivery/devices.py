@@ -24,6 +24,7 @@ from ..extensions import db
 from .channels import push
 from .channels.push import endpoint_problem
 from .models import PushPreference, PushSubscription
+from .notices import store_choices
 from .transport import Outcome
 
 # Kinds that may reach a device, with their default once a device is on: the reminders that
@@ -186,13 +187,7 @@ def push_preferences(user: User) -> dict[str, bool]:
 
 
 def set_push_preferences(user: User, enabled: dict[str, bool]) -> None:
-    for kind in PUSH_KINDS:
-        preference = db.session.get(PushPreference, (user.id, kind))
-        if preference is None:
-            preference = PushPreference(user_id=user.id, kind=kind)
-            db.session.add(preference)
-        preference.enabled = bool(enabled.get(kind))
-    db.session.flush()
+    store_choices(PushPreference, user, PUSH_KINDS, enabled)
 
 
 def send_test(user: User, device_id: int) -> tuple[str, str] | None:

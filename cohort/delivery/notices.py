@@ -184,16 +184,22 @@ EMAIL_KINDS = {
 }
 
 
-def set_email_preferences(user: User, enabled: dict[str, bool]) -> None:
-    from .models import EmailPreference
-
-    for kind in EMAIL_KINDS:
-        preference = db.session.get(EmailPreference, (user.id, kind))
+def store_choices(model, user: User, kinds, enabled: dict[str, bool]) -> None:
+    """Keep a member's choice for each of ``kinds`` in ``model`` (a preference table keyed
+    by user and kind, with ``enabled``): a row per kind, on or off as ``enabled`` says."""
+    for kind in kinds:
+        preference = db.session.get(model, (user.id, kind))
         if preference is None:
-            preference = EmailPreference(user_id=user.id, kind=kind)
+            preference = model(user_id=user.id, kind=kind)
             db.session.add(preference)
         preference.enabled = bool(enabled.get(kind))
     db.session.flush()
+
+
+def set_email_preferences(user: User, enabled: dict[str, bool]) -> None:
+    from .models import EmailPreference
+
+    store_choices(EmailPreference, user, EMAIL_KINDS, enabled)
 
 
 def unsubscribe(user_id: int, kind: str) -> bool:
