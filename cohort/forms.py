@@ -3,7 +3,6 @@
 import unicodedata
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -20,6 +19,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from .errors import DomainError
 from .i18n import LANGUAGE_NAMES
+from .i18n import lazy_gettext as _l
 from .inputs import MAX_DB_INTEGER, MIN_DB_INTEGER
 from .timezones import TimezoneField
 

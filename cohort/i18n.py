@@ -7,19 +7,23 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date, get_timezone_location
 from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
-from flask_babel import (
-    format_datetime,
-    get_locale,
-    get_timezone,
-    get_translations,
-    gettext,
-    lazy_gettext,
-)
+from flask_babel import get_locale, get_timezone, get_translations
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from .timezones import canonical_zones, is_known_zone
 
-__all__ = ["LANGUAGE_NAMES", "lazy_gettext", "select_locale", "select_timezone"]
+__all__ = [
+    "LANGUAGE_NAMES",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "select_locale",
+    "select_timezone",
+]
 
 # Each language named in itself, so a visitor finds theirs whatever the page's language.
 LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}
@@ -66,14 +70,27 @@ def datetime_filter(value: datetime | None) -> str:
     """A UTC datetime shown in the viewer's zone and language."""
     if value is None:
         return ""
-    return format_datetime(value, DATETIME_FORMATS[str(get_locale().language)])
+    language = str(get_locale().language)
+    return _in_viewer_zone(value, DATETIME_FORMATS[language], language)
 
 
 def time_filter(value: datetime | None) -> str:
     """Only the time of day, e.g. the end of a session that started the same day."""
     if value is None:
         return ""
-    return format_datetime(value, "HH:mm")
+    return _in_viewer_zone(value, "HH:mm", str(get_locale().language))
+
+
+def _in_viewer_zone(value: datetime, pattern: str, language: str) -> str:
+    """``value`` in the viewer's zone, formatted through a cache shared by every request:
+    Babel parses the pattern and converts the zone on each call, and a page shows the same
+    few moments (a session's start, today's cards) to everyone in a zone."""
+    return _formatted(value, pattern, str(get_timezone()), language)
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: datetime, pattern: str, zone: str, language: str) -> str:
+    return babel_format_datetime(value, pattern, tzinfo=ZoneInfo(zone), locale=language)
 
 
 def date_filter(value: datetime | date | None) -> str:
@@ -83,8 +100,13 @@ def date_filter(value: datetime | date | None) -> str:
         return ""
     language = str(get_locale().language)
     if not isinstance(value, datetime):
-        return format_date(value, DATE_FORMATS[language], locale=language)
-    return format_datetime(value, DATE_FORMATS[language])
+        return _calendar_day(value, language)
+    return _in_viewer_zone(value, DATE_FORMATS[language], language)
+
+
+@lru_cache(maxsize=4096)
+def _calendar_day(value: date, language: str) -> str:
+    return format_date(value, DATE_FORMATS[language], locale=language)
 
 
 def local_today() -> date:
@@ -157,6 +179,46 @@ def current_catalog():
     return catalog
 
 
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's ``gettext`` (same results) through ``current_catalog``: pages and
+    emails translate hundreds of labels, and each of its calls resolves the catalog anew."""
+    translated = current_catalog().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ``ngettext`` through ``current_catalog``; ``num`` fills ``%(num)d``."""
+    variables.setdefault("num", num)
+    return current_catalog().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables) -> LazyString:
+    """A label translated when it is shown, in the reader's language (Flask-Babel's lazy
+    string, so forms and templates treat it as before)."""
+    return LazyString(gettext, string, **variables)
+
+
+@pass_context
+def template_gettext(context: Context, string: str, **variables) -> str:
+    """``_()`` and ``{% trans %}`` in templates: Jinja's new-style gettext (translated, marked
+    safe when the template escapes, then always ``%``-formatted with escaped values), with
+    the result for a string without values kept per catalog. A page says "Home" or "Cheer"
+    dozens of times, and Jinja's own wrapper costs several times the lookup."""
+    autoescape = context.eval_ctx.autoescape
+    catalog = current_catalog()
+    # Markup as Jinja's own gettext makes it: the catalogs are the app's, the values escaped.
+    if variables:
+        translated = catalog.ugettext(string)
+        return (Markup(translated) if autoescape else translated) % variables  # noqa: S704
+    kept = catalog.__dict__.setdefault("_cohort_template_strings", {})
+    key = (string, autoescape)
+    found = kept.get(key)
+    if found is None:
+        translated = catalog.ugettext(string)
+        found = kept[key] = (Markup(translated) if autoescape else translated) % {}  # noqa: S704
+    return found
+
+
 def install_template_gettext(app: Flask) -> None:
     """Templates translate through ``current_catalog`` (same results, a fraction of the cost)."""
     app.jinja_env.install_gettext_callables(
@@ -166,6 +228,7 @@ def install_template_gettext(app: Flask) -> None:
         pgettext=lambda c, s: current_catalog().upgettext(c, s),
         npgettext=lambda c, s, p, n: current_catalog().unpgettext(c, s, p, n),
     )
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
 
 
 def init_app(app: Flask) -> None:

@@ -6,9 +6,8 @@ filter in templates), which answers in the reader's language.
 
 import enum
 
-from flask_babel import lazy_gettext as _l
-
 from .cohorts.models import EventKind, MembershipStatus, Role
+from .i18n import lazy_gettext as _l
 from .inventories.models import GoalStatus, InventoryStatus, TaskOutcome
 from .meetings.models import MeetingStatus, Rsvp
 

@@ -3,8 +3,9 @@
 from collections.abc import Callable
 
 from flask import Flask, current_app, flash, g, request, session
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+
+from .i18n import lazy_gettext as _l
 
 KEPT = "kept_text"
 EXPIRED_MESSAGE = _l(

@@ -16,6 +16,7 @@ ALLOWED = {
     "cohort.emails",
     "cohort.auth.models",
     "cohort.timezones",
+    "cohort.i18n",  # the reader's language: it builds on nothing of the features either
 }
 
 

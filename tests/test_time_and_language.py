@@ -110,3 +110,66 @@ def test_templates_follow_a_language_forced_mid_request_and_back(app):
         with force_locale("ja"):
             assert template.render() == "通知"
         assert template.render() == "Notifications"
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_the_apps_own_gettext_says_what_flask_babel_says(app, locale):
+    import flask_babel
+    from flask_babel.speaklater import LazyString
+
+    from cohort import i18n
+
+    singular, plural = "%(num)d attended", "%(num)d attended"
+    with app.test_request_context(), force_locale(locale):
+        for text in ("Home", "Log in", "Notifications", "not a catalogued sentence"):
+            assert i18n.gettext(text) == flask_babel.gettext(text)
+            lazy = i18n.lazy_gettext(text)
+            assert isinstance(lazy, LazyString) and str(lazy) == flask_babel.gettext(text)
+        named = i18n.gettext("%(name)s cheered you on.", name="Ken")
+        assert named == flask_babel.gettext("%(name)s cheered you on.", name="Ken")
+        assert "Ken" in named
+        for num in (1, 5):
+            expected = flask_babel.ngettext(singular, plural, num)
+            assert i18n.ngettext(singular, plural, num) == expected and str(num) in expected
+    with app.test_request_context(), force_locale("en"):
+        lazy = i18n.lazy_gettext("Home")
+        english = str(lazy)
+        with force_locale("ja"):
+            assert str(lazy) != english and str(lazy) == flask_babel.gettext("Home")
+        assert str(lazy) == english
+
+
+def test_templates_translate_as_jinjas_own_gettext_would(app):
+    """``_()`` and ``{% trans %}`` give what Jinja's new-style gettext gives, escaping
+    included, in either language, however often a string comes back."""
+    from jinja2 import Environment
+
+    from cohort.i18n import current_catalog
+
+    jinja = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    jinja.install_gettext_callables(
+        gettext=lambda s: current_catalog().ugettext(s),
+        ngettext=lambda s, p, n: current_catalog().ungettext(s, p, n),
+        newstyle=True,
+    )
+    body = (
+        '{{ _("Home") }}|{{ _("Home") }}|{{ _("%(name)s cheered you on.", name=who) }}|'
+        "{% trans %}Notifications{% endtrans %}|{% trans name=who %}%(name)s cheered you on."
+        "{% endtrans %}|{{ _('50%% done') }}"
+    )
+    source = body + "{% autoescape false %}||" + body + "{% endautoescape %}"
+    from cohort.i18n import template_gettext
+
+    assert app.jinja_env.globals["_"] is template_gettext  # the app's, measured against Jinja's
+    renders = []
+    with app.test_request_context():
+        for locale in ("en", "ja", "en"):
+            with force_locale(locale):
+                ours = app.jinja_env.from_string(source).render(who="<b>Ken</b>")
+                assert ours == jinja.from_string(source).render(who="<b>Ken</b>")
+                assert "&lt;b&gt;Ken" in ours and "<b>Ken</b>" in ours  # escaped, then not
+                assert "50% done" in ours
+                renders.append(ours)
+    english, japanese, english_again = renders
+    assert english.startswith("Home|Home|") and not japanese.startswith("Home")
+    assert english_again == english  # kept per language: Japanese never leaks into English

@@ -10,9 +10,8 @@ import json
 import zipfile
 from collections.abc import Iterator
 
-from flask_babel import gettext as _
-
 from ..auth.models import User
+from ..i18n import gettext as _
 from ..inventories.models import RATING_AREAS, Inventory
 from ..inventories.sections import resolve_sections
 from ..quarters.schedule import QUARTER_QUESTIONS

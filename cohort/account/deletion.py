@@ -17,7 +17,6 @@ import enum
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, delete, func, select, update
 
 from ..auth.models import User
@@ -26,6 +25,7 @@ from ..delivery.models import Notification, OutboundEmail
 from ..delivery.notices import FORMER_MEMBER, NAMED_PERSON
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..passwords import verify_password
 
 

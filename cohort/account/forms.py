@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 from ..passwords import MAX_LENGTH
 
 

@@ -10,7 +10,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..auth.models import User
@@ -20,6 +19,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..ratelimits import per_member
 from .archive import archive_chunks
 from .deletion import delete_account, last_organizer_of

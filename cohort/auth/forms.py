@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from ..forms import Form, language_field, timezone_field
+from ..i18n import lazy_gettext as _l
 from ..passwords import MAX_LENGTH, MIN_LENGTH
 
 PASSWORD_HELP = _l(

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..markdown import render_markdown
 from ..passwords import (
     MAX_LENGTH,

@@ -12,9 +12,9 @@
 import time
 
 from flask import Flask, current_app, flash, request, session
-from flask_babel import gettext as _
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 
+from ..i18n import gettext as _
 from .models import User
 
 REMEMBERED = "remembered"

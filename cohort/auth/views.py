@@ -10,7 +10,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_fresh, login_required, logout_user
 
 from ..delivery.outbox import deliver_now, queue_message
@@ -18,6 +17,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db, limiter
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..i18n import select_locale
 from ..ratelimits import email_key, hit, within
 from ..security import keeps_text_on_csrf_failure

@@ -1,6 +1,5 @@
 from babel.dates import get_day_names
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from ..auth.forms import strip
 from ..forms import Form, db_int, language_field, timezone_field
+from ..i18n import lazy_gettext as _l
 from ..labels import ROLE_LABELS
 from .models import RhythmKind, Role
 from .slugs import MAX_LENGTH as SLUG_MAX_LENGTH

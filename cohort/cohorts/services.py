@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from ..auth.services import normalize_email
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..markdown import render_markdown
 from ..meetings.services import sync_meetings_from_rhythm
 from ..permissions import Action, active_membership, forget_cached_memberships, require

@@ -5,11 +5,11 @@ import re
 import secrets
 import unicodedata
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, select
 
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from .models import Cohort, CohortSlugRedirect
 
 MIN_LENGTH = 3

@@ -1,8 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField
 from wtforms.fields.choices import SelectChoice
 
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 from .models import CompanionMode
 
 

@@ -3,8 +3,7 @@
 Deterministic: the same draft always gives the same questions, in the reader's language.
 """
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from . import signals
 from .engine import Draft, Kind, Question, pick
 

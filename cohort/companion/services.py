@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory, InventoryStatus
 from ..inventories.organizing import prompts_for, template_sections
 from ..inventories.sections import Kind as SectionKind

@@ -3,14 +3,14 @@
 The inventory form asks without its script too: see ``answer_form_post``."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import ratelimits
 from ..cohorts.models import Cohort
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..meetings.models import Meeting
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require
 from ..security import keeps_text_on_csrf_failure

@@ -1,12 +1,12 @@
 """The feedback form, the recipient's reply, the organizer's assignment forms, and the trait
 picker that the inventory form borrows for its CAN section."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form, db_int
+from ..i18n import lazy_gettext as _l
 from .traits import MAX_FEEDBACK_TRAITS, MAX_SELF_TRAITS, trait_choices
 
 PART_LIMIT = 5000

@@ -2,7 +2,6 @@
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,6 +9,7 @@ from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..database import UTCDateTime, utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory
 from ..meetings.models import Meeting
 

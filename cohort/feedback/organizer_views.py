@@ -1,8 +1,6 @@
 """Organizer pages for feedback: a session's coverage, generating and adjusting assignments."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..actions import run_and_flash
@@ -10,6 +8,8 @@ from ..cohorts.forms import ConfirmForm
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..inventories.models import Inventory
 from ..meetings.models import Meeting
 from ..permissions import Action, cohort_or_404, in_cohort_or_404, require

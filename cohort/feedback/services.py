@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,6 +17,7 @@ from ..delivery.notices import notify
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory, InventoryStatus
 from ..markdown import render_markdown
 from ..meetings.models import Meeting

@@ -8,10 +8,10 @@ change; labels follow the reader's language.
 
 from collections.abc import Iterable
 
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ..errors import DomainError
+from ..i18n import lazy_gettext as _l
 
 TRAITS = {
     "calm_under_pressure": _l("Calm under pressure"),

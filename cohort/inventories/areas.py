@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from flask_babel import force_locale, get_locale
-from flask_babel import lazy_gettext as _l
 
 from ..cohorts.models import Cohort
+from ..i18n import lazy_gettext as _l
 
 BUILTIN_AREAS: tuple[tuple[str, object], ...] = (
     ("main_job", _l("Main job")),

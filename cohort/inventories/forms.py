@@ -1,7 +1,6 @@
 """The inventory form is built from the cohort's template, the member's open tasks and
 active goals; the organizer forms edit the template and the prompt bank."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     HiddenField,
@@ -16,6 +15,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from ..feedback.forms import self_traits_field
 from ..forms import Form, db_int, optional_db_int
+from ..i18n import lazy_gettext as _l
 from .areas import SPLIT_MAX, LifeArea
 from .goals import NewGoal
 from .models import RATING_AREAS, Goal, GoalStatus, Task, TaskOutcome

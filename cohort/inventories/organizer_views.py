@@ -1,8 +1,6 @@
 """Organizer pages for inventories: the template, the prompt bank, a session's overview."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from ..cohorts.forms import ConfirmForm
@@ -10,6 +8,8 @@ from ..csv_export import csv_response
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..meetings.forms import to_local
 from ..meetings.models import Meeting
 from ..notifications.reminders import nudge_non_sharers

@@ -1,13 +1,13 @@
 """Who facilitates a session: the organizers, or a member an organizer names; "next in
 rotation" suggests whoever facilitated longest ago."""
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..cohorts.models import Membership, MembershipStatus, Role
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..meetings.models import Meeting
 from ..permissions import Action, require
 from .models import LiveRun

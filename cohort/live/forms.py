@@ -1,12 +1,12 @@
 """Forms of the live page: each change names the version of the state the page showed."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ..forms import Form, optional_db_int
+from ..i18n import lazy_gettext as _l
 from .models import OrderMode
 from .room import LINE_MAX, NOTE_MAX
 from .services import NOTES_MAX

@@ -5,13 +5,13 @@ from notes are counted as the page is read, since they go on being started after
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..account.deletion import scrubber
 from ..auth.models import User
 from ..cohorts.models import Membership
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..meetings.models import Attendance, Meeting
 from .models import ListenerNote, LiveRun
 

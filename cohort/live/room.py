@@ -4,7 +4,6 @@ attendees' check-out."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..auth.models import User
@@ -16,6 +15,7 @@ from ..delivery.outbox import queue_email
 from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting
 from ..notifications.chat import post_session_recap

@@ -4,13 +4,13 @@ notes (and the feedback they start), and the check-out. They join the ``live`` b
 import time
 
 from flask import abort, flash, jsonify, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..cohorts.forms import ConfirmForm
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from . import room, services, state
 from .forms import CheckOutForm, ListenerNoteForm
 from .models import ListenerNote

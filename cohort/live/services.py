@@ -9,7 +9,6 @@ a ``StaleState`` the page explains.
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -17,6 +16,7 @@ from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory, InventoryStatus
 from ..markdown import render_markdown
 from ..meetings.models import Meeting

@@ -2,7 +2,6 @@
 polled state, listeners' notes and the check-out."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +10,7 @@ from ..cohorts.models import Membership, MembershipStatus, Role
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..inventories.sections import AREA_LABELS
 from ..meetings.models import Attendance, Meeting
 from ..permissions import Action, can, cohort_or_404, in_cohort_or_404, require

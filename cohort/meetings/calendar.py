@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 from flask import current_app
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale
 from icalendar import Alarm, Calendar, Event
 from sqlalchemy import select
 
@@ -15,7 +15,7 @@ from ..cohorts.models import Cohort
 from ..database import utcnow
 from ..emails import external_url
 from ..extensions import db
-from ..i18n import DATETIME_FORMATS
+from ..i18n import DATETIME_FORMATS, gettext
 from ..permissions import visible_meetings
 from ..tokens import hash_token, new_token
 from .models import Meeting

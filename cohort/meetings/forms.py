@@ -3,7 +3,6 @@
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
     SelectField,
@@ -19,6 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..auth.forms import strip
 from ..cohorts.models import Cohort
 from ..forms import Form, db_int
+from ..i18n import lazy_gettext as _l
 from ..labels import RSVP_LABELS, label
 from .models import Meeting, Rsvp
 from .services import MeetingDetails, default_due_times

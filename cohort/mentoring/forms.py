@@ -1,7 +1,6 @@
 """Forms of mentoring: the mentor's profile and reflection, a request, pairing, the
 agreement, the pair's log, plan and review, and ending."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form, db_int
+from ..i18n import lazy_gettext as _l
 from .models import Decision, Side
 from .services import NOTE_MAX, WISH_MAX
 

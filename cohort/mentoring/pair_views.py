@@ -3,7 +3,6 @@ phases, the review of the relationship, and ending. Only the mentor and the ment
 them (404 for everyone else, organizers included)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +10,7 @@ from ..actions import run_form_and_flash
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..security import keeps_text_on_csrf_failure
 from . import services, space
 from .forms import (

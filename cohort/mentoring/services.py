@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..auth.models import User
@@ -19,6 +18,7 @@ from ..delivery.notices import Notice, notify, notify_many
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.services import site_path
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Goal, GoalStatus
 from ..permissions import (
     Action,

@@ -5,7 +5,6 @@ shared inventories, and the reviews of the relationship. Only the two read or wr
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
@@ -13,6 +12,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import date_filter
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Goal, GoalStatus, Inventory, InventoryStatus
 from ..permissions import require_pairing
 from ..year.review import add_months

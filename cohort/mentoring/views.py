@@ -2,7 +2,6 @@
 the mentor's profile, and the pair's private space."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +10,7 @@ from ..cohorts.models import Role
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..permissions import Action, active_membership, can, cohort_or_404, require_pairing
 from ..security import keeps_text_on_csrf_failure
 from . import overview, services, space

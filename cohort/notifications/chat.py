@@ -9,7 +9,6 @@ two schedulers post it once; the webhook channel sends it with the outbox's retr
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
@@ -20,6 +19,7 @@ from ..delivery.models import ChatWebhook
 from ..emails import external_url
 from ..extensions import db
 from ..i18n import datetime_zoned_filter
+from ..i18n import gettext as _
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
 from .due import shifted

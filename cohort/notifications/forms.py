@@ -3,13 +3,13 @@ switches are plain checkboxes read by the view) and the organizers' cohort chat 
 
 from datetime import time
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from ..delivery.channels.webhook import STYLES, url_problem
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 
 # Every half hour of the day: a select cannot send a time that does not exist.
 TIMES = [f"{hour:02d}:{minute:02d}" for hour in range(24) for minute in (0, 30)]

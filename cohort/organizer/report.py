@@ -6,13 +6,13 @@ from collections import Counter
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
+from ..i18n import gettext as _
 from ..inventories.models import Inventory, InventoryStatus
 from ..labels import role_label
 from ..meetings.forms import RSVP_LABELS

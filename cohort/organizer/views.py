@@ -1,7 +1,6 @@
 """Organizer pages: the overview, members and roles, settings, invitations, log, archive."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -26,6 +25,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..inputs import page_number
 from ..labels import role_label
 from ..permissions import Action, cohort_or_404, require

@@ -3,12 +3,12 @@
 from datetime import date
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Regexp
 
 from ..feedback.forms import MultiCheckboxField
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 from ..inventories.areas import KEY_LENGTH, LABEL_LENGTH, MAX_AREAS
 from ..inventories.forms import TEXT_LIMIT, _version
 from .schedule import QUARTER_QUESTIONS

@@ -9,12 +9,11 @@ shared months only, the author also drafts. Building it runs a fixed number of q
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
-
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..extensions import db
 from ..feedback.models import Feedback
+from ..i18n import gettext as _
 from ..inventories.models import RATING_AREAS, Goal, Inventory
 from ..inventories.sections import AREA_LABELS
 from ..meetings.models import Meeting

@@ -3,9 +3,8 @@
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
-
 from ..cohorts.models import Cohort
+from ..i18n import lazy_gettext as _l
 from ..meetings.models import Meeting
 
 DEFAULT_QUARTER_MONTHS = (3, 6, 9, 12)

@@ -3,12 +3,11 @@
 Checks permissions, flushes, and leaves the commit to the caller.
 """
 
-from flask_babel import lazy_gettext as _l
-
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.areas import (
     LABEL_LENGTH,
     MAX_AREAS,

@@ -2,13 +2,13 @@
 only; the work is in the modules beside and in the inventories' services."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..inventories import services as inventory_services
 from ..inventories.models import Inventory
 from ..meetings.models import Meeting

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ..auth.forms import email_field, new_password_field
 from ..forms import Form, language_field, timezone_field
+from ..i18n import lazy_gettext as _l
 from ..passwords import MAX_LENGTH
 
 BIO_MAX_LENGTH = 1000

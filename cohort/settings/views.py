@@ -1,7 +1,6 @@
 """Account settings: profile, password, email."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_login import current_user, fresh_login_required, login_required, login_user
 
@@ -13,6 +12,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..security import keeps_text_on_csrf_failure
 from .forms import EmailForm, PasswordForm, ProfileForm
 

@@ -1,11 +1,11 @@
 """Forms of the signals page: an action on one signal, a personal note."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 from .notes import NOTE_TEMPLATES
 from .services import NOTE_MAX
 

@@ -2,9 +2,9 @@
 that the organizer edits before sending."""
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 
 from ..auth.models import User
+from ..i18n import lazy_gettext as _l
 
 # key → (what the organizer picks, the text). %(name)s is the member, %(organizer)s the sender.
 NOTE_TEMPLATES = {

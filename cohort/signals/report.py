@@ -4,8 +4,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
-from flask_babel import gettext as _
-
+from ..i18n import gettext as _
 from ..timeline.charts import PERCENT_SCALE, PERCENT_TICKS, Column, Panel, line_panel
 from ..timeline.timeline import month_label
 from .trends import MEASURES, SessionHealth

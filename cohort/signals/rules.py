@@ -7,11 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from babel.lists import format_list
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 
 from ..cohorts.models import Membership
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+from ..i18n import ngettext
 from ..inventories.models import InventoryStatus
 from ..meetings.models import Meeting
 from ..timeline.timeline import month_label

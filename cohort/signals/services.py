@@ -4,7 +4,6 @@ session's list, send a personal note. Organizers only; the caller commits."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
@@ -16,6 +15,7 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.services import site_path
+from ..i18n import lazy_gettext as _l
 from ..meetings.models import Meeting
 from ..meetings.services import next_meeting
 from ..permissions import Action, require

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from ..cohorts.models import Cohort, Membership, Role
 from ..extensions import db
 from ..feedback.models import Feedback
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus
 from ..year.models import Season

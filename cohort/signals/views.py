@@ -2,7 +2,6 @@
 cohort's health over the sessions."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..actions import run_and_flash
@@ -11,6 +10,7 @@ from ..delivery.outbox import deliver_now
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..live.room import checkout_trend
 from ..organizer.views import organizer_cohort
 from ..permissions import Action, in_cohort_or_404

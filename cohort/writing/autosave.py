@@ -12,12 +12,11 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
 from ..auth.models import User
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories import services as inventory_services
 from ..inventories.models import RATING_AREAS, Inventory
 from ..markdown import render_markdown

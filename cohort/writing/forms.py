@@ -1,11 +1,11 @@
 """The organizer's short form setting."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 from wtforms.fields.choices import SelectChoice
 
 from ..feedback.forms import AtMost, MultiCheckboxField
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 from ..inventories.sections import Section
 from .shortform import CORE_SIZE
 

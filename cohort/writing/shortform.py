@@ -4,12 +4,11 @@ A member chooses it (or the full form) for themselves; otherwise the cohort's de
 Saving the short form keeps every answer it does not show (see InventoryInput.partial).
 """
 
-from flask_babel import lazy_gettext as _l
-
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import RATING_AREAS, Inventory
 from ..inventories.sections import Kind, Section
 from ..permissions import Action, require

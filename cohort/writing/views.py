@@ -1,8 +1,6 @@
 """Autosave and preview for the page's script (JSON), and the organizer's short form."""
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.exc import OperationalError
 
@@ -10,6 +8,8 @@ from ..database import database_busy
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..i18n import time_filter
 from ..inventories import services as inventory_services
 from ..inventories.models import RATING_AREAS

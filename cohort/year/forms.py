@@ -1,10 +1,10 @@
 """Closing a season, and choosing which year to look back on."""
 
-from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from ..forms import Form
+from ..i18n import lazy_gettext as _l
 from .seasons import MAX_NAME
 
 

@@ -11,8 +11,6 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -20,6 +18,8 @@ from ..errors import DomainError
 from ..extensions import db
 from ..feedback.models import Feedback
 from ..feedback.reading import Quadrants, quadrants
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import RATING_AREAS, Goal, GoalStatus
 from ..inventories.sections import AREA_LABELS
 from ..permissions import visible_feedback

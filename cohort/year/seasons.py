@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..auth.models import User
@@ -17,6 +16,7 @@ from ..cohorts.models import Cohort, Membership, Role
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.models import Feedback
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting
 from ..meetings.services import attendance_counts

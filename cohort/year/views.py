@@ -4,7 +4,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.models import User
@@ -14,6 +13,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..feedback.traits import TRAITS
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..inventories.areas import area_labels, clean_area, life_areas
 from ..permissions import (
     can_close_season,

@@ -17,10 +17,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ...extensions import db
+from ...i18n import lazy_gettext as _l
 from ..models import ChatWebhook
 from ..notices import notify
 from ..transport import Outcome, Result
