@@ -129,7 +129,7 @@ def register_request_hooks(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import demo, scheduler_cli, translate_cli, users_cli
+    from .cli import demo, push_cli, scheduler_cli, translate_cli, users_cli
 
-    for group in (scheduler_cli, users_cli, translate_cli, demo):
+    for group in (scheduler_cli, users_cli, translate_cli, push_cli, demo):
         app.cli.add_command(group)

@@ -1,4 +1,4 @@
-"""Flask commands: ``scheduler``, ``users``, ``translate``, ``demo``."""
+"""Flask commands: ``scheduler``, ``users``, ``translate``, ``push``, ``demo``."""
 
 import unicodedata
 from pathlib import Path
@@ -14,6 +14,7 @@ from .extensions import db
 scheduler_cli = AppGroup("scheduler", help="The reminder scheduler process.")
 users_cli = AppGroup("users", help="Manage accounts.")
 translate_cli = AppGroup("translate", help="Update and compile the translation catalogs.")
+push_cli = AppGroup("push", help="Web push notifications.")
 
 TRANSLATIONS = Path(__file__).parent / "translations"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +96,21 @@ def translate_compile() -> None:
     _pybabel("compile", "-d", str(TRANSLATIONS))
 
 
+@push_cli.command("keys")
+def push_keys() -> None:
+    """Print a new VAPID key pair as settings for the server's environment."""
+    from .delivery.channels.push import generate_keys
+
+    keys = generate_keys()
+    click.echo(f"COHORT_VAPID_PRIVATE_KEY={keys['private_key']}")
+    click.echo(f"COHORT_VAPID_PUBLIC_KEY={keys['public_key']}")
+    click.echo(
+        "# Set both once and keep them: devices subscribed under one public key stop "
+        "receiving pushes when it changes.",
+        err=True,
+    )
+
+
 @click.command("demo")
 @click.option("--force", is_flag=True, help="Add the demo even though real accounts exist.")
 @click.option("--reset", is_flag=True, help="Rebuild the demo as of today if it is already here.")
@@ -108,7 +124,13 @@ def demo(force: bool, reset: bool) -> None:
         install_demo,
         logins,
     )
+    from .schema import schema_state
 
+    if current_app.config["REQUIRE_CURRENT_SCHEMA"] and not schema_state().is_current:
+        raise click.ClickException(
+            "The database is not at the latest migration: run `make migrate` "
+            "(or flask --app wsgi db upgrade) first, then the demo again."
+        )
     try:
         with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
             built = install_demo(utcnow(), force=force, reset=reset)

@@ -459,3 +459,13 @@ def test_members_of_both_cohorts_tag_their_goals_and_write_quarter_reviews(app, 
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Ten tailored applications" in text
     assert text.count('class="card quarter-month"') == 3
+
+
+def test_flask_demo_on_a_database_not_migrated_says_what_to_run(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "REQUIRE_CURRENT_SCHEMA", True)  # tables from the models
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 1
+    assert "not at the latest migration" in result.output and "make migrate" in result.output
+    from cohort.auth.models import User
+
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0

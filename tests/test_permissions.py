@@ -242,6 +242,7 @@ EXPECTATIONS: dict[tuple[str, str], dict[str, int]] = {
     ("notifications.remove_device", "POST"): signed_in(404),
     ("notifications.test_device", "POST"): signed_in(404),
     ("notifications.service_worker", "GET"): everyone(200),
+    ("notifications.renew_device", "POST"): everyone(415),  # the walk posts a form, never JSON
     ("notifications.manifest", "GET"): everyone(200),
     # The token in the matrix is not an unsubscribe token: nobody gets anything.
     ("notifications.unsubscribe", "GET"): everyone(404),

@@ -207,3 +207,58 @@ def test_the_export_lists_devices_by_name_only(app, user):
     assert [device["label"] for device in data["push_devices"]] == ["Chrome on Android"]
     assert "secret-endpoint" not in json.dumps(data, default=str)
     assert {"push_kind": "nudge", "enabled": True} in data["push_preferences"]
+
+
+def renew(client, old: dict, new: dict):
+    return client.post(
+        "/service-worker/renew",
+        data=json.dumps({"old": old, "new": new}),
+        content_type="application/json",
+    )
+
+
+def test_a_replaced_subscription_moves_the_device_without_a_session(
+    app, logged_in, user, local_push, sink
+):
+    before, after = Device(f"{sink.url}/push/before"), Device(f"{sink.url}/push/after")
+    subscription = subscribe(user, before)
+    subscription.failures = 2
+    db.session.commit()
+    stranger = app.test_client()  # the service worker may call long after the session ended
+    assert renew(stranger, before.json(), after.json()).status_code == 204
+    db.session.refresh(subscription)
+    assert (subscription.endpoint, subscription.auth, subscription.failures) == (
+        after.endpoint,
+        after.json()["keys"]["auth"],
+        0,
+    )
+    assert (subscription.user_id, subscription.label) == (user.id, "Chrome on Android")
+    logged_in.post(f"/settings/notifications/devices/{subscription.id}/test")
+    assert sink.calls[-1]["path"] == "/push/after"  # encrypted with the new keys
+    assert after.read(sink.calls[-1]["body"])["body"] == "Notifications are on for this device."
+
+
+def test_a_renewal_must_prove_the_old_subscription(app, client, user):
+    before = Device("https://93.184.216.34/push/before")
+    subscription = subscribe(user, before)
+    after = Device("https://93.184.216.34/push/after").json()
+    guessed = {**before.json(), "keys": Device(before.endpoint).json()["keys"]}
+    assert renew(client, guessed, after).status_code == 400  # the right endpoint, not its secret
+    unknown = Device("https://93.184.216.34/push/nobody").json()
+    assert "does not receive" in renew(client, unknown, after).json["error"]
+    bad_new = {"endpoint": "http://93.184.216.34/x", "keys": {}}
+    assert "https://" in renew(client, before.json(), bad_new).json["error"]
+    assert renew(client, "old", after).status_code == 400
+    as_form = client.post("/service-worker/renew", data={"old": "x", "new": "y"})
+    assert as_form.status_code == 415  # another site's form is never JSON
+    db.session.refresh(subscription)
+    assert subscription.endpoint == before.endpoint
+
+
+def test_a_renewal_onto_a_subscription_kept_already_leaves_one_device(app, client, user):
+    before, after = Device("https://93.184.216.34/push/a"), Device("https://93.184.216.34/push/b")
+    subscribe(user, before)
+    subscribe(user, after)  # the member turned it on again from the settings page first
+    assert renew(client, before.json(), after.json()).status_code == 204
+    kept = db.session.scalars(select(PushSubscription.endpoint)).all()
+    assert kept == [after.endpoint]

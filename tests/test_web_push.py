@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from sqlalchemy import func, select
@@ -315,3 +315,22 @@ def test_two_scheduler_processes_push_each_reminder_once(app, test_config, local
     assert sorted(paths) == sorted(expected)  # each device once: none twice, none missed
     assert db.session.scalar(select(func.count()).select_from(ChannelMessage)) == len(expected)
     assert all(message.status is OutboxStatus.SENT for message in push_messages())
+
+
+def test_the_push_keys_command_prints_a_pair_that_belongs_together(runner):
+    first = runner.invoke(args=["push", "keys"])
+    assert first.exit_code == 0, first.output
+    settings = dict(
+        line.split("=", 1) for line in first.stdout.splitlines() if line.startswith("COHORT_")
+    )
+    private, public = (
+        unb64(settings["COHORT_VAPID_PRIVATE_KEY"]),
+        settings["COHORT_VAPID_PUBLIC_KEY"],
+    )
+    assert len(private) == 32 and unb64(public)[:1] == b"\x04" and len(unb64(public)) == 65
+    derived = ec.derive_private_key(int.from_bytes(private, "big"), ec.SECP256R1()).public_key()
+    assert unb64(public) == derived.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    second = runner.invoke(args=["push", "keys"])
+    assert second.stdout != first.stdout  # a new pair each time, never a fixed one

@@ -9,18 +9,19 @@ it is kept: an https push service on a public host, keys of the right size, at m
 
 import base64
 import binascii
+import hmac
 import re
 from collections.abc import Iterable
 
 from flask import current_app
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..database import utcnow
 from ..emails import external_url
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from .channels import push
 from .channels.push import endpoint_problem
 from .models import PushPreference, PushSubscription
@@ -125,6 +126,38 @@ def subscribe(user: User, data: object, user_agent: str) -> PushSubscription:
         db.session.add(subscription)
     subscription.p256dh, subscription.auth = p256dh, auth
     subscription.label, subscription.failures = label_of(user_agent), 0
+    db.session.flush()
+    return subscription
+
+
+def renew(old: object, new: object) -> PushSubscription:
+    """Move a device to the subscription its browser replaced it with (the service worker's
+    ``pushsubscriptionchange``); the caller commits.
+
+    The old subscription's ``auth`` secret, known only to that browser and to the server,
+    proves the request comes from the device itself, so a renewal needs no session (the
+    browser may change a subscription long after its last visit)."""
+    old_endpoint = old.get("endpoint") if isinstance(old, dict) else None
+    old_keys = old.get("keys") if isinstance(old, dict) else None
+    old_auth = old_keys.get("auth") if isinstance(old_keys, dict) else None
+    if not isinstance(old_endpoint, str) or not isinstance(old_auth, str):
+        raise Refused(_l("This is not a push subscription."))
+    subscription = db.session.scalar(
+        select(PushSubscription).where(PushSubscription.endpoint == old_endpoint)
+    )
+    if subscription is None or not hmac.compare_digest(subscription.auth, old_auth):
+        raise Refused(_l("This device does not receive notifications here."))
+    endpoint, p256dh, auth = _checked(new)
+    taken = db.session.scalar(
+        select(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.id != subscription.id
+        )
+    )
+    if taken is not None:  # the browser was subscribed again already: keep one row
+        db.session.delete(taken)
+        db.session.flush()
+    subscription.endpoint, subscription.p256dh, subscription.auth = endpoint, p256dh, auth
+    subscription.failures = 0
     db.session.flush()
     return subscription
 

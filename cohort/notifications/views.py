@@ -17,7 +17,6 @@ from flask import (
     url_for,
 )
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..delivery import devices
@@ -26,6 +25,7 @@ from ..delivery.channels import push
 from ..delivery.hours import QUIET_END, QUIET_START, REMINDER_TIME, settings_for
 from ..delivery.models import ChatWebhook, DeliverySettings
 from ..extensions import csrf, db
+from ..i18n import gettext as _
 from ..inputs import page_number
 from ..permissions import Action, cohort_or_404, require
 from ..ratelimits import per_member
@@ -183,6 +183,25 @@ def subscribe():
         return jsonify(error=str(error.message)), 400
     db.session.commit()
     return jsonify(id=device.id, label=device.label), 201
+
+
+@bp.post("/service-worker/renew")
+@csrf.exempt  # the service worker holds no CSRF token: the old subscription's secret stands in
+@per_member("RATELIMIT_PUSH_DEVICES")
+def renew_device():
+    """The service worker's report that the browser replaced a device's subscription
+    (``{"old": …, "new": …}`` as JSON): 204, or 400 with a sentence saying why not."""
+    if not request.is_json:  # a form posted from another site is never JSON
+        return jsonify(error="JSON expected"), 415
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    try:
+        devices.renew(body.get("old"), body.get("new"))
+    except devices.Refused as error:
+        db.session.rollback()
+        return jsonify(error=str(error.message)), 400
+    db.session.commit()
+    return "", 204
 
 
 @bp.post("/settings/notifications/devices/<int:device_id>/remove")

@@ -53,7 +53,9 @@ def _b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def _generate_keys() -> dict[str, str]:
+def generate_keys() -> dict[str, str]:
+    """A new VAPID key pair, base64url: the raw 32-byte private key and the uncompressed
+    public point (what ``VAPID_PRIVATE_KEY`` and ``VAPID_PUBLIC_KEY`` hold)."""
     vapid = Vapid()
     vapid.generate_keys()
     private = vapid.private_key.private_numbers().private_value.to_bytes(32, "big")
@@ -70,7 +72,7 @@ def _kept_keys(instance: Path) -> dict[str, str]:
     if path.exists():
         return json.loads(path.read_text())
     instance.mkdir(parents=True, exist_ok=True)
-    keys = _generate_keys()
+    keys = generate_keys()
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as file:
         json.dump(keys, file)
