@@ -11,9 +11,11 @@ their feedback are read, never changed.
 """
 
 import enum
+from functools import cache
 
 from flask import abort, g, has_request_context, redirect, request
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy.orm import lazyload
 
 from .auth.models import User
 from .cohorts.models import (
@@ -59,13 +61,18 @@ def _active_membership_of(user_id: int, cohort_id: int) -> Membership | None:
     key = (user_id, cohort_id)
     if key not in cache:
         cache[key] = db.session.scalar(
-            select(Membership).where(
-                Membership.user_id == user_id,
-                Membership.cohort_id == cohort_id,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
+            _active_membership_statement(), {"user_id": user_id, "cohort_id": cohort_id}
         )
     return cache[key]
+
+
+@cache
+def _active_membership_statement() -> Select:
+    return select(Membership).where(
+        Membership.user_id == bindparam("user_id"),
+        Membership.cohort_id == bindparam("cohort_id"),
+        Membership.status == MembershipStatus.ACTIVE,
+    )
 
 
 def remember_memberships(user_id: int, cohort_id: int, membership: Membership | None) -> None:
@@ -214,22 +221,32 @@ def cohort_or_404(user: User | None, slug: str) -> Cohort:
     """
     if user is None or not user.is_authenticated:
         abort(404)
-    row = db.session.execute(
-        select(Cohort, Membership)
-        .outerjoin(
-            Membership,
-            (Membership.cohort_id == Cohort.id)
-            & (Membership.user_id == user.id)
-            & (Membership.status == MembershipStatus.ACTIVE),
-        )
-        .where(Cohort.slug == slug)
-    ).one_or_none()
+    row = db.session.execute(_cohort_with_membership(), {"user_id": user.id, "slug": slug})
+    row = row.one_or_none()
     if row is None:
         _follow_moved_cohort(user, slug)
     if row is None or row.Membership is None:
         abort(404)
     remember_memberships(user.id, row.Cohort.id, row.Membership)
     return row.Cohort
+
+
+@cache
+def _cohort_with_membership() -> Select:
+    """Every cohort page starts with this statement: built once per process."""
+    return (
+        select(Cohort, Membership)
+        .outerjoin(
+            Membership,
+            (Membership.cohort_id == Cohort.id)
+            & (Membership.user_id == bindparam("user_id"))
+            & (Membership.status == MembershipStatus.ACTIVE),
+        )
+        .where(Cohort.slug == bindparam("slug"))
+        # The membership's cohort is the row's own and its user the signed-in one: both are
+        # in the session already, so they are not joined a second time.
+        .options(lazyload(Membership.cohort), lazyload(Membership.user))
+    )
 
 
 def _follow_moved_cohort(user: User, slug: str) -> None:
@@ -349,6 +366,21 @@ def _can_give_feedback(user: User | None, inventory: Inventory) -> bool:
     if user is None or not user.is_authenticated or inventory.user_id == user.id:
         return False
     return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.meeting)
+
+
+def feedback_targets(user: User | None, meeting: Meeting, inventories: list[Inventory]) -> set[int]:
+    """Ids of the session's ``inventories`` the user may give feedback on: the answer of
+    ``can(user, GIVE_FEEDBACK, inventory)`` for each, with the session asked once for all
+    of its cards instead of once per card."""
+    if user is None or not user.is_authenticated or not can(user, Action.PARTICIPATE, meeting):
+        return set()
+    return {
+        inventory.id
+        for inventory in inventories
+        if inventory.meeting_id == meeting.id
+        and inventory.user_id != user.id
+        and inventory.is_shared
+    }
 
 
 def _can_feedback(user: User | None, action: Action, feedback: Feedback) -> bool:

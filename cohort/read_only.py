@@ -53,4 +53,6 @@ def commit_if_read_only(exc: BaseException | None) -> None:
         return
     if session.connection().info.get(MUST_ROLL_BACK):
         return
+    # The session is closed right after: expiring what it loaded would be wasted work.
+    session.expire_on_commit = False
     session.commit()

@@ -4,9 +4,22 @@ import hmac
 import secrets
 import time
 from datetime import datetime
+from functools import cache
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String, Text, delete, event, func, inspect, select
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Select,
+    String,
+    Text,
+    bindparam,
+    delete,
+    event,
+    func,
+    inspect,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, query_expression, with_expression
 
 from ..database import UTCDateTime, utcnow
@@ -54,6 +67,25 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
+@cache
+def _signed_in_user() -> Select:
+    """The signed-in user's row with the bell's count. Every request of a signed-in member
+    runs it, so it is built once per process and takes the id as a parameter."""
+    from ..delivery.models import Notification
+
+    unread = (
+        select(func.count())
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    return (
+        select(User)
+        .where(User.id == bindparam("user_id"))
+        .options(with_expression(User.unread_notifications, unread))
+    )
+
+
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the id must carry the user's current session token and a
     sign-in moment within the session lifetime (see ``sessions``)."""
@@ -64,19 +96,7 @@ def load_user(user_id: str) -> User | None:
         return None
     if is_past_lifetime(int(signed_in)):
         return None
-    from ..delivery.models import Notification
-
-    unread = (
-        select(func.count())
-        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
-    user = db.session.scalar(
-        select(User)
-        .where(User.id == int(raw_id))
-        .options(with_expression(User.unread_notifications, unread))
-    )
+    user = db.session.scalar(_signed_in_user(), {"user_id": int(raw_id)})
     if user is None or not hmac.compare_digest(user.session_token, token):
         return None
     user.signed_in_at = int(signed_in)
