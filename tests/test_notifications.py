@@ -69,3 +69,22 @@ def test_the_notifications_page_runs_a_fixed_number_of_queries(logged_in, user, 
     with count_queries() as many:
         logged_in.get("/notifications")
     assert few.count == many.count
+
+
+def test_pages_of_thirty_link_to_each_other_without_counting_them_all(
+    logged_in, user, count_queries
+):
+    for number in range(31):
+        notices.notify(user.id, "cheered", name=f"Peer{number:02d}")
+    db.session.commit()
+    with count_queries() as first:
+        page = logged_in.get("/notifications").get_data(as_text=True)
+    assert "Peer30 cheered" in page and "Peer01 cheered" in page and "Peer00" not in page
+    assert 'href="/notifications?page=2"' in page and "?page=0" not in page
+    # The signed-in user with the bell's count, then one slice of notifications.
+    assert first.count == 2 and not any("count(" in s.lower() for s in first.statements[1:])
+    older = logged_in.get("/notifications?page=2").get_data(as_text=True)
+    assert "Peer00 cheered" in older and "Peer01" not in older
+    assert 'href="/notifications?page=1"' in older and "?page=3" not in older
+    alone = logged_in.get("/notifications?page=9").get_data(as_text=True)
+    assert "cheered" not in alone

@@ -1,14 +1,15 @@
 """In-app notifications: written by other features' services, read behind the bell."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select, update
 
 from ..auth.models import User
 from ..database import utcnow
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from .models import Notification
 
 # Each kind's sentence; ``data`` fills the placeholders when the reader sees it, in their
@@ -148,15 +149,30 @@ def unread_count(user: User) -> int:
     )
 
 
-def notifications_page(user: User, page: int, per_page: int = 30):
-    return db.paginate(
+@dataclass
+class NotificationPage:
+    """One page of the bell, newest first. Whether an older page exists is known from one
+    row more than the page shows, so no count of every notification is needed."""
+
+    number: int
+    items: list[Notification]
+    has_next: bool
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+
+def notifications_page(user: User, page: int, per_page: int = 30) -> NotificationPage:
+    page = max(page, 1)
+    rows = db.session.scalars(
         select(Notification)
         .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        page=page,
-        per_page=per_page,
-        error_out=False,
-    )
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    ).all()
+    return NotificationPage(page, rows[:per_page], has_next=len(rows) > per_page)
 
 
 def mark_read(user: User, notification_id: int | None = None) -> None:
