@@ -5,6 +5,7 @@ import itertools
 import re
 
 import pytest
+from flask import url_for
 from sqlalchemy import func, select
 
 from cohort.cohorts.models import Membership, MembershipStatus
@@ -20,6 +21,7 @@ from cohort.permissions import (
     visible_cheers,
     visible_follows,
 )
+from cohort.timeline.buttons import cheer_forms
 from cohort.timeline.feed import Scope, feed_inventories
 from cohort.timeline.models import Cheer, Follow
 
@@ -290,3 +292,60 @@ def test_the_feed_of_someone_following_30_people_runs_as_many_queries_as_for_3(
         page = logged_in.get("/feed").get_data(as_text=True)
     assert page.count('class="card feed-item"') == 20
     assert many.count == few.count
+
+
+def test_the_feed_reads_achieved_goals_only_when_a_page_marks_one(logged_in, circle, count_queries):
+    """The slice says which cards mark an achieved goal: a page of months without one reads
+    no goals, and one that has it reads them in one more statement (never one per card)."""
+    cohort, ken, _aiko = circle
+    logged_in.post(f"/people/{ken.id}/follow")
+    write(ken, months_ago(cohort, 3), new_goals=[("Run a 10k", "")])
+    goal = db.session.scalar(select(Goal))
+    write(ken, months_ago(cohort, 2), goal_progress={goal.id: (50, "", "active")})
+    logged_in.get("/feed")
+    with count_queries() as without:
+        assert "Goal achieved" not in logged_in.get("/feed").get_data(as_text=True)
+    write(ken, months_ago(cohort, 1), goal_progress={goal.id: (100, "", "achieved")})
+    logged_in.get("/feed")
+    with count_queries() as marked:
+        page = logged_in.get("/feed").get_data(as_text=True)
+    assert page.count('class="milestone">Goal achieved: Run a 10k') == 1
+    assert marked.count == without.count + 1
+    assert not any("goal_progress.inventory_id" in s for s in without.statements)
+
+
+def test_the_inventory_page_reads_achieved_goals_only_when_it_marks_one(
+    logged_in, circle, count_queries
+):
+    """The inventory's cheers say whether it marks an achieved goal: a month without one reads
+    no goals, one that marks it reads them in one more statement and shows its milestone."""
+    cohort, ken, _aiko = circle
+    write(ken, months_ago(cohort, 3), new_goals=[("Run a 10k", "")])
+    goal = db.session.scalar(select(Goal))
+    plain = write(ken, months_ago(cohort, 2), goal_progress={goal.id: (50, "", "active")})
+    marking = write(ken, months_ago(cohort, 1), goal_progress={goal.id: (100, "", "achieved")})
+    pages = {}
+    for name, inventory in (("plain", plain), ("marking", marking)):
+        url = f"/c/{cohort.slug}/inventories/{inventory.id}"
+        logged_in.get(url)
+        with count_queries() as counter:
+            page = logged_in.get(url).get_data(as_text=True)
+        pages[name] = (page.split('id="cheers"', 1)[1], counter.count)
+    assert "Goal achieved" not in pages["plain"][0]
+    assert 'class="milestone">Goal achieved: Run a 10k' in pages["marking"][0]
+    assert 'name="milestone" value="goal-' in pages["marking"][0]
+    assert pages["marking"][1] == pages["plain"][1] + 1
+
+
+def test_cheer_forms_give_what_each_button_built_for_itself(app):
+    """The parts every cheer button of a page shares (cohort/timeline/buttons.py) are the
+    ones it used to build itself."""
+    with app.test_request_context("/c/circle-2/members/4?months=all"):
+        forms = cheer_forms()
+        assert forms is cheer_forms()  # one per request
+        for slug, inventory_id in (("circle-2", 7), ("circle-2", 10), ("other", 100)):
+            expected = url_for("timeline.cheer", slug=slug, inventory_id=inventory_id)
+            assert forms.action(slug, inventory_id) == expected
+        assert forms.back == "/c/circle-2/members/4?months=all"
+    with app.app_context(), app.test_request_context("/feed"):  # a request of its own
+        assert cheer_forms().back == "/feed" and cheer_forms() is not forms

@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from cohort import fragments
 from cohort.extensions import db
 from cohort.inventories import services
 from cohort.inventories.models import Goal, Inventory, Task, TaskOutcome
@@ -269,6 +270,23 @@ def test_what_changed_is_refused_for_months_the_viewer_may_not_see(logged_in, ci
 # ---- A bounded number of queries ----------------------------------------------------------------
 
 
+def test_the_follow_button_says_whether_the_viewer_follows_the_member(logged_in, user, circle):
+    """Read with the membership: one follow shows on that member's page only, never on one's own."""
+    cohort, ken, aiko = circle
+    assert logged_in.post(f"/people/{ken.id}/follow").status_code == 302
+
+    def button(member) -> str:
+        page = member_page(logged_in, cohort, member)
+        found = re.search(r'<button type="submit" class="secondary[^"]*">(\w+)<', page)
+        return found.group(1) if found else ""
+
+    assert button(ken) == "Unfollow"
+    assert button(aiko) == "Follow"
+    assert button(user) == ""  # their own page
+    assert logged_in.post(f"/people/{ken.id}/unfollow").status_code == 302
+    assert button(ken) == "Follow"
+
+
 def test_a_timeline_of_24_months_runs_as_many_queries_as_one_of_2(logged_in, circle, count_queries):
     cohort, ken, aiko = circle
     url = f"/c/{cohort.slug}/members/{ken.id}"
@@ -287,9 +305,12 @@ def test_a_timeline_of_24_months_runs_as_many_queries_as_one_of_2(logged_in, cir
         db.session.commit()
 
     months([26, 25])
+    assert logged_in.get(url).status_code == 200  # the template's titles are read once
+    fragments.cache().clear()  # every card rendered: their answers are read in one statement
     with count_queries() as small:
         assert logged_in.get(url).status_code == 200
     months(range(24, 2, -1))
+    fragments.cache().clear()
     with count_queries() as large:
         page = logged_in.get(url).get_data(as_text=True)
     assert "24 months shared in this cohort" in page

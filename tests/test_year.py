@@ -314,6 +314,7 @@ def test_the_year_page_runs_as_many_queries_for_3_months_as_for_12(client, circl
 
     months([3, 2, 1])
     url = year_url(cohort, ken)
+    assert client.get(url).status_code == 200  # the template's titles are read once
     with count_queries() as small:
         assert client.get(url).status_code == 200
     months(range(11, 3, -1))

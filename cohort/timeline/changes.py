@@ -8,18 +8,18 @@ come from the viewer's timeline, so they obey the same privacy.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..extensions import db
+from ..i18n import gettext as _
 from ..inventories.diff import SectionChange, changes_between
 from ..inventories.models import RATING_AREAS, GoalProgress, TaskReview
-from ..inventories.sections import AREA_LABELS, resolve_sections
+from ..inventories.sections import AREA_LABELS
 from ..inventories.services import CARRIED_SECTIONS
 from .milestones import achieved_goals
-from .timeline import Month, visible_months
+from .timeline import Month, section_titles, visible_months
 
 
 @dataclass
@@ -131,7 +131,7 @@ def month_changes(
     viewer: User, cohort: Cohort, member_id: int, meeting_id: int, now: datetime
 ) -> MonthChanges | None:
     """The month of this session beside the previous written one; None when the viewer has
-    no written inventory of the member for it (5 queries)."""
+    no written inventory of the member for it (4 queries)."""
     months = visible_months(viewer, cohort, member_id, now)
     written = [m for m in months if not m.is_gap]
     index = next((i for i, m in enumerate(written) if m.meeting.id == meeting_id), None)
@@ -150,5 +150,6 @@ def month_changes(
         tasks=_tasks(month, previous),
         sections=_sections(month, previous),
     )
-    changes.titles = {s.key: s.title for s in resolve_sections(month.inventory.template.sections)}
+    template_id = month.inventory.template_id
+    changes.titles = section_titles({template_id})[template_id]
     return changes

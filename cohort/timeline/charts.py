@@ -6,6 +6,7 @@ same numbers beside them. A month without a value is a gap in the line, never a 
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 WIDTH, HEIGHT = 360, 150
 LEFT, RIGHT, TOP, BOTTOM = 34, 14, 12, 28  # room for the y labels and the month labels
@@ -51,6 +52,23 @@ class Panel:
     @property
     def is_empty(self) -> bool:
         return not self.points
+
+    def key(self) -> tuple:
+        """Everything the panel draws: a drawing is kept rendered per key (cohort/fragments.py),
+        as the same member's charts are read again and again between two of their saves."""
+        return (
+            self.title,
+            tuple(self.points),
+            tuple(self.lines),
+            tuple(self.gaps),
+            tuple(self.y_ticks),
+            tuple(self.x_labels),
+            self.width,
+            self.height,
+            self.plot_left,
+            self.plot_right,
+            self.point_radius,
+        )
 
 
 def _x_positions(count: int) -> list[float]:
@@ -115,6 +133,28 @@ def line_panel(
 def _close_run(panel: Panel, run: list[str]) -> None:
     if len(run) > 1:
         panel.lines.append(" ".join(run))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Panels on one scale over the same months: (title, values) per panel. They are drawn
+    only when asked, since a page keeps the rendered grid (cohort/fragments.py) per ``key()``,
+    which holds all the panels are drawn from."""
+
+    columns: tuple[Column, ...] = ()
+    series: tuple[tuple[str, tuple[int | None, ...]], ...] = ()
+    percent: bool = False  # goal progress (0–100%), else ratings (1–5)
+
+    def key(self) -> tuple:
+        return (self.percent, self.columns, self.series)
+
+    @cached_property
+    def panels(self) -> list[Panel]:
+        if self.percent:
+            scale, ticks, unit = PERCENT_SCALE, PERCENT_TICKS, "%"
+        else:
+            scale, ticks, unit = RATING_SCALE, RATING_TICKS, ""
+        return [line_panel(t, self.columns, v, scale, ticks, unit) for t, v in self.series]
 
 
 RATING_SCALE, RATING_TICKS = (1, 5), (1, 3, 5)

@@ -9,12 +9,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..inventories.models import Goal, GoalProgress, GoalStatus, Inventory, InventoryStatus
 from ..meetings.models import Meeting
 
@@ -104,23 +104,68 @@ def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
     ids = list(inventory_ids)
     if not ids:
         return {}
+    rows = db.session.execute(_achieved_goals_statement(), {"inventory_ids": ids})
+    found: dict[int, list[Goal]] = {}
+    for inventory_id, goal in rows:
+        found.setdefault(inventory_id, []).append(goal)
+    return found
+
+
+@cache  # built once per process: building it cost more than running it (the ids vary)
+def _achieved_goals_statement() -> Select:
     this_meeting, recorded_later = _recorded_later()
-    rows = db.session.execute(
+    return (
         select(GoalProgress.inventory_id, Goal)
         .join(Goal, GoalProgress.goal_id == Goal.id)
         .join(Inventory, GoalProgress.inventory_id == Inventory.id)
         .join(this_meeting, Inventory.meeting_id == this_meeting.id)
         .where(
-            GoalProgress.inventory_id.in_(ids),
+            GoalProgress.inventory_id.in_(bindparam("inventory_ids", expanding=True)),
             Goal.status == GoalStatus.ACHIEVED,
             ~recorded_later,
         )
         .order_by(Goal.closed_at, Goal.id)
     )
-    found: dict[int, list[Goal]] = {}
-    for inventory_id, goal in rows:
-        found.setdefault(inventory_id, []).append(goal)
-    return found
+
+
+@cache  # built once, as ordinal_column
+def marks_a_goal_column():
+    """Whether the inventory holds the last recorded progress of an achieved goal (a correlated
+    EXISTS, true exactly where ``achieved_goals`` finds one). A list selects it beside its
+    inventories and asks ``achieved_goals`` only about those that mark one, which most pages
+    hold none of: a goal is achieved once, a member shares every month."""
+    progress, goal = aliased(GoalProgress), aliased(Goal)
+    later, later_inventory, later_meeting = (
+        aliased(GoalProgress),
+        aliased(Inventory),
+        aliased(Meeting),
+    )
+    this_meeting = aliased(Meeting)
+    this_starts_at = (
+        select(this_meeting.starts_at)
+        .where(this_meeting.id == Inventory.meeting_id)
+        .correlate(Inventory)  # the outermost inventory, three levels up
+        .scalar_subquery()
+    )
+    recorded_later = (
+        select(later.id)
+        .join(later_inventory, later.inventory_id == later_inventory.id)
+        .join(later_meeting, later_inventory.meeting_id == later_meeting.id)
+        .where(later.goal_id == progress.goal_id, later_meeting.starts_at > this_starts_at)
+        .correlate(Inventory, progress)
+        .exists()
+    )
+    return (
+        select(progress.id)
+        .join(goal, progress.goal_id == goal.id)
+        .where(
+            progress.inventory_id == Inventory.id,
+            goal.status == GoalStatus.ACHIEVED,
+            ~recorded_later,
+        )
+        .correlate(Inventory)
+        .exists()
+    )
 
 
 def milestones_of(

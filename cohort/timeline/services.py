@@ -5,10 +5,10 @@ Each use case checks permissions, flushes, and leaves the commit to the caller.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -16,6 +16,7 @@ from ..cohorts.models import Membership
 from ..delivery.notices import notify
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory
 from ..permissions import (
     Action,
@@ -27,7 +28,7 @@ from ..permissions import (
     visible_follows,
     visible_memberships,
 )
-from .milestones import milestones_for
+from .milestones import marks_a_goal_column, milestones_for
 from .models import Cheer, Follow
 
 
@@ -158,6 +159,18 @@ class Cheers:
         return len(self.names)
 
 
+@cache  # built once: building a statement and its cache key costs more than running this one
+def _cheers_statement() -> Select:
+    """Who cheered what on the inventories ``ids``, oldest first: plain rows, not Cheer
+    entities with whole users, as a button shows names only."""
+    return (
+        select(Cheer.inventory_id, Cheer.milestone, Cheer.user_id, User.display_name)
+        .join(User, Cheer.user_id == User.id)
+        .where(Cheer.inventory_id.in_(bindparam("ids", expanding=True)))
+        .order_by(Cheer.created_at, Cheer.id)
+    )
+
+
 def cheers_on(viewer: User, inventory_ids: Iterable[int]) -> dict[tuple[int, str], Cheers]:
     """Cheers per (inventory id, milestone key) on inventories the caller may show (1 query).
     Missing keys have no cheers yet."""
@@ -165,11 +178,50 @@ def cheers_on(viewer: User, inventory_ids: Iterable[int]) -> dict[tuple[int, str
     found: dict[tuple[int, str], Cheers] = {}
     if not ids:
         return found
-    rows = db.session.scalars(
-        select(Cheer).where(Cheer.inventory_id.in_(ids)).order_by(Cheer.created_at, Cheer.id)
-    )
-    for row in rows:
-        entry = found.setdefault((row.inventory_id, row.milestone), Cheers())
-        entry.names.append(row.user.display_name)
-        entry.by_viewer = entry.by_viewer or row.user_id == viewer.id
+    rows = db.session.execute(_cheers_statement(), {"ids": ids})
+    for inventory_id, milestone, user_id, name in rows:
+        _count_in(found, viewer, (inventory_id, milestone), user_id, name)
     return found
+
+
+def _count_in(
+    found: dict[tuple[int, str], Cheers],
+    viewer: User,
+    key: tuple[int, str],
+    user_id: int,
+    name: str,
+) -> None:
+    entry = found.setdefault(key, Cheers())
+    entry.names.append(name)
+    entry.by_viewer = entry.by_viewer or user_id == viewer.id
+
+
+@cache  # built once, as _cheers_statement
+def _cheers_and_goal_mark_statement() -> Select:
+    """One inventory's cheers (as ``_cheers_statement``) and, on every row, whether it marks
+    an achieved goal: the inventory outer-joined to its cheers, so a row comes even with none."""
+    return (
+        select(marks_a_goal_column(), Cheer.milestone, Cheer.user_id, User.display_name)
+        .select_from(Inventory)
+        .outerjoin(Cheer, Cheer.inventory_id == Inventory.id)
+        .outerjoin(User, Cheer.user_id == User.id)
+        .where(Inventory.id == bindparam("inventory_id"))
+        .order_by(Cheer.created_at, Cheer.id)
+    )
+
+
+def cheers_and_goal_mark(
+    viewer: User, inventory_id: int
+) -> tuple[dict[tuple[int, str], Cheers], bool]:
+    """``cheers_on`` for one inventory the caller may show, and whether it marks an achieved
+    goal (``marks_a_goal_column``), in one query: the inventory page then asks for its
+    achieved goals only when it marks one, which few inventories do."""
+    found: dict[tuple[int, str], Cheers] = {}
+    marks_a_goal = False
+    for marks, milestone, user_id, name in db.session.execute(
+        _cheers_and_goal_mark_statement(), {"inventory_id": inventory_id}
+    ):
+        marks_a_goal = marks_a_goal or bool(marks)
+        if user_id is not None:
+            _count_in(found, viewer, (inventory_id, milestone), user_id, name)
+    return found, marks_a_goal

@@ -6,35 +6,38 @@ also drafts and paused months. A skipped or paused month is a gap, never a zero.
 number of months, building it runs a fixed number of queries.
 """
 
+import json
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
+from datetime import date, datetime
+from functools import lru_cache
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import defer, joinedload, lazyload
+from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..extensions import db
+from ..i18n import gettext as _
 from ..inventories.models import (
     RATING_AREAS,
     Goal,
     GoalProgress,
+    GoalStatus,
     Inventory,
     InventoryStatus,
-    Task,
+    InventoryTemplate,
     TaskOutcome,
-    TaskReview,
 )
 from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
 from ..meetings.models import Meeting
-from ..permissions import can_cheer, timeline_inventories
+from ..permissions import can_cheer
 from . import charts
-from .milestones import Milestone, milestones_for
+from .milestones import Milestone, achieved_goals, milestones_of
 from .services import Cheers, cheers_on
+from .statements import answers_statement, months_statement, progress_statement
 
 MONTH_FORMATS = {"ja": "y年M月", "en": "MMM y"}
 RECENT_CARDS = 12  # a year of monthly sessions
@@ -44,7 +47,55 @@ HIGHLIGHTS = tuple(key for key in CARD_SECTIONS if key != "feedback_ask")  # did
 def month_label(meeting: Meeting) -> str:
     """The cohort-local month of a session, in the reader's language: "Dec 2026" / "2026年12月"."""
     month = meeting.month_on or meeting.starts_at.astimezone(ZoneInfo(meeting.cohort.timezone))
-    return format_date(month, MONTH_FORMATS.get(str(get_locale().language), "MMM y"), False)
+    return _month_label(month.year, month.month, str(get_locale()))
+
+
+@lru_cache(maxsize=1024)  # a timeline labels every month it holds, on every page view
+def _month_label(year: int, month: int, locale: str) -> str:
+    """A month's label reads the same whatever its day: formatted once per month and locale."""
+    language = locale.split("_", 1)[0]
+    return format_date(date(year, month, 1), MONTH_FORMATS.get(language, "MMM y"), False)
+
+
+# Template id → its stored sections. A template never changes once written (editing one adds
+# a new one), so each is read once per process; tests clear this as their ids start again.
+_TEMPLATE_SECTIONS: dict[int, list] = {}
+
+
+def section_titles(template_ids: set[int]) -> dict[int, dict[str, str]]:
+    """Template id → section key → title in the reader's language (a statement only for
+    templates this process has not read yet)."""
+    missing = [i for i in template_ids if i not in _TEMPLATE_SECTIONS]
+    if missing:
+        rows = db.session.execute(
+            select(InventoryTemplate.id, InventoryTemplate.sections).where(
+                InventoryTemplate.id.in_(missing)
+            )
+        )
+        _TEMPLATE_SECTIONS.update(rows.all())
+    return {
+        i: {s.key: s.title for s in resolve_sections(_TEMPLATE_SECTIONS[i])} for i in template_ids
+    }
+
+
+def forget_templates() -> None:
+    """Forget the templates read (for tests, whose ids start at 1 again)."""
+    _TEMPLATE_SECTIONS.clear()
+
+
+class CardAnswers:
+    """The rendered answers of a timeline's cards, read in one statement the first time a
+    card's kept rendering is missing (cohort/fragments.py): most views need none of them."""
+
+    def __init__(self, inventory_ids: list[int]) -> None:
+        self.inventory_ids = inventory_ids
+        self._by_id: dict[int, dict] | None = None
+
+    def of(self, inventory_id: int) -> dict:
+        if self._by_id is None:
+            rows = db.session.execute(answers_statement(), {"ids": self.inventory_ids})
+            self._by_id = dict(rows.all())
+        return self._by_id.get(inventory_id) or {}
 
 
 @dataclass
@@ -58,6 +109,9 @@ class Month:
     feedback: int | None = None  # received, once the feedback feature counts it
     milestones: list[Milestone] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # section key → title
+    answers: CardAnswers | None = None  # where the rendered answers are, when not loaded
+    # The traits picked in each feedback on it the viewer may read (the member page's).
+    peer_traits: list[list[str]] = field(default_factory=list)
 
     @property
     def is_gap(self) -> bool:
@@ -82,9 +136,18 @@ class Month:
             tuple(self.titles.get(key, key) for key in HIGHLIGHTS),
         )
 
+    def percents(self) -> dict[int, int]:
+        """Goal id → percent recorded this month: one lookup per chart point or table cell."""
+        return {row.goal_id: row.percent for row in self.progress}
+
     def highlights(self) -> list[tuple[str, str]]:
         """(title, HTML) of what they did, were praised for, learned, and will try."""
-        answers = self.inventory.answers_html if self.inventory and not self.is_gap else {}
+        if self.inventory is None or self.is_gap:
+            return []
+        if self.answers is not None:
+            answers = self.answers.of(self.inventory.id)
+        else:
+            answers = self.inventory.answers_html or {}
         return [(self.titles.get(key, key), answers[key]) for key in HIGHLIGHTS if answers.get(key)]
 
 
@@ -98,8 +161,16 @@ class Timeline:
     can_cheer: bool = False  # the viewer's, on this member's shared months
     # The months the charts and their tables span: the last year's unless all are asked for.
     charted: list[Month] = field(default_factory=list)
-    rating_panels: list[charts.Panel] = field(default_factory=list)
-    goal_panels: list[charts.Panel] = field(default_factory=list)
+    rating_charts: charts.Grid = field(default_factory=charts.Grid)
+    goal_charts: charts.Grid = field(default_factory=lambda: charts.Grid(percent=True))
+
+    @property
+    def rating_panels(self) -> list[charts.Panel]:
+        return self.rating_charts.panels
+
+    @property
+    def goal_panels(self) -> list[charts.Panel]:
+        return self.goal_charts.panels
 
     @property
     def area_labels(self) -> dict:
@@ -132,6 +203,16 @@ class Timeline:
     def cheers_for(self, inventory_id: int, key: str = "") -> Cheers:
         return self.cheers.get((inventory_id, key)) or Cheers()
 
+    def traits_by_month(self) -> tuple[list[tuple[int, list, str]], dict[int, Counter]]:
+        """For the blind-spot map (``feedback.reading.blind_spot_context``): the shared months
+        as (inventory id, self traits, session title), and per inventory how often peers
+        picked each trait (read with the months on the member page)."""
+        shared = [month for month in self.months if month.state == "shared"]
+        return (
+            [(m.inventory.id, m.inventory.self_traits, m.meeting.title) for m in shared],
+            {m.inventory.id: Counter(chain.from_iterable(m.peer_traits)) for m in shared},
+        )
+
 
 def _state(inventory: Inventory | None) -> str:
     if inventory is None:
@@ -141,97 +222,75 @@ def _state(inventory: Inventory | None) -> str:
     )
 
 
-@cache  # built once per part of life: constructing the expressions costs more than running them
-def _detail_columns(area: str | None = None) -> tuple:
-    """Per inventory: feedback received and tasks done / carried / dropped (only the tasks of
-    one part of life, given ``area``), as correlated counts read with the inventory itself."""
-    from ..feedback.models import Feedback
-
-    def count(model, *conditions):
-        return (
-            select(func.count())
-            .select_from(model)
-            .where(model.inventory_id == Inventory.id, *conditions)
-            .correlate(Inventory)
-            .scalar_subquery()
-        )
-
-    tagged = [TaskReview.task_id.in_(select(Task.id).where(Task.area == area))] if area else []
-    return (
-        count(Feedback),
-        *(count(TaskReview, TaskReview.outcome == o, *tagged) for o in TaskOutcome),
-    )
-
-
-# A member's months come in one cohort, for one member: both are loaded already (the identity
-# map hands them over), and each session's cohort is that same cohort.
-MONTH_LOADING = (
-    lazyload(Inventory.cohort),
-    lazyload(Inventory.user),
-    joinedload(Inventory.meeting).lazyload(Meeting.cohort),
-)
-
-
 def visible_months(
     viewer: User,
     cohort: Cohort,
     member_id: int,
     now: datetime,
     area: str | None = None,
-    markdown: bool = True,
+    member_page: bool = False,
 ) -> list[Month]:
     """From the first visible inventory to now (or a later draft), one Month per session;
-    sessions without a visible inventory are gaps, cancelled ones are left out (2 queries).
+    sessions without a visible inventory are gaps, cancelled ones are left out (1 query).
     Each written month comes with its feedback and task counts (of one part of life, given
-    ``area``), and its Markdown answers unless a page shows only rendered ones."""
-    loading = MONTH_LOADING if markdown else (*MONTH_LOADING, defer(Inventory.answers))
+    ``area``), and its answers (Markdown and rendered); the member page's with its peer
+    traits instead, the cards reading their answers themselves (``CardAnswers``)."""
     rows = db.session.execute(
-        timeline_inventories(viewer, cohort, member_id)
-        .add_columns(*_detail_columns(area))
-        .options(*loading)
+        months_statement(area, member_page),
+        {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
     ).all()
-    if not rows:
-        return []
-    by_meeting = {row[0].meeting_id: row for row in rows}
-    starts = [row[0].meeting.starts_at for row in rows]
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.cohort_id == cohort.id,
-            Meeting.starts_at >= min(starts),
-            Meeting.starts_at <= max(max(starts), now),
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-    )
     months = []
-    for meeting in meetings:
-        row = by_meeting.get(meeting.id)
-        if row is None and meeting.is_cancelled:
+    for meeting, inventory, feedback, *columns in rows:
+        if inventory is None and meeting.is_cancelled:
             continue
-        inventory = row[0] if row else None
         month = Month(meeting, month_label(meeting), inventory, _state(inventory))
-        if row and not month.is_gap:
-            month.feedback = row[1]
-            month.tasks = {
-                outcome.value: n for outcome, n in zip(TaskOutcome, row[2:], strict=True) if n
-            }
+        if inventory is not None and not month.is_gap:
+            month.feedback = feedback
+            counts = zip(TaskOutcome, columns[: len(TaskOutcome)], strict=True)
+            month.tasks = {outcome.value: n for outcome, n in counts if n}
+            if member_page:
+                month.peer_traits = _trait_lists(columns[-1])
         months.append(month)
     return months
 
 
-def _attach_details(months: list[Month]) -> None:
-    """Goal progress and milestones (2 queries at most)."""
-    written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
-    for row in db.session.scalars(
-        select(GoalProgress).where(GoalProgress.inventory_id.in_(written)).order_by(GoalProgress.id)
-    ):
-        written[row.inventory_id].progress.append(row)
+def _trait_lists(lines: str | None) -> list[list[str]]:
+    """The peer traits column (``statements.months_statement``): a JSON list a line."""
+    return [json.loads(line) or [] for line in lines.split("\n")] if lines else []
+
+
+def _milestones(months: list[Month]) -> dict[int, list[Milestone]]:
+    """Milestones per shared month, as ``milestones.milestones_for`` finds them, given the
+    months' goal progress: only a month that records an achieved goal can mark one, so the
+    achieved goals are asked about those months alone, and not at all when there are none
+    (the first month and each year's need no query)."""
     shared = [m.inventory.id for m in months if m.state == "shared"]
     ordinals = {inventory_id: index for index, inventory_id in enumerate(shared, start=1)}
-    milestones = milestones_for(shared, ordinals)
+    may_mark = [
+        m.inventory.id
+        for m in months
+        if m.state == "shared" and any(row.goal.status == GoalStatus.ACHIEVED for row in m.progress)
+    ]
+    goals = achieved_goals(may_mark)
+    return {
+        inventory_id: milestones_of(inventory_id, ordinals[inventory_id], goals.get(inventory_id))
+        for inventory_id in shared
+    }
+
+
+def _attach_details(months: list[Month], member_page: bool = False) -> None:
+    """Goal progress and milestones (2 queries at most, 1 when no month records an achieved
+    goal)."""
+    written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
+    if written:
+        progress = progress_statement(member_page)
+        for row in db.session.scalars(progress, {"ids": list(written)}):
+            written[row.inventory_id].progress.append(row)
+    milestones = _milestones(months)
+    titles = section_titles({m.inventory.template_id for m in written.values()})
     for inventory_id, month in written.items():
         month.milestones = milestones.get(inventory_id, [])
-        month.titles = {s.key: s.title for s in resolve_sections(month.inventory.template.sections)}
+        month.titles = titles[month.inventory.template_id]
 
 
 def _goals(months: list[Month]) -> list[Goal]:
@@ -244,31 +303,24 @@ def _goals(months: list[Month]) -> list[Goal]:
 
 
 def _charts(timeline: Timeline) -> None:
-    columns = [
+    """The charts' months and values (their panels are drawn only if not kept rendered)."""
+    columns = tuple(
         charts.Column(m.label, is_gap=m.is_gap, is_draft=m.state == "draft")
         for m in timeline.charted
-    ]
+    )
 
-    def rating(name: str) -> list[int | None]:
-        return [None if m.is_gap else getattr(m.inventory, name) for m in timeline.charted]
+    def rating(name: str) -> tuple[int | None, ...]:
+        return tuple(None if m.is_gap else getattr(m.inventory, name) for m in timeline.charted)
 
-    series = [(_("Energy"), rating("energy"))] + [
-        (str(AREA_LABELS[area]), rating(f"rating_{area}")) for area in RATING_AREAS
-    ]
-    timeline.rating_panels = [
-        charts.line_panel(title, columns, values, charts.RATING_SCALE, charts.RATING_TICKS)
-        for title, values in series
-    ]
-    for goal in timeline.goals:
-        values = [
-            next((row.percent for row in m.progress if row.goal_id == goal.id), None)
-            for m in timeline.charted
-        ]
-        timeline.goal_panels.append(
-            charts.line_panel(
-                goal.title, columns, values, charts.PERCENT_SCALE, charts.PERCENT_TICKS, "%"
-            )
-        )
+    areas = ((str(AREA_LABELS[area]), rating(f"rating_{area}")) for area in RATING_AREAS)
+    ratings = ((_("Energy"), rating("energy")), *areas)
+    timeline.rating_charts = charts.Grid(columns, ratings)
+    percents = [m.percents() for m in timeline.charted]
+    goals = tuple(
+        (goal.title, tuple(recorded.get(goal.id) for recorded in percents))
+        for goal in timeline.goals
+    )
+    timeline.goal_charts = charts.Grid(columns, goals, percent=True)
 
 
 def member_timeline(
@@ -279,15 +331,19 @@ def member_timeline(
     show_all: bool = False,
     area: str | None = None,
 ) -> Timeline:
-    """The member's timeline in this cohort as the viewer may see it (at most 7 queries),
+    """The member's timeline in this cohort as the viewer may see it (at most 4 queries),
     charted over the last year, or over every month with ``show_all``; its goals and tasks
     those of one part of life, given ``area``."""
-    months = visible_months(viewer, cohort, member_id, now, area, markdown=False)
+    months = visible_months(viewer, cohort, member_id, now, area, member_page=True)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
-    _attach_details(months)
+    _attach_details(months, member_page=True)
     shared = [m.inventory.id for m in months if m.state == "shared"]
     charted = months if show_all else months[-RECENT_CARDS:]
+    carded = [m for m in charted if m.inventory is not None and not m.is_gap]
+    answers = CardAnswers([m.inventory.id for m in carded])
+    for month in carded:
+        month.answers = answers
     timeline = Timeline(
         member_id=member_id,
         is_own=viewer.id == member_id,
@@ -311,7 +367,6 @@ def only_area(timeline: Timeline, area: str | None) -> None:
     timeline.goals = [goal for goal in timeline.goals if goal.area == area]
     for month in timeline.months:
         month.progress = [row for row in month.progress if row.goal.area == area]
-    timeline.goal_panels = []
     _charts(timeline)
 
 

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..auth.models import User
@@ -11,6 +10,7 @@ from ..cohorts.models import Cohort, Membership
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
 from ..inputs import page_number
 from ..inventories.areas import clean_area, life_areas
 from ..inventories.models import Inventory
@@ -18,9 +18,10 @@ from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort
 from ..ratelimits import per_member
 from ..urls import safe_next_url
 from . import services
+from .buttons import cheer_forms, current_path
 from .changes import month_changes
 from .feed import Scope, feed_page
-from .milestones import Milestone, milestones_for
+from .milestones import Milestone, achieved_goals, milestones_for, milestones_of
 from .timeline import member_timeline, month_label
 
 bp = Blueprint("timeline", __name__)
@@ -28,8 +29,9 @@ bp = Blueprint("timeline", __name__)
 HOME_FEED_SIZE = 5
 
 
-def member_page_context(cohort: Cohort, membership: Membership) -> dict:
-    """What the member page (cohorts.member) shows of the timeline, and the follow button:
+def member_page_context(cohort: Cohort, membership: Membership, is_following: bool) -> dict:
+    """What the member page (cohorts.member) shows of the timeline, and the follow button
+    (whether the viewer follows the member was read with the membership):
     the last year's months as cards, every month with ``?months=all``."""
     show_all = request.args.get("months") == "all"
     area = clean_area(cohort, request.args.get("area"))
@@ -40,7 +42,7 @@ def member_page_context(cohort: Cohort, membership: Membership) -> dict:
         "month_cards": cards,
         "carded": {month.meeting.id for month in cards},
         "earlier_months": len(timeline.months) - len(cards),
-        "following": services.followed_ids(current_user),
+        "is_following": is_following,
         "areas": life_areas(cohort),
         "area": area,
     }
@@ -70,13 +72,9 @@ def home_feed_context() -> dict:
     return {"home_feed": feed_page(current_user, Scope.FOLLOWING, 1, HOME_FEED_SIZE)}
 
 
-@bp.app_template_global()
-def current_path() -> str:
-    """This page's path and query, for forms that come back here."""
-    return request.full_path if request.query_string else request.path
-
-
 bp.add_app_template_filter(month_label, "month_label")
+bp.add_app_template_global(current_path, "current_path")
+bp.add_app_template_global(cheer_forms, "cheer_forms")
 
 
 @dataclass
@@ -93,13 +91,21 @@ class InventoryCheers:
 @bp.app_template_global()
 def inventory_cheers(inventory: Inventory, ordinal: int | None = None) -> InventoryCheers | None:
     """Cheers and milestones for the inventory page (templates/timeline/_inventory_cheers);
-    pass the inventory's ordinal when the page has read it already."""
+    pass the inventory's ordinal when the page has read it already: then its cheers and
+    whether it marks an achieved goal come in one query, and the goals in a second only
+    when it marks one."""
     if not inventory.is_shared:
         return None
-    ordinals = {inventory.id: ordinal} if ordinal is not None else None
+    if ordinal is None:
+        milestones = milestones_for([inventory.id]).get(inventory.id, [])
+        cheers = services.cheers_on(current_user, [inventory.id])
+    else:
+        cheers, marks_a_goal = services.cheers_and_goal_mark(current_user, inventory.id)
+        goals = achieved_goals([inventory.id]) if marks_a_goal else {}
+        milestones = milestones_of(inventory.id, ordinal, goals.get(inventory.id))
     return InventoryCheers(
-        milestones=milestones_for([inventory.id], ordinals).get(inventory.id, []),
-        cheers=services.cheers_on(current_user, [inventory.id]),
+        milestones=milestones,
+        cheers=cheers,
         can_cheer=can_cheer(current_user, inventory),
         has_timeline=can_view_timeline(current_user, inventory.cohort, inventory.user_id),
     )

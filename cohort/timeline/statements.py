@@ -1,0 +1,233 @@
+"""The statements a member's timeline is read with, and the columns it adds to others.
+
+Those that depend on the model alone are built once (``functools.cache``): building a statement
+and its cache key costs about what running one of these does.
+"""
+
+from datetime import datetime
+from functools import cache
+from types import SimpleNamespace
+from typing import cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Exists,
+    Integer,
+    ScalarSelect,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy import cast as cast_
+from sqlalchemy.orm import aliased, defer, joinedload, lazyload, load_only
+
+from ..auth.models import User
+from ..cohorts.models import Cohort, Membership
+from ..database import UTCDateTime
+from ..inventories.models import Goal, GoalProgress, Inventory, Task, TaskOutcome, TaskReview
+from ..meetings.models import Meeting
+from ..permissions import (
+    timeline_inventories,
+    visible_feedback,
+    visible_memberships,
+    year_shared,
+)
+from ..statements import ANY_VIEWER
+from .models import Follow
+
+
+@cache  # built once per part of life: constructing the expressions costs more than running them
+def detail_columns(area: str | None = None) -> tuple:
+    """Per inventory: feedback received and tasks done / carried / dropped (only the tasks of
+    one part of life, given ``area``), as correlated counts read with the inventory itself."""
+    from ..feedback.models import Feedback
+
+    def count(model, *conditions):
+        return (
+            select(func.count())
+            .select_from(model)
+            .where(model.inventory_id == Inventory.id, *conditions)
+            .correlate(Inventory)
+            .scalar_subquery()
+        )
+
+    tagged = [TaskReview.task_id.in_(select(Task.id).where(Task.area == area))] if area else []
+    return (
+        count(Feedback),
+        *(count(TaskReview, TaskReview.outcome == o, *tagged) for o in TaskOutcome),
+    )
+
+
+# A member's months come in one cohort, for one member: both are loaded already (the identity
+# map hands them over), and each session's cohort is that same cohort. A month's inventory
+# comes in the same row as its session, so ``Inventory.meeting`` is found in the identity map
+# too. No page here shows a session's agenda. The template's section titles are kept per
+# process by template id (``timeline.section_titles``): a template never changes.
+MONTH_LOADING = (
+    lazyload(Meeting.cohort),
+    defer(Meeting.agenda),
+    defer(Meeting.agenda_html),
+    lazyload(Inventory.cohort),
+    lazyload(Inventory.user),
+    lazyload(Inventory.meeting),
+    lazyload(Inventory.template),
+)
+
+# The member timeline shows no Markdown, and the rendered answers (kilobytes a month) only in
+# a card whose kept rendering is missing (cohort/fragments.py): it reads them then, for all
+# its cards at once (``answers_statement``).
+# Nor does it show a session's place, due times or bookkeeping, nor an inventory's.
+CARD_LOADING = (
+    *MONTH_LOADING,
+    defer(Inventory.answers),
+    defer(Inventory.answers_html),
+    *(
+        defer(column)
+        for column in (
+            Meeting.ends_at,
+            Meeting.place,
+            Meeting.online_url,
+            Meeting.inventory_due_at,
+            Meeting.feedback_due_at,
+            Meeting.follows_rhythm,
+            Meeting.sequence,
+            Meeting.created_at,
+            Meeting.updated_at,
+            Inventory.life_split,
+            Inventory.is_late,
+            Inventory.edited_after_meeting,
+            Inventory.created_at,
+        )
+    ),
+)
+
+
+@cache  # built once per part of life and page: building it costs about what running it does
+def months_statement(area: str | None, member_page: bool) -> Select:
+    """``sessions_with_inventories`` with its details for any viewer, cohort, member and
+    moment: the parameters ``viewer_id``, ``cohort_id``, ``member_id`` and ``now``. The
+    member page's reads no answers (``CARD_LOADING``) and adds each month's peer traits."""
+    cohort = cast(Cohort, SimpleNamespace(id=bindparam("cohort_id", type_=Integer)))
+    member_id = cast(int, bindparam("member_id", type_=Integer))
+    now = cast(datetime, bindparam("now", type_=UTCDateTime()))
+    statement = sessions_with_inventories(ANY_VIEWER, cohort, member_id, now).add_columns(
+        *detail_columns(area)
+    )
+    if not member_page:
+        return statement.options(*MONTH_LOADING)
+    return statement.add_columns(_peer_traits()).options(*CARD_LOADING)
+
+
+def _peer_traits() -> ScalarSelect:
+    """The traits picked in the feedback on the inventory that the viewer may read
+    (``permissions.visible_feedback``), for the blind-spot map: each feedback's JSON list on
+    a line of its own (JSON text holds no line break), or None without any."""
+    from ..feedback.models import Feedback
+
+    return (
+        select(func.aggregate_strings(cast_(Feedback.traits, Text), "\n"))
+        .where(
+            Feedback.inventory_id == Inventory.id,
+            Feedback.recipient_id == Inventory.user_id,
+            Feedback.cohort_id == Inventory.cohort_id,
+            visible_feedback(ANY_VIEWER).whereclause,
+        )
+        .correlate(Inventory)
+        .scalar_subquery()
+    )
+
+
+@cache  # built once
+def answers_statement() -> Select:
+    """The rendered answers of the inventories ``ids``."""
+    return select(Inventory.id, Inventory.answers_html).where(
+        Inventory.id.in_(bindparam("ids", expanding=True))
+    )
+
+
+# The sessions of the visible inventories, to read the span from (made once: an alias's
+# columns cost more to set up than the rest of the statement).
+_SPAN_SESSION = aliased(Meeting, name="span_session")
+
+
+def sessions_with_inventories(
+    viewer: User, cohort: Cohort, member_id: int, now: datetime
+) -> Select:
+    """The cohort's sessions from the first visible inventory's to now (or a later draft's),
+    each beside the member's inventory for it that the viewer may see, if any: one statement.
+    The inventory is outer-joined on the visibility criteria of
+    ``permissions.timeline_inventories``, and the span is read from those same inventories."""
+    visible = timeline_inventories(viewer, cohort, member_id).whereclause
+    written = _SPAN_SESSION
+    span = (
+        select(
+            func.min(written.starts_at).label("first"), func.max(written.starts_at).label("last")
+        )
+        .select_from(Inventory)
+        .join(written, Inventory.meeting_id == written.id)
+        .where(visible)
+        .subquery()
+    )
+    return (
+        select(Meeting, Inventory)
+        .outerjoin(Inventory, and_(Inventory.meeting_id == Meeting.id, visible))
+        .where(
+            Meeting.cohort_id == cohort.id,
+            Meeting.starts_at >= span.c.first,
+            or_(Meeting.starts_at <= span.c.last, Meeting.starts_at <= now),
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+
+
+@cache  # built once: building a statement and its cache key costs about what running it does
+def member_statement() -> Select:
+    """The member page's membership as ``permissions.visible_memberships`` lets the viewer
+    see it, with whether the member shared their year and whether the viewer follows them:
+    parameters ``viewer_id``, ``cohort_id`` and ``member_id``. The membership's cohort is the
+    page's, already in the session."""
+    return (
+        visible_memberships(ANY_VIEWER)
+        .where(
+            Membership.cohort_id == bindparam("cohort_id"),
+            Membership.user_id == bindparam("member_id"),
+        )
+        .add_columns(
+            year_shared(Membership.cohort_id, Membership.user_id),
+            followed_by(ANY_VIEWER, Membership.user_id),
+        )
+        .options(lazyload(Membership.cohort))
+    )
+
+
+def followed_by(viewer: User, member_id: ColumnElement[int]) -> Exists:
+    """Whether the viewer follows the member, as a column of the statement that reads the
+    member through ``permissions.visible_memberships``: the follow button then costs no
+    statement of its own. Such a member shares a cohort with the viewer, which is all
+    ``permissions.visible_follows`` asks of a follow on top of this."""
+    return (
+        select(Follow.id)
+        .where(Follow.follower_id == viewer.id, Follow.followee_id == member_id)
+        .exists()
+    )
+
+
+@cache  # built once per kind: building a statement and its cache key costs about running it
+def progress_statement(member_page: bool = False) -> Select:
+    """Goal progress, with its goal, recorded in the inventories ``ids``; on the member page
+    only what it shows of them (percent, goal title, status and part of life)."""
+    statement = (
+        select(GoalProgress)
+        .where(GoalProgress.inventory_id.in_(bindparam("ids", expanding=True)))
+        .order_by(GoalProgress.id)
+    )
+    if not member_page:
+        return statement
+    return statement.options(
+        load_only(GoalProgress.inventory_id, GoalProgress.goal_id, GoalProgress.percent),
+        joinedload(GoalProgress.goal).load_only(Goal.title, Goal.status, Goal.area),
+    )
