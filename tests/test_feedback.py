@@ -343,3 +343,53 @@ def test_the_blind_spot_map_sets_self_beside_peers(circle):
     partial = reading.blind_spot_context(circle.Aiko, circle.cohort, ken)["blind_spots"]
     assert partial.is_partial  # Aiko sees her own piece, not Mo's
     assert partial.latest.peers_only == [("explains_clearly", 1, 0)]
+
+
+def test_the_member_page_reads_the_same_peer_traits_with_the_timeline(app, circle):
+    """The timeline's months bring the traits of the feedback the viewer may read: the map
+    built from them is the one its own statement builds, for the member and for a peer."""
+    from cohort.database import utcnow
+    from cohort.timeline.timeline import member_timeline
+
+    circle.inventory.self_traits = ["curious"]
+    db.session.commit()
+    factories.make_feedback(circle.inventory, circle.Aiko, traits=["curious", "explains_clearly"])
+    factories.make_feedback(circle.inventory, circle.Mo, traits=["explains_clearly"])
+    ken = db.session.scalar(select(Membership).where(Membership.user_id == circle.Ken.id))
+    for viewer in (circle.Ken, circle.Aiko):
+        with app.test_request_context():
+            timeline = member_timeline(viewer, circle.cohort, circle.Ken.id, utcnow())
+            shared, peers = timeline.traits_by_month()
+        read = reading.blind_spot_context(viewer, circle.cohort, ken, shared, peers)
+        asked = reading.blind_spot_context(viewer, circle.cohort, ken)
+        assert read == asked
+        assert read["blind_spots"].latest.peers_only
+
+
+def test_the_feedback_page_pages_what_was_received_newest_first(client, circle, count_queries):
+    """Ten pieces a page, with links both ways; a page past the end is empty and links back."""
+    givers = [factories.make_user(display_name=f"Giver {n:02}") for n in range(12)]
+    for giver in givers:
+        factories.add_member(circle.cohort, giver)
+        factories.make_feedback(circle.inventory, giver)
+    db.session.commit()
+    login(client, circle.Ken)
+    inbox = f"/c/{circle.cohort.slug}/feedback"
+
+    def page(number: int) -> str:
+        response = client.get(f"{inbox}?page={number}")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    first, second, past = page(1), page(2), page(5)
+    assert [f"From Giver {n:02}" in first for n in (11, 2, 1)] == [True, True, False]
+    assert "From Giver 01" in second and "From Giver 00" in second
+    assert "From Giver 02" not in second and "From Giver" not in past
+    assert f'href="{inbox}?page=2">Older' in first and "Newer" not in first
+    assert f'href="{inbox}?page=1">Newer' in second and "Older" not in second
+    assert f'href="{inbox}?page=4">Newer' in past and "Older" not in past
+    with count_queries() as on_a_page:
+        page(2)
+    with count_queries() as past_the_end:
+        page(5)
+    assert past_the_end.count == on_a_page.count + 1  # the number of pieces, asked apart

@@ -294,6 +294,39 @@ def test_the_home_card_lists_the_feedback_i_owe_until_i_give_it(user, cohort, cl
     assert "Feedback you owe" not in home
 
 
+def test_each_home_card_lists_what_i_owe_in_its_cohort_soonest_first(user, cohort, client):
+    """The owed pieces come with the cards' own rows: several per card, none on the card of a
+    cohort where nothing is owed, each under its cohort."""
+    ken, aiko = members(cohort, 2)
+    other = factories.make_cohort(user, name="Another Circle")
+    quiet = factories.make_cohort(user, name="Quiet Circle")
+    factories.add_member(other, aiko)
+    factories.add_member(quiet, aiko)
+    lena = factories.add_member(other).user
+    asked = {}
+    for key, circle, days, writer in (
+        ("later", cohort, 20, ken),
+        ("sooner", cohort, 5, ken),
+        ("elsewhere", other, 8, lena),
+    ):
+        asked[key] = factories.make_shared_inventory(session_for(circle, days_ahead=days), writer)
+        services.add_assignment(user, asked[key], aiko.id)
+    db.session.commit()
+    client.post("/login", data={"email": aiko.email, "password": factories.PASSWORD})
+    home = client.get("/").get_data(as_text=True)
+    cards = home.split('<article class="card month-card">')[1:]
+    by_name = {
+        name: next(c for c in cards if name in c.split("</h2>")[0])
+        for name in (">Circle<", "Another", "Quiet")
+    }
+    assert by_name[">Circle<"].count(f"Give feedback to {ken.display_name}") == 2
+    assert f"Give feedback to {lena.display_name}" in by_name["Another"]
+    assert f"Give feedback to {ken.display_name}" not in by_name["Another"]
+    assert "Feedback you owe" not in by_name["Quiet"]
+    sooner, later = (f"/inventories/{asked[key].id}/feedback" for key in ("sooner", "later"))
+    assert by_name[">Circle<"].index(sooner) < by_name[">Circle<"].index(later)
+
+
 def test_a_mentors_home_lists_the_inventories_to_read_until_answered(
     user, cohort, client, count_queries
 ):
@@ -327,3 +360,17 @@ def test_a_mentors_home_lists_the_inventories_to_read_until_answered(
     with count_queries() as mentor_home:
         client.get("/")
     assert mentor_home.count == member_home.count + 1
+
+
+def test_the_inventory_page_asks_only_the_assigned_reviewer(user, cohort, client):
+    ken, aiko, bo = members(cohort, 3)
+    meeting = session_for(cohort, title="December session")
+    inventory = factories.make_shared_inventory(meeting, ken)
+    services.add_assignment(user, inventory, aiko.id)
+    db.session.commit()
+    url = f"/c/{cohort.slug}/inventories/{inventory.id}"
+    asked = "You are asked to give feedback on this inventory by"
+    for person, is_asked in ((aiko, True), (bo, False)):
+        client.post("/logout")
+        client.post("/login", data={"email": person.email, "password": factories.PASSWORD})
+        assert (asked in client.get(url).get_data(as_text=True)) is is_asked, person.display_name

@@ -4,23 +4,22 @@ feedback, "what I owe" and "what I received", the organizers' coverage, the blin
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import exists, select
+from sqlalchemy import Exists, Select, bindparam, exists, select
+from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
-from ..database import utcnow
 from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
 from ..permissions import Action, active_membership, can, visible_feedback
+from ..statements import ANY_VIEWER
 from .models import Feedback, FeedbackAssignment
 from .services import is_open
 from .traits import TRAITS
-
-RECEIVED_PER_PAGE = 10
-RECENTLY_GIVEN = 10
-
 
 # The inventory page -------------------------------------------------------------------------
 
@@ -38,94 +37,120 @@ class FeedbackPanel:
     is_open: bool
 
 
-def inventory_feedback_context(user: User, inventory: Inventory) -> dict:
-    """Context for templates/feedback/_on_inventory.html (nothing on drafts)."""
+def inventory_feedback_context(user: User, inventory: Inventory, assigned: bool) -> dict:
+    """Context for templates/feedback/_on_inventory.html (nothing on drafts). ``assigned``:
+    whether the user is asked to give feedback on it, read with the inventory
+    (``assigned_to_viewer``)."""
     if not inventory.is_shared:
         return {"feedback_panel": None}
     pieces = db.session.scalars(
-        visible_feedback(user)
-        .where(Feedback.inventory_id == inventory.id)
-        .order_by(Feedback.created_at, Feedback.id)
+        _inventory_feedback_statement(), {"viewer_id": user.id, "inventory_id": inventory.id}
     ).all()
     mine = next((piece for piece in pieces if piece.giver_id == user.id), None)
     allowed = can(user, Action.GIVE_FEEDBACK, inventory)
-    is_assigned = (
-        allowed
-        and db.session.scalar(
-            select(FeedbackAssignment.id).where(
-                FeedbackAssignment.inventory_id == inventory.id,
-                FeedbackAssignment.giver_id == user.id,
-            )
-        )
-        is not None
-    )
     still_open = is_open(inventory.meeting)
     panel = FeedbackPanel(
         pieces=list(pieces),
         mine=mine,
         is_recipient=inventory.user_id == user.id,
         may_give=allowed and still_open,
-        is_assigned=is_assigned,
+        is_assigned=allowed and assigned,
         due_at=inventory.meeting.feedback_due_at,
         is_open=still_open,
     )
     return {"feedback_panel": panel, "trait_labels": TRAITS}
 
 
+def assigned_to_viewer() -> Exists:
+    """Whether the viewer (``viewer_id``) is asked to give feedback on the ``Inventory`` of
+    the statement it goes in: a column of the page's inventory read instead of a statement."""
+    return exists().where(
+        FeedbackAssignment.inventory_id == Inventory.id,
+        FeedbackAssignment.giver_id == ANY_VIEWER.id,
+    )
+
+
+@cache  # built once: building it and its cache key costs more than running it
+def _inventory_feedback_statement() -> Select:
+    """The feedback on ``inventory_id`` that ``viewer_id`` may read, oldest first. Its cohort,
+    session and recipient (the inventory's author) are on the page already: the identity
+    map hands them over; of the giver only the name is read."""
+    return (
+        visible_feedback(ANY_VIEWER)
+        .where(Feedback.inventory_id == bindparam("inventory_id"))
+        .order_by(Feedback.created_at, Feedback.id)
+        .options(
+            lazyload(Feedback.cohort),
+            lazyload(Feedback.meeting),
+            lazyload(Feedback.recipient),
+            joinedload(Feedback.giver).load_only(User.display_name),
+        )
+    )
+
+
 # The member's feedback page -----------------------------------------------------------------
 
 
-def owed_feedback(
-    user: User, cohort: Cohort, now: datetime
-) -> list[tuple[FeedbackAssignment, Meeting]]:
+class OwedLine(NamedTuple):
+    """A piece of feedback the user was asked for and has not given: one line on the home
+    and feedback pages, so only the columns the line shows are read."""
+
+    cohort_id: int
+    inventory_id: int
+    recipient_name: str
+    meeting_title: str
+    due_at: datetime
+
+
+def owed_feedback(user: User, cohort: Cohort, now: datetime) -> list[OwedLine]:
     """The user's assignments in the cohort still open and not yet given, soonest due first."""
     return owed_feedback_in(user, [cohort.id], now)
 
 
-def owed_feedback_in(
-    user: User, cohort_ids: list[int], now: datetime
-) -> list[tuple[FeedbackAssignment, Meeting]]:
-    """The same for several cohorts at once (one query), for the home page."""
+def owed_feedback_in(user: User, cohort_ids: list[int], now: datetime) -> list[OwedLine]:
+    """The same for several cohorts at once (one query)."""
+    rows = db.session.execute(
+        _owed_statement(), {"giver_id": user.id, "cohort_ids": cohort_ids, "now": now}
+    )
+    return [OwedLine(*row[:5]) for row in rows]
+
+
+def owed_select() -> Select:
+    """Assignments of ``giver_id`` still open at ``now`` and not yet given: the columns of an
+    ``OwedLine``, then the assignment's id to order them by. The home page joins it to its
+    cards (``main.dashboard``) rather than asking apart."""
     given = exists().where(
         Feedback.inventory_id == FeedbackAssignment.inventory_id,
         Feedback.giver_id == FeedbackAssignment.giver_id,
     )
-    rows = db.session.execute(
-        select(FeedbackAssignment, Meeting)
+    recipient = aliased(User)
+    return (
+        select(
+            FeedbackAssignment.cohort_id,
+            FeedbackAssignment.inventory_id,
+            recipient.display_name.label("recipient_name"),
+            Meeting.title.label("meeting_title"),
+            Meeting.feedback_due_at.label("due_at"),
+            FeedbackAssignment.id.label("assignment_id"),
+        )
         .join(Meeting, FeedbackAssignment.meeting_id == Meeting.id)
+        .join(recipient, recipient.id == FeedbackAssignment.recipient_id)
         .where(
-            FeedbackAssignment.giver_id == user.id,
-            FeedbackAssignment.cohort_id.in_(cohort_ids),
-            Meeting.feedback_due_at > now,
+            FeedbackAssignment.giver_id == bindparam("giver_id"),
+            Meeting.feedback_due_at > bindparam("now"),
             ~given,
         )
+    )
+
+
+@cache  # built once: building this statement and its cache key costs more than running it
+def _owed_statement() -> Select:
+    """``owed_select`` in ``cohort_ids``, soonest due first."""
+    return (
+        owed_select()
+        .where(FeedbackAssignment.cohort_id.in_(bindparam("cohort_ids", expanding=True)))
         .order_by(Meeting.feedback_due_at, FeedbackAssignment.id)
     )
-    return [(assignment, meeting) for assignment, meeting in rows]
-
-
-def inbox_context(user: User, cohort: Cohort, page: int) -> dict:
-    """What the user owes, what they received (paginated) and what they gave lately."""
-    received = db.paginate(
-        visible_feedback(user)
-        .where(Feedback.recipient_id == user.id, Feedback.cohort_id == cohort.id)
-        .order_by(Feedback.created_at.desc(), Feedback.id.desc()),
-        page=page,
-        per_page=RECEIVED_PER_PAGE,
-        error_out=False,
-    )
-    given = db.session.scalars(
-        select(Feedback)
-        .where(Feedback.giver_id == user.id, Feedback.cohort_id == cohort.id)
-        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
-        .limit(RECENTLY_GIVEN)
-    ).all()
-    return {
-        "owed": owed_feedback(user, cohort, utcnow()),
-        "received": received,
-        "given": given,
-        "trait_labels": TRAITS,
-    }
 
 
 # Organizers' coverage -----------------------------------------------------------------------
@@ -266,26 +291,48 @@ def _shared_months(cohort: Cohort, membership: Membership) -> list[tuple[int, li
     ).all()
 
 
+@cache  # built once: building this statement and its cache key costs about what running it does
+def _peer_traits() -> Select:
+    """The traits picked in the feedback the viewer may read that the member received in the
+    cohort: parameters ``viewer_id``, ``member_id`` and ``cohort_id`` (cohort/statements.py)."""
+    return (
+        visible_feedback(ANY_VIEWER)
+        .where(
+            Feedback.recipient_id == bindparam("member_id"),
+            Feedback.cohort_id == bindparam("cohort_id"),
+        )
+        .with_only_columns(Feedback.inventory_id, Feedback.traits)
+    )
+
+
+def _peers(viewer: User, cohort: Cohort, membership: Membership) -> dict[int, Counter]:
+    """Inventory id → how often peers picked each trait in the feedback the viewer may read."""
+    rows = db.session.execute(
+        _peer_traits(),
+        {"viewer_id": viewer.id, "member_id": membership.user_id, "cohort_id": cohort.id},
+    )
+    peers: dict[int, Counter] = {}
+    for inventory_id, traits in rows:
+        peers.setdefault(inventory_id, Counter()).update(traits or [])
+    return peers
+
+
 def blind_spot_context(
     viewer: User,
     cohort: Cohort,
     membership: Membership,
     shared: list[tuple[int, list, str]] | None = None,
+    peers: dict[int, Counter] | None = None,
 ) -> dict:
     """Context for templates/feedback/_blind_spot_map.html on the member page. ``shared``:
     the member's shared months here as (inventory id, self traits, session title), oldest
-    first, when the page has read them already (the timeline has)."""
+    first, and ``peers``: per inventory, how often peers picked each trait in the feedback
+    the viewer may read, when the page has read them already (the timeline has)."""
     if membership.role == Role.MENTOR:
         return {"blind_spots": None}
     months = shared if shared is not None else _shared_months(cohort, membership)
-    peer_rows = db.session.execute(
-        visible_feedback(viewer)
-        .where(Feedback.recipient_id == membership.user_id, Feedback.cohort_id == cohort.id)
-        .with_only_columns(Feedback.inventory_id, Feedback.traits)
-    ).all()
-    peers: dict[int, Counter] = {}
-    for inventory_id, traits in peer_rows:
-        peers.setdefault(inventory_id, Counter()).update(traits or [])
+    if peers is None:
+        peers = _peers(viewer, cohort, membership)
     all_self, all_peers = Counter(), Counter()
     latest, latest_title = quadrants(Counter(), Counter()), ""
     for inventory_id, self_traits, title in months:
@@ -304,7 +351,23 @@ def blind_spot_context(
         months=len(months),
         is_partial=is_partial,
     )
-    return {"blind_spots": spots, "trait_labels": TRAITS}
+    return {"blind_spots": spots, "trait_labels": TRAITS, "blind_spot_key": _map_key(spots)}
+
+
+def _map_key(spots: BlindSpotMap) -> tuple:
+    """Everything the map shows but the member's name (cohort/fragments.py): it reads the same
+    for every viewer given the same traits and counts."""
+
+    def parts(q: Quadrants) -> tuple:
+        return (tuple(q.both), tuple(q.peers_only), tuple(q.self_only))
+
+    return (
+        spots.is_partial,
+        spots.months,
+        spots.latest_title,
+        *parts(spots.latest),
+        *parts(spots.over_time),
+    )
 
 
 def current_feedback_meeting(cohort: Cohort, now: datetime) -> Meeting | None:

@@ -1,7 +1,6 @@
 """Giving feedback, the member's feedback page, and the recipient's reply, "helpful" and share."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..actions import run_and_flash
@@ -9,6 +8,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
 from ..i18n import datetime_filter
+from ..i18n import gettext as _
 from ..inputs import page_number
 from ..inventories import goals as goal_services
 from ..inventories.models import Inventory
@@ -19,8 +19,8 @@ from ..security import keep_unsent_text, keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
 from .forms import FeedbackForm, ReplyForm, ToggleForm
+from .inbox import inbox_context
 from .models import PARTS, Feedback
-from .reading import inbox_context
 
 bp = Blueprint("feedback", __name__)
 
