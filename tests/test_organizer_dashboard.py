@@ -106,7 +106,7 @@ def test_the_feedback_summary_counts_inventories_without_feedback_and_pieces_owe
     summary = organizer_dashboard(cohort, utcnow()).feedback
     assert summary.meeting == meeting and summary.is_open
     assert (summary.shared, summary.owed, summary.unassigned) == (3, 2, 1)
-    assert summary.without_feedback == [inventories[haruto]]
+    assert [row.id for row in summary.without_feedback] == [inventories[haruto].id]
 
     page = logged_in.get(f"/c/{cohort.slug}/organize/").get_data(as_text=True)
     assert count(page, "without feedback") == [1]
@@ -117,6 +117,29 @@ def test_the_feedback_summary_counts_inventories_without_feedback_and_pieces_owe
     assert "Assign newly shared inventories" in page
     assert f'href="/c/{cohort.slug}/organize/sessions/{meeting.id}/feedback"' in page
     assert "No session is scheduled yet." in page  # November is over and nothing comes next
+
+
+def test_each_session_gets_its_own_inventories_even_when_the_coming_one_has_none(user, cohort):
+    """The two sessions and their inventories come in one statement: a session without any
+    inventory is still there, and each session's list holds its own only."""
+    past = session_for(cohort, days_ahead=-3, title="November session")  # feedback open
+    coming = session_for(cohort, days_ahead=10, title="December session")
+    ken, aiko = person(cohort, "Ken"), person(cohort, "Aiko")
+    shared = [factories.make_shared_inventory(past, member) for member in (ken, aiko)]
+    assign(user, shared[0], aiko)
+
+    dashboard = organizer_dashboard(cohort, utcnow())
+    assert dashboard.coming.meeting == coming and dashboard.feedback.meeting == past
+    assert dashboard.coming.overview.shared == []
+    assert {m.display_name for m in dashboard.coming.overview.not_started} >= {"Ken", "Aiko"}
+    assert (dashboard.feedback.shared, dashboard.feedback.unassigned) == (2, 1)
+    assert dashboard.feedback.assignment_count == 1
+    assert [row.id for row in dashboard.feedback.without_feedback] == [i.id for i in shared]
+
+    draft(coming, ken)
+    dashboard = organizer_dashboard(cohort, utcnow())
+    assert [m.display_name for m in dashboard.coming.overview.drafts] == ["Ken"]
+    assert dashboard.feedback.shared == 2
 
 
 def test_the_overview_says_when_nobody_has_been_asked_for_feedback(logged_in, user, cohort):

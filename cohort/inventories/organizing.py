@@ -4,8 +4,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..auth.models import User
@@ -13,6 +11,8 @@ from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..csv_export import local_time
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..labels import label
 from ..meetings.models import Meeting
 from ..permissions import Action, require
@@ -131,13 +131,19 @@ def month_overview(
             )
             .order_by(Membership.joined_at, Membership.id)
         ).all()
-    writers = [m for m in members if m.role in (Role.MEMBER, Role.ORGANIZER)]
     inventories = {
         inventory.user_id: inventory
         for inventory in db.session.scalars(
             select(Inventory).where(Inventory.meeting_id == meeting.id).options(*loading)
         )
     }
+    return sort_month(members, inventories)
+
+
+def sort_month(members: Sequence[Membership], inventories: dict[int, Inventory]) -> MonthOverview:
+    """Who has shared, drafted, not started or paused, from the active ``members`` (in order
+    of joining) and the session's inventories by author: for a page that read both already."""
+    writers = [m for m in members if m.role in (Role.MEMBER, Role.ORGANIZER)]
     overview = MonthOverview([], [], [], [])
     for membership in writers:
         inventory = inventories.get(membership.user_id)

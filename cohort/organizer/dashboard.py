@@ -1,16 +1,28 @@
 """What the organizers' overview shows: the coming session's inventories and answers, and the
-feedback that is open now, gathered in a bounded number of queries whatever the cohort's size."""
+feedback that is open now, in three queries whatever the cohort's size.
+
+The overview shows counts and names only, so it reads the columns it shows (``overview_rows``)
+and counts in SQL, instead of loading the inventories, assignments and memberships as full
+entities as the pages that list them do (``month_overview``, ``reading.coverage``)."""
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..cohorts.models import Cohort, Membership
-from ..feedback import reading
+from ..cohorts.models import Cohort, Role
 from ..feedback.services import is_open
-from ..inventories.models import Inventory
-from ..inventories.organizing import MonthOverview, month_overview
+from ..inventories.models import InventoryStatus
 from ..meetings.models import Meeting
-from ..meetings.services import attendance_counts, next_meeting
+from .overview_rows import InventoryRow, MemberRow, inventories_of, meetings_for, members_owing
+
+
+@dataclass
+class SessionOverview:
+    """Who has shared, drafted, not started or paused for a session (the counts' lists)."""
+
+    shared: list[InventoryRow]
+    drafts: list[MemberRow]
+    not_started: list[MemberRow]
+    paused: list[MemberRow]
 
 
 @dataclass
@@ -18,12 +30,12 @@ class ComingSession:
     """The next session: who has shared, drafted, not started or paused, and the answers."""
 
     meeting: Meeting
-    overview: MonthOverview
-    answers: dict[str, int]  # going / maybe / not_going / attended
+    overview: SessionOverview
+    answers: dict[str, int]  # going / maybe / not_going
     now: datetime
 
     @property
-    def not_shared(self) -> list[Membership]:
+    def not_shared(self) -> list[MemberRow]:
         return [*self.overview.drafts, *self.overview.not_started]
 
     @property
@@ -39,7 +51,7 @@ class FeedbackSummary:
     meeting: Meeting
     is_open: bool
     shared: int  # shared inventories
-    without_feedback: list[Inventory]
+    without_feedback: list[InventoryRow]
     owed: int  # pieces assigned and not given yet
     assignment_count: int
     unassigned: int  # shared inventories nobody has been asked to review
@@ -56,37 +68,45 @@ class Dashboard:
     feedback: FeedbackSummary | None
 
 
-def coming_session(
-    cohort: Cohort, now: datetime, members: list[Membership]
-) -> ComingSession | None:
-    """Three queries: the session, its inventories, the answers."""
-    meeting = next_meeting(cohort, now)
-    if meeting is None:
-        return None
-    return ComingSession(
-        meeting=meeting,
-        overview=month_overview(meeting, members),
-        answers=attendance_counts([meeting])[meeting.id],
-        now=now,
-    )
+def session_overview(members: list[MemberRow], inventories: list[InventoryRow]) -> SessionOverview:
+    """The same sorting as ``month_overview``: members and organizers write, mentors do not."""
+    by_user = {row.user_id: row for row in inventories}
+    overview = SessionOverview([], [], [], [])
+    for member in members:
+        if member.role not in (Role.MEMBER, Role.ORGANIZER):
+            continue
+        inventory = by_user.get(member.user_id)
+        if inventory is None:
+            overview.not_started.append(member)
+        elif inventory.status == InventoryStatus.SHARED:
+            overview.shared.append(inventory)
+        elif inventory.status == InventoryStatus.PAUSED:
+            overview.paused.append(member)
+        else:
+            overview.drafts.append(member)
+    return overview
 
 
 def feedback_summary(
-    cohort: Cohort, now: datetime, members: list[Membership]
-) -> FeedbackSummary | None:
-    """At most five queries: the session (one or two), then its coverage (three)."""
-    meeting = reading.current_feedback_meeting(cohort, now)
-    if meeting is None:
-        return None
-    coverage = reading.coverage(meeting, members)
+    meeting: Meeting,
+    assignment_count: int,
+    now: datetime,
+    members: list[MemberRow],
+    inventories: list[InventoryRow],
+) -> FeedbackSummary:
+    """The counts of ``reading.coverage``: what is owed counts the active members who did
+    not pause that month; the shared inventories (in the order they were shared) count
+    whoever wrote them."""
+    shared = [row for row in inventories if row.status == InventoryStatus.SHARED]
+    paused = {row.user_id for row in inventories if row.status == InventoryStatus.PAUSED}
     return FeedbackSummary(
         meeting=meeting,
         is_open=is_open(meeting, now) and not meeting.is_cancelled,
-        shared=len(coverage.inventories),
-        without_feedback=[row.inventory for row in coverage.inventories if not row.received],
-        owed=sum(giver.owed for giver in coverage.givers),
-        assignment_count=coverage.assignment_count,
-        unassigned=sum(not row.assignments for row in coverage.inventories),
+        shared=len(shared),
+        without_feedback=[row for row in shared if not row.received],
+        owed=sum(member.owed for member in members if member.user_id not in paused),
+        assignment_count=assignment_count,
+        unassigned=sum(not row.assigned for row in shared),
     )
 
 
@@ -94,8 +114,25 @@ def organizer_dashboard(cohort: Cohort, now: datetime) -> Dashboard:
     """Everything the overview shows; an archived cohort has nothing coming to prepare."""
     if cohort.is_archived:
         return Dashboard(coming=None, feedback=None)
-    members = reading.active_members(cohort.id)  # read once for both parts
-    return Dashboard(
-        coming=coming_session(cohort, now, members),
-        feedback=feedback_summary(cohort, now, members),
-    )
+    sessions = meetings_for(cohort, now)
+    if sessions.coming is None and sessions.feedback is None:
+        return Dashboard(coming=None, feedback=None)
+    members = members_owing(cohort.id, sessions.feedback)
+    inventories = inventories_of([m for m in (sessions.coming, sessions.feedback) if m])
+    coming = feedback = None
+    if sessions.coming is not None:
+        coming = ComingSession(
+            meeting=sessions.coming,
+            overview=session_overview(members, inventories.get(sessions.coming.id, [])),
+            answers=sessions.answers,
+            now=now,
+        )
+    if sessions.feedback is not None:
+        feedback = feedback_summary(
+            sessions.feedback,
+            sessions.assignment_count,
+            now,
+            members,
+            inventories.get(sessions.feedback.id, []),
+        )
+    return Dashboard(coming=coming, feedback=feedback)
