@@ -13,7 +13,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,8 +21,10 @@ from ..errors import DomainError
 from ..extensions import db, limiter
 from ..feedback.reading import blind_spot_context
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..i18n import select_locale
-from ..inventories.month import month_page_context, working_on
+from ..inventories.month import month_page_context, read_month, working_on
+from ..inventories.organizing import MonthOverview
 from ..meetings import services as meeting_services
 from ..meetings.forms import RsvpForm
 from ..permissions import (
@@ -33,9 +34,9 @@ from ..permissions import (
     cohort_or_404,
     visible_cohorts,
     visible_memberships,
-    year_shared,
 )
 from ..security import keeps_text_on_csrf_failure
+from ..timeline.statements import member_statement
 from ..timeline.views import member_page_context, members_page_context
 from . import services
 from .forms import CohortForm, ConfirmForm
@@ -118,20 +119,33 @@ def create():
 @login_required
 def overview(slug: str):
     cohort = cohort_or_404(current_user, slug)
-    members = _active_members(cohort)
     now = utcnow()
-    next_meeting = meeting_services.next_meeting(cohort, now)
+    # The next session comes with the members and their month: one statement.
+    rows = read_month(cohort, meeting_services.is_next_meeting(cohort, now), cards=False)
+    month = month_page_context(current_user, rows) if rows else {}
+    members = rows.members if rows else _active_members(cohort)
     return render_template(
         "cohorts/overview.html",
         cohort=cohort,
         members=members,
-        next_meeting=next_meeting,
-        my_rsvp=meeting_services.rsvp_of(current_user, next_meeting),
+        next_meeting=rows.meeting if rows else None,
+        my_rsvp=meeting_services.answer_of(current_user, rows.attendances) if rows else None,
         rsvp_form=RsvpForm(),
         now=now,
         membership=active_membership(current_user, cohort),
-        **(month_page_context(current_user, next_meeting, cards=False) if next_meeting else {}),
+        **month,
+        **_overview_keys(members, month.get("month")),
     )
+
+
+def _overview_keys(members: list[Membership], month: MonthOverview | None) -> dict:
+    """What the overview's kept lists show (cohort/fragments.py): who is a member, under
+    which name and role; whose inventory is shared, under which name and Try line."""
+    shared = month.shared if month else []
+    return {
+        "members_key": tuple((m.user_id, m.user.display_name, m.role) for m in members),
+        "shared_key": tuple((i.id, i.user.display_name, i.answers.get("try")) for i in shared),
+    }
 
 
 def _active_members(cohort: Cohort) -> list[Membership]:
@@ -164,25 +178,20 @@ def members(slug: str):
 def member(slug: str, user_id: int):
     cohort = cohort_or_404(current_user, slug)
     row = db.session.execute(
-        visible_memberships(current_user)
-        .where(Membership.cohort_id == cohort.id, Membership.user_id == user_id)
-        .add_columns(year_shared(Membership.cohort_id, Membership.user_id))
+        member_statement(),
+        {"viewer_id": current_user.id, "cohort_id": cohort.id, "member_id": user_id},
     ).one_or_none()
     if row is None:
         abort(404)
-    membership, shared_year = row
-    timeline_context = member_page_context(cohort, membership)
-    shared = [
-        (month.inventory.id, month.inventory.self_traits, month.meeting.title)
-        for month in timeline_context["timeline"].months
-        if month.state == "shared"
-    ]
+    membership, shared_year, is_following = row
+    timeline_context = member_page_context(cohort, membership, is_following)
+    shared, peers = timeline_context["timeline"].traits_by_month()
     return render_template(
         "cohorts/member.html",
         cohort=cohort,
         member=membership,
         **timeline_context,
-        **blind_spot_context(current_user, cohort, membership, shared),
+        **blind_spot_context(current_user, cohort, membership, shared, peers),
         year_shared=shared_year or membership.user_id == current_user.id,
     )
 

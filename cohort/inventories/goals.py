@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, Select, bindparam, or_, select
+from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -88,15 +90,9 @@ class InventoryTasks:
 def inventory_tasks(inventory: Inventory) -> InventoryTasks:
     """The tasks an inventory reviewed and those planned in it, in one query: nothing from
     the author's other inventories (drafts, other cohorts) comes with it."""
-    planned_here = Task.inventory_id == inventory.id
     rows = db.session.execute(
-        select(Task, TaskReview.outcome)
-        .outerjoin(
-            TaskReview,
-            (TaskReview.task_id == Task.id) & (TaskReview.inventory_id == inventory.id),
-        )
-        .where(Task.user_id == inventory.user_id, or_(TaskReview.id.is_not(None), planned_here))
-        .order_by(Task.created_at, Task.id)
+        _inventory_tasks_statement(),
+        {"inventory_id": inventory.id, "user_id": inventory.user_id},
     ).all()
     result = InventoryTasks({}, [], [])
     for task, outcome in rows:
@@ -106,6 +102,24 @@ def inventory_tasks(inventory: Inventory) -> InventoryTasks:
         if task.inventory_id == inventory.id:
             result.planned.append(task)
     return result
+
+
+@cache  # built once: building it and its cache key costs more than running it
+def _inventory_tasks_statement() -> Select:
+    inventory_id = bindparam("inventory_id", type_=Integer)
+    return (
+        select(Task, TaskReview.outcome)
+        .outerjoin(
+            TaskReview,
+            (TaskReview.task_id == Task.id) & (TaskReview.inventory_id == inventory_id),
+        )
+        .where(
+            Task.user_id == bindparam("user_id", type_=Integer),
+            or_(TaskReview.id.is_not(None), Task.inventory_id == inventory_id),
+        )
+        .order_by(Task.created_at, Task.id)
+        .options(lazyload(Task.goal))  # the page shows the tasks' titles, not their goals
+    )
 
 
 def review_outcomes(inventory: Inventory | None) -> dict[int, TaskOutcome]:
@@ -118,8 +132,13 @@ def review_outcomes(inventory: Inventory | None) -> dict[int, TaskOutcome]:
 def goal_progress(inventory: Inventory | None) -> dict[int, GoalProgress]:
     if inventory is None or not inventory.id:
         return {}
-    rows = db.session.scalars(select(GoalProgress).where(GoalProgress.inventory_id == inventory.id))
+    rows = db.session.scalars(_goal_progress_statement(), {"inventory_id": inventory.id})
     return {row.goal_id: row for row in rows}
+
+
+@cache  # built once: building it and its cache key costs more than running it
+def _goal_progress_statement() -> Select:
+    return select(GoalProgress).where(GoalProgress.inventory_id == bindparam("inventory_id"))
 
 
 def last_progress(user: User, goals: list[Goal], inventory: Inventory | None) -> dict[int, int]:

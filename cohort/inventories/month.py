@@ -1,42 +1,166 @@
 """A session's inventories as the cohort sees them on the month page."""
 
-from sqlalchemy import select
-from sqlalchemy.orm import defer, lazyload
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from ..auth.models import User
+from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..extensions import db
-from ..meetings.models import Meeting
-from ..permissions import Action, can
+from ..live.models import LiveRun
+from ..meetings.models import Attendance, Meeting
+from ..permissions import Action, can, feedback_targets
 from .models import GoalProgress, GoalStatus, Inventory
-from .organizing import month_overview
+from .organizing import sort_month
 from .sections import CARD_SECTIONS, resolve_sections
-from .services import find_inventory, latest_shared
+from .services import latest_shared
+
+# What the month's pages show of an inventory (a card, a name, a Try line, the viewer's own
+# state), besides its answers: the ratings, traits and parts of life stay unread.
+MONTH_COLUMNS = (
+    Inventory.meeting_id,
+    Inventory.cohort_id,
+    Inventory.user_id,
+    Inventory.template_id,
+    Inventory.status,
+    Inventory.version,
+    Inventory.kind,
+    Inventory.energy,
+    Inventory.shared_at,
+    Inventory.is_late,
+    Inventory.updated_at,
+)
 
 
-def month_page_context(user: User, meeting: Meeting, cards: bool = True) -> dict:
-    """Shared inventories as cards, who has not shared yet, who paused, and the viewer's own
-    inventory state (members and organizers write one; mentors read). Without ``cards`` (the
-    cohort's overview lists names and Try lines) the Markdown answers are loaded instead of
-    the rendered ones."""
-    # The session and its cohort are loaded already (the identity map hands them over without
-    # a statement), so only authors and templates join.
-    shown = defer(Inventory.answers) if cards else defer(Inventory.answers_html)
-    loading = (shown, lazyload(Inventory.meeting), lazyload(Inventory.cohort))
-    overview = month_overview(meeting, loading=loading)
-    titles = {}
-    for template in {
-        inventory.template_id: inventory.template for inventory in overview.shared
-    }.values():
-        titles.update({s.key: s.title for s in resolve_sections(template.sections)})
+@dataclass
+class MonthRows:
+    """What the session's pages read of its month, in one statement."""
+
+    meeting: Meeting
+    members: list[Membership]  # the cohort's active members, in order of joining
+    inventories: dict[int, Inventory]  # the session's inventories of those members, by author
+    attendances: list[Attendance]  # their answers to the session, oldest first
+    cards: bool  # read for cards (rendered answers, templates) or names and Try lines
+    has_live_run: bool = True  # unknown unless read: a session's live run may exist
+
+
+def read_month(cohort: Cohort, which: ColumnElement[bool], cards: bool = True) -> MonthRows | None:
+    """The cohort's session that ``which`` picks (a condition on ``Meeting``) with the
+    cohort's active members, each with their inventory for it and their answer to it: one
+    statement instead of four (the session, members, inventories, answers). None when the
+    cohort has no such session. Without ``cards`` (the cohort's overview lists names and Try
+    lines) the Markdown answers are loaded instead of the rendered ones."""
+    statement = _month_statement(cards).where(Meeting.cohort_id == cohort.id, which)
+    return _month_rows(db.session.execute(statement).all(), cards)
+
+
+def read_session_month(cohort: Cohort, meeting_id: int) -> MonthRows | None:
+    """``read_month`` of one session, for cards, with whether it has a live run (the session
+    page reads the run only then). The statement is built once and kept."""
+    rows = db.session.execute(
+        _session_month_statement(), {"cohort_id": cohort.id, "meeting_id": meeting_id}
+    ).all()
+    month = _month_rows(rows, cards=True)
+    if month is not None:
+        month.has_live_run = rows[0].has_live_run
+    return month
+
+
+@cache  # built once: building it and its cache key costs more than running it
+def _session_month_statement() -> Select:
+    has_live_run = select(LiveRun.id).where(LiveRun.meeting_id == Meeting.id).exists()
+    return (
+        _month_statement(cards=True)
+        .add_columns(has_live_run.label("has_live_run"))
+        .where(
+            Meeting.cohort_id == bindparam("cohort_id"),  # ids never cross cohorts
+            Meeting.id == bindparam("meeting_id"),
+        )
+    )
+
+
+def _month_statement(cards: bool) -> Select:
+    return (
+        select(Meeting, Membership, Inventory, Attendance)
+        .join(
+            Membership,
+            (Membership.cohort_id == Meeting.cohort_id)
+            & (Membership.status == MembershipStatus.ACTIVE),
+        )
+        .outerjoin(
+            Inventory,
+            (Inventory.meeting_id == Meeting.id) & (Inventory.user_id == Membership.user_id),
+        )
+        .outerjoin(
+            Attendance,
+            (Attendance.meeting_id == Meeting.id) & (Attendance.user_id == Membership.user_id),
+        )
+        .order_by(Membership.joined_at, Membership.id)
+        .options(*_month_loading(cards))
+    )
+
+
+def _month_rows(rows: list, cards: bool) -> MonthRows | None:
+    if not rows:  # the viewer is an active member: a session here has one row at least
+        return None
+    attendances = [row.Attendance for row in rows if row.Attendance is not None]
+    return MonthRows(
+        meeting=rows[0].Meeting,
+        members=[row.Membership for row in rows],
+        inventories={row.Inventory.user_id: row.Inventory for row in rows if row.Inventory},
+        attendances=sorted(attendances, key=lambda answer: (answer.updated_at, answer.id)),
+        cards=cards,
+    )
+
+
+def _month_loading(cards: bool) -> tuple:
+    """The cohort is loaded already and the authors come with the members (the identity map
+    hands them over without a statement), so only the templates join, for cards' section
+    titles; of the authors only the name is read."""
+    return (
+        lazyload(Meeting.cohort),
+        lazyload(Membership.cohort),
+        joinedload(Membership.user).load_only(User.display_name),
+        load_only(*MONTH_COLUMNS, Inventory.answers_html if cards else Inventory.answers),
+        # Not every member has an inventory: the template joins outer.
+        joinedload(Inventory.template, innerjoin=False) if cards else lazyload(Inventory.template),
+        lazyload(Inventory.user),
+        lazyload(Inventory.meeting),
+        lazyload(Inventory.cohort),
+        lazyload(Attendance.user),
+    )
+
+
+def month_page_context(user: User, rows: MonthRows) -> dict:
+    """Who has shared, not shared yet or paused, the viewer's own inventory state (members
+    and organizers write one; mentors read) and, when ``rows`` were read for cards, what the
+    cards show, from ``read_month``."""
+    meeting = rows.meeting
+    overview = sort_month(rows.members, rows.inventories)
     writes = can(user, Action.POST_INVENTORY, meeting) and not meeting.is_cancelled
-    return {
+    context = {
         "month": overview,
+        # The viewer is an active member, so their inventory is among those read.
+        "my_inventory": rows.inventories.get(user.id) if writes else None,
+        "writes_inventory": writes,
+    }
+    if rows.cards:
+        context |= _card_context(user, meeting, overview.shared)
+    return context
+
+
+def _card_context(user: User, meeting: Meeting, shared: list[Inventory]) -> dict:
+    titles = {}
+    for template in {inventory.template_id: inventory.template for inventory in shared}.values():
+        titles.update({s.key: s.title for s in resolve_sections(template.sections)})
+    return {
         "card_sections": CARD_SECTIONS,
         "card_titles": titles,
         # What a card's kept rendering depends on beyond the inventory (cohort/fragments.py).
         "card_key": tuple(titles.get(key, key) for key in CARD_SECTIONS),
-        "my_inventory": find_inventory(user, meeting) if writes else None,
-        "writes_inventory": writes,
+        "feedback_targets": feedback_targets(user, meeting, shared),
     }
 
 

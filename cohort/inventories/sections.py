@@ -6,11 +6,12 @@ rename, reorder, hide them and add questions of their own (see InventoryTemplate
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
-from flask import g, has_request_context
+from flask import has_request_context
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 
+from ..i18n import lazy_gettext as _l
 from .models import RATING_AREAS
 
 
@@ -135,15 +136,18 @@ class Section:
 def resolve_sections(raw: list[dict]) -> list[Section]:
     """The template's stored sections with titles and help in the current language.
 
-    A page resolves the same few templates once per card: each is translated once per
-    request and language."""
+    Pages resolve the same few templates over and over, and a template's sections in a
+    language never change (editing a template adds a new one): each is translated once per
+    process and language."""
     if not has_request_context():
         return _resolve(raw)
-    cache = g.setdefault("_resolved_sections", {})
-    key = (json.dumps(raw, sort_keys=True), str(get_locale()))
-    if key not in cache:
-        cache[key] = _resolve(raw)
-    return list(cache[key])
+    return list(_resolved(json.dumps(raw, sort_keys=True), str(get_locale())))
+
+
+@lru_cache(maxsize=256)
+def _resolved(raw: str, locale: str) -> tuple[Section, ...]:
+    """``locale`` is the request's: it names the language the titles are translated into."""
+    return tuple(_resolve(json.loads(raw)))
 
 
 def _resolve(raw: list[dict]) -> list[Section]:

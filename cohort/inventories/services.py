@@ -4,9 +4,9 @@ Each checks permissions, flushes, and leaves the commit to the caller.
 """
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import ScalarSelect, Select, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -16,6 +16,7 @@ from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
 from ..feedback.traits import clean_self_traits
+from ..i18n import lazy_gettext as _l
 from ..markdown import render_markdown
 from ..meetings.models import Meeting
 from ..permissions import Action, require
@@ -325,12 +326,25 @@ def resume_month(user: User, meeting: Meeting) -> None:
 
 
 def revisions(inventory: Inventory) -> list[InventoryRevision]:
-    return list(
-        db.session.scalars(
-            select(InventoryRevision)
-            .where(InventoryRevision.inventory_id == inventory.id)
-            .order_by(InventoryRevision.version)
-        )
+    return list(db.session.scalars(_revisions_statement(), {"inventory_id": inventory.id}))
+
+
+def revision_count() -> ScalarSelect:
+    """How many revisions the ``Inventory`` of the statement it goes in has: a column."""
+    return (
+        select(func.count(InventoryRevision.id))
+        .where(InventoryRevision.inventory_id == Inventory.id)
+        .correlate(Inventory)
+        .scalar_subquery()
+    )
+
+
+@cache  # built once: building it and its cache key costs more than running it
+def _revisions_statement() -> Select:
+    return (
+        select(InventoryRevision)
+        .where(InventoryRevision.inventory_id == bindparam("inventory_id"))
+        .order_by(InventoryRevision.version)
     )
 
 

@@ -1,11 +1,12 @@
 """Writing, sharing and reading inventories."""
 
+from functools import cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import defaultload, lazyload
 
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..companion import services as companion_services
@@ -13,8 +14,10 @@ from ..companion import views as companion_views
 from ..database import database_busy, utcnow
 from ..errors import DomainError
 from ..extensions import db
-from ..feedback.reading import inventory_feedback_context
+from ..feedback.reading import assigned_to_viewer, inventory_feedback_context
 from ..forms import show_domain_error
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
 from ..i18n import local_today
 from ..meetings.models import Meeting
 from ..permissions import (
@@ -230,34 +233,65 @@ def pause(slug: str, meeting_id: int):
     return redirect(url_for(".write", slug=slug, meeting_id=meeting.id))
 
 
-def _inventory_with_author_or_404(inventory_id: int, cohort: Cohort) -> tuple[Inventory, int]:
-    """The inventory with its place among its author's shared months (for its milestones) and
-    whether its author is still a member here (the page links to their timeline only then):
-    one statement instead of three."""
+# The cohort is loaded already and the membership's person is the inventory's author: the
+# identity map hands both over, so only the author, the session and the template join.
+AUTHOR_PAGE_LOADING = (
+    lazyload(Inventory.cohort),
+    defaultload(Inventory.meeting).lazyload(Meeting.cohort),
+    lazyload(Membership.cohort),
+    lazyload(Membership.user),
+)
+
+
+def _inventory_with_author_or_404(inventory_id: int, cohort: Cohort) -> Row:
+    """The inventory with its place among its author's shared months (for its milestones),
+    whether its author is still a member here (the page links to their timeline only then),
+    whether the viewer is asked to give feedback on it and how many revisions it has (the
+    page reads them only when it shows them, from two on): one statement instead of four."""
     row = db.session.execute(
-        select(Inventory, Membership, ordinal_column().label("ordinal"))
+        _author_page_statement(),
+        {"inventory_id": inventory_id, "cohort_id": cohort.id, "viewer_id": current_user.id},
+    ).one_or_none()
+    if row is None:
+        abort(404)
+    remember_memberships(row.Inventory.user_id, cohort.id, row.Membership)
+    return row
+
+
+@cache  # built once: building its subqueries and cache key costs more than running it
+def _author_page_statement() -> Select:
+    return (
+        select(
+            Inventory,
+            Membership,
+            ordinal_column().label("ordinal"),
+            assigned_to_viewer().label("assigned"),
+            services.revision_count().label("revisions"),
+        )
         .outerjoin(
             Membership,
             (Membership.cohort_id == Inventory.cohort_id)
             & (Membership.user_id == Inventory.user_id)
             & (Membership.status == MembershipStatus.ACTIVE),
         )
-        .where(Inventory.id == inventory_id, Inventory.cohort_id == cohort.id)
-    ).one_or_none()
-    if row is None:
-        abort(404)
-    remember_memberships(row.Inventory.user_id, cohort.id, row.Membership)
-    return row.Inventory, row.ordinal
+        .where(
+            Inventory.id == bindparam("inventory_id"),
+            Inventory.cohort_id == bindparam("cohort_id"),
+        )
+        .options(*AUTHOR_PAGE_LOADING)
+    )
 
 
 @bp.get("/c/<slug>/inventories/<int:inventory_id>")
 @login_required
 def show(slug: str, inventory_id: int):
     cohort = cohort_or_404(current_user, slug)
-    inventory, ordinal = _inventory_with_author_or_404(inventory_id, cohort)
+    row = _inventory_with_author_or_404(inventory_id, cohort)
+    inventory = row.Inventory
     if not can(current_user, Action.VIEW, inventory):
         abort(404)
-    history = services.revisions(inventory)
+    # The page shows the history and the last edit's changes from two revisions on.
+    history = services.revisions(inventory) if row.revisions > 1 else []
     tasks = goal_services.inventory_tasks(inventory)
     sections = [s for s in resolve_sections(inventory.template.sections) if not s.hidden]
     section_titles = {s.key: s.title for s in sections}
@@ -285,8 +319,8 @@ def show(slug: str, inventory_id: int):
         is_author=inventory.user_id == current_user.id,
         now=utcnow(),
         statuses=InventoryStatus,
-        ordinal=ordinal if inventory.is_shared else None,
+        ordinal=row.ordinal if inventory.is_shared else None,
         life_split=split_parts(cohort, inventory.life_split),
         part_labels=area_labels(cohort),
-        **inventory_feedback_context(current_user, inventory),
+        **inventory_feedback_context(current_user, inventory, row.assigned),
     )

@@ -2,8 +2,10 @@
 while it runs, and afterwards the minutes and the check-out. One statement reads the run with
 everything the page shows of it (the page stays within its statement budget)."""
 
+from functools import cache
+
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlalchemy.orm import aliased, lazyload
 
 from ..auth.models import User
@@ -20,8 +22,16 @@ from .models import CheckOut, LiveRun
 def _read(user: User, meeting: Meeting):
     """(run, drafts started, whether the user was there, their check-out, the session's
     check-out count and average) in one statement; None without a run."""
-    answers = aliased(CheckOut)
     return db.session.execute(
+        _run_statement(), {"viewer_id": user.id, "meeting_id": meeting.id}
+    ).one_or_none()
+
+
+@cache  # built once: building its subqueries and cache key cost more than running it
+def _run_statement() -> Select:
+    answers = aliased(CheckOut)
+    viewer_id = bindparam("viewer_id", type_=Integer)
+    return (
         select(
             LiveRun,
             drafts_started(LiveRun.meeting_id),
@@ -36,18 +46,20 @@ def _read(user: User, meeting: Meeting):
         )
         .outerjoin(
             Attendance,
-            (Attendance.meeting_id == LiveRun.meeting_id) & (Attendance.user_id == user.id),
+            (Attendance.meeting_id == LiveRun.meeting_id) & (Attendance.user_id == viewer_id),
         )
         .outerjoin(
-            CheckOut, (CheckOut.meeting_id == LiveRun.meeting_id) & (CheckOut.user_id == user.id)
+            CheckOut, (CheckOut.meeting_id == LiveRun.meeting_id) & (CheckOut.user_id == viewer_id)
         )
-        .where(LiveRun.meeting_id == meeting.id)
+        .where(LiveRun.meeting_id == bindparam("meeting_id", type_=Integer))
         .options(lazyload(LiveRun.meeting))
-    ).one_or_none()
+    )
 
 
-def session_page_context(user: User, meeting: Meeting) -> dict:
-    row = _read(user, meeting)
+def session_page_context(user: User, meeting: Meeting, has_run: bool = True) -> dict:
+    """The live run's part of the session page; ``has_run`` False (the page's month read
+    found no run) spares the statement."""
+    row = _read(user, meeting) if has_run else None
     run = row[0] if row is not None else None
     context = {"live_run": run, "can_facilitate": services.can_facilitate(user, meeting, run)}
     if run is None:

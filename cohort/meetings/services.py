@@ -7,11 +7,11 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_month_names
-from flask_babel import force_locale, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import force_locale
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, RhythmKind
@@ -19,6 +19,8 @@ from ..cohorts.rhythm import Rhythm, Slot, slot_in_month, upcoming_slots
 from ..database import utcnow
 from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext
+from ..i18n import lazy_gettext as _l
 from ..inventories.models import Inventory
 from ..markdown import render_markdown
 from ..permissions import Action, require
@@ -383,8 +385,29 @@ def past_meetings(cohort: Cohort, now: datetime, page: int = 1) -> Pagination:
 
 
 def next_meeting(cohort: Cohort, now: datetime) -> Meeting | None:
-    """The session that is on now or comes next, not counting cancelled ones."""
-    return next_meetings([cohort], now).get(cohort.id)
+    """The session that is on now or comes next, not counting cancelled ones (the cohort is
+    loaded already, so it is not read again)."""
+    return db.session.scalar(
+        select(Meeting).where(is_next_meeting(cohort, now)).options(lazyload(Meeting.cohort))
+    )
+
+
+def is_next_meeting(cohort: Cohort, now: datetime) -> ColumnElement[bool]:
+    """The condition on ``Meeting`` that picks ``next_meeting``, for a statement that reads
+    more with it. For one cohort the first session in time order is enough (``next_meetings``
+    ranks every cohort's)."""
+    first = (
+        select(Meeting.id)
+        .where(
+            Meeting.cohort_id == cohort.id,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            Meeting.ends_at > now,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+        .correlate(None)  # its own scan of the sessions, whatever the statement around it
+    )
+    return Meeting.id == first.scalar_subquery()
 
 
 def next_meetings(cohorts: Iterable[Cohort], now: datetime) -> dict[int, Meeting]:
@@ -412,30 +435,19 @@ def next_meetings(cohorts: Iterable[Cohort], now: datetime) -> dict[int, Meeting
     return {meeting.cohort_id: meeting for meeting in meetings}
 
 
-def attendances(meeting: Meeting) -> list[Attendance]:
-    """Answers and attendance of the cohort's active members (those who left are not shown)."""
-    return list(
-        db.session.scalars(
-            select(Attendance)
-            .join(Membership, Membership.user_id == Attendance.user_id)
-            .where(
-                Attendance.meeting_id == meeting.id,
-                Membership.cohort_id == meeting.cohort_id,
-                Membership.status == MembershipStatus.ACTIVE,
-            )
-            .order_by(Attendance.updated_at)
-        )
-    )
+def answer_of(user: User, attendances: Iterable[Attendance]) -> Rsvp | None:
+    """The user's answer among a session's ``attendances`` already read."""
+    return next((a.rsvp for a in attendances if a.user_id == user.id), None)
 
 
-def rsvp_of(user: User, meeting: Meeting | None) -> Rsvp | None:
-    if meeting is None:
-        return None
-    return db.session.scalar(
-        select(Attendance.rsvp).where(
-            Attendance.meeting_id == meeting.id, Attendance.user_id == user.id
-        )
-    )
+def by_answer(attendances: Iterable[Attendance]) -> dict[Rsvp, list[Attendance]]:
+    """The answers grouped as the session page lists them (going, maybe, not going), each
+    group in the order given: one pass instead of one filter per group."""
+    groups: dict[Rsvp, list[Attendance]] = {answer: [] for answer in Rsvp}
+    for attendance in attendances:
+        if attendance.rsvp is not None:
+            groups[attendance.rsvp].append(attendance)
+    return groups
 
 
 def attendance_counts(meetings: Iterable[Meeting]) -> dict[int, dict[str, int]]:

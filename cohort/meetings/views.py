@@ -12,7 +12,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..actions import run_and_flash
@@ -24,8 +23,9 @@ from ..emails import external_url
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import show_domain_error
+from ..i18n import gettext as _
 from ..inputs import page_number
-from ..inventories.month import month_page_context
+from ..inventories.month import month_page_context, read_session_month
 from ..live.session_page import session_page_context
 from ..organizer.views import organizer_cohort
 from ..permissions import (
@@ -81,20 +81,22 @@ def index(slug: str):
 def show(slug: str, meeting_id: int):
     """The month page. Features that belong to a session add their part to ``context``."""
     cohort = cohort_or_404(current_user, slug)
-    meeting = in_cohort_or_404(Meeting, meeting_id, cohort)
-    attendances = services.attendances(meeting)
+    month = read_session_month(cohort, meeting_id)  # the session comes with its month
+    if month is None:
+        abort(404)
+    meeting, attendances = month.meeting, month.attendances
     context = {
         "cohort": cohort,
         "meeting": meeting,
-        "attendances": attendances,
-        "my_rsvp": next((a.rsvp for a in attendances if a.user_id == current_user.id), None),
+        "answered": services.by_answer(attendances),
+        "my_rsvp": services.answer_of(current_user, attendances),
         "rsvp_form": RsvpForm(),
         "now": utcnow(),
     }
-    context |= month_page_context(current_user, meeting)
-    context |= session_page_context(current_user, meeting)
+    context |= month_page_context(current_user, month)
+    context |= session_page_context(current_user, meeting, month.has_live_run)
     if can(current_user, Action.MANAGE, meeting):
-        form = AttendanceForm(_members(cohort))
+        form = AttendanceForm([(m.user_id, m.user.display_name) for m in month.members])
         form.attended.data = [a.user_id for a in attendances if a.attended]
         context |= {
             "attendance_form": form,
