@@ -35,29 +35,49 @@ def live_app(make_app) -> Iterator[Flask]:
         limiter.reset()
 
 
-def closing_early(app: Flask) -> Callable:
-    """Read each response whole and close it before handing it to the server.
+class Served:
+    """The app as the live server runs it: each response read whole and closed before it is
+    handed to the server, and a count of the requests in progress.
 
     Werkzeug's development server closes the response only after draining the socket, and a
     browser that drops a request (a favicon while navigating away) makes that drain raise:
     the open static file is then left to the garbage collector, whose ResourceWarning fails
-    whichever test happens to be running."""
+    whichever test happens to be running. Its request threads are daemons the server does
+    not wait for: a request the browser made last could still hold a database connection
+    when the test's engine is disposed, and that connection, checked in to a pool nobody
+    holds any more, is collected unclosed (the same warning, in a later test)."""
 
-    def wsgi(environ: dict, start_response: Callable) -> list[bytes]:
-        body = app(environ, start_response)
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.in_progress = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
+        with self.changed:
+            self.in_progress += 1
         try:
-            return [b"".join(body)]
+            body = self.app(environ, start_response)
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
         finally:
-            if hasattr(body, "close"):
-                body.close()
+            with self.changed:
+                self.in_progress -= 1
+                self.changed.notify_all()
 
-    return wsgi
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.changed:
+            return self.changed.wait_for(lambda: self.in_progress == 0, timeout)
 
 
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[str]:
-    """Serve ``live_app`` on a free local port in a thread; yields the base URL."""
-    server = make_server("127.0.0.1", 0, closing_early(live_app), threaded=True)
+    """Serve ``live_app`` on a free local port in a thread; yields the base URL. The test's
+    database and engine go only once the requests still in progress have ended."""
+    served = Served(live_app)
+    server = make_server("127.0.0.1", 0, served, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -66,6 +86,8 @@ def live_server(live_app: Flask) -> Iterator[str]:
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+        if not served.wait_until_idle(timeout=30):
+            pytest.fail("A request to the live server was still running 30 s after the test")
 
 
 @pytest.fixture(scope="session")
