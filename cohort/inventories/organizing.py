@@ -1,8 +1,10 @@
 """What organizers do with inventories: the template, the prompt bank, the month overview."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy import select
 
@@ -108,12 +110,40 @@ def update_prompts(actor: User, cohort: Cohort, prompts: dict[str, list[str]]) -
     db.session.flush()
 
 
+class Writer(Protocol):
+    """A member as ``sort_month`` reads them: a ``Membership``, or a row of the organizers'
+    overview that holds only the columns it shows."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def role(self) -> Role: ...
+
+
+class Written(Protocol):
+    """An inventory as ``sort_month`` reads it: an ``Inventory``, or an overview row."""
+
+    @property
+    def user_id(self) -> int: ...
+
+    @property
+    def status(self) -> InventoryStatus: ...
+
+    @property
+    def shared_at(self) -> datetime | None: ...
+
+
+MemberT = TypeVar("MemberT", bound=Writer)
+InventoryT = TypeVar("InventoryT", bound=Written)
+
+
 @dataclass
-class MonthOverview:
-    shared: list[Inventory]
-    drafts: list[Membership]
-    not_started: list[Membership]
-    paused: list[Membership]
+class MonthOverview(Generic[InventoryT, MemberT]):
+    shared: list[InventoryT]
+    drafts: list[MemberT]
+    not_started: list[MemberT]
+    paused: list[MemberT]
 
 
 def month_overview(
@@ -140,9 +170,13 @@ def month_overview(
     return sort_month(members, inventories)
 
 
-def sort_month(members: Sequence[Membership], inventories: dict[int, Inventory]) -> MonthOverview:
+def sort_month(
+    members: Sequence[MemberT], inventories: Mapping[int, InventoryT]
+) -> MonthOverview[InventoryT, MemberT]:
     """Who has shared, drafted, not started or paused, from the active ``members`` (in order
-    of joining) and the session's inventories by author: for a page that read both already."""
+    of joining) and the session's inventories by author: for a page that read both already.
+    Members and organizers write; mentors do not. The one place this sorting is decided: the
+    month pages pass entities, the organizers' overview its rows."""
     writers = [m for m in members if m.role in (Role.MEMBER, Role.ORGANIZER)]
     overview = MonthOverview([], [], [], [])
     for membership in writers:

@@ -8,21 +8,16 @@ entities as the pages that list them do (``month_overview``, ``reading.coverage`
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..cohorts.models import Cohort, Role
+from ..cohorts.models import Cohort
 from ..feedback.services import is_open
 from ..inventories.models import InventoryStatus
+from ..inventories.organizing import MonthOverview, sort_month
 from ..meetings.models import Meeting
 from .overview_rows import InventoryRow, MemberRow, inventories_of, meetings_for, members_owing
 
-
-@dataclass
-class SessionOverview:
-    """Who has shared, drafted, not started or paused for a session (the counts' lists)."""
-
-    shared: list[InventoryRow]
-    drafts: list[MemberRow]
-    not_started: list[MemberRow]
-    paused: list[MemberRow]
+# Who has shared, drafted, not started or paused for a session (the counts' lists), sorted by
+# the month pages' own rule (``sort_month``) over the overview's rows.
+SessionOverview = MonthOverview[InventoryRow, MemberRow]
 
 
 @dataclass
@@ -69,22 +64,8 @@ class Dashboard:
 
 
 def session_overview(members: list[MemberRow], inventories: list[InventoryRow]) -> SessionOverview:
-    """The same sorting as ``month_overview``: members and organizers write, mentors do not."""
-    by_user = {row.user_id: row for row in inventories}
-    overview = SessionOverview([], [], [], [])
-    for member in members:
-        if member.role not in (Role.MEMBER, Role.ORGANIZER):
-            continue
-        inventory = by_user.get(member.user_id)
-        if inventory is None:
-            overview.not_started.append(member)
-        elif inventory.status == InventoryStatus.SHARED:
-            overview.shared.append(inventory)
-        elif inventory.status == InventoryStatus.PAUSED:
-            overview.paused.append(member)
-        else:
-            overview.drafts.append(member)
-    return overview
+    """The sorting of ``month_overview`` (``sort_month``), over the overview's rows."""
+    return sort_month(members, {row.user_id: row for row in inventories})
 
 
 def feedback_summary(

@@ -77,26 +77,23 @@ def ordinals_of(inventory_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-@cache  # built once, as ordinal_column
-def _recorded_later():
-    """A session alias for the inventory's own, and "this goal's progress was recorded again
-    at a later session" as an EXISTS over it."""
+def _recorded_later(progress, this_starts_at):
+    """An EXISTS: the goal of ``progress`` was recorded again at a session that starts after
+    ``this_starts_at`` (the session of ``progress``'s inventory). ``achieved_goals`` and
+    ``marks_a_goal_column`` both negate it for "the last recorded progress", so they cannot
+    disagree; both are built once (cached), and so is this with them."""
     later, later_inventory, later_meeting = (
         aliased(GoalProgress),
         aliased(Inventory),
         aliased(Meeting),
     )
-    this_meeting = aliased(Meeting)
-    recorded_later = (
+    return (
         select(later.id)
         .join(later_inventory, later.inventory_id == later_inventory.id)
         .join(later_meeting, later_inventory.meeting_id == later_meeting.id)
-        .where(
-            later.goal_id == GoalProgress.goal_id, later_meeting.starts_at > this_meeting.starts_at
-        )
+        .where(later.goal_id == progress.goal_id, later_meeting.starts_at > this_starts_at)
         .exists()
     )
-    return this_meeting, recorded_later
 
 
 def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
@@ -113,7 +110,7 @@ def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
 
 @cache  # built once per process: building it cost more than running it (the ids vary)
 def _achieved_goals_statement() -> Select:
-    this_meeting, recorded_later = _recorded_later()
+    this_meeting = aliased(Meeting)
     return (
         select(GoalProgress.inventory_id, Goal)
         .join(Goal, GoalProgress.goal_id == Goal.id)
@@ -122,7 +119,7 @@ def _achieved_goals_statement() -> Select:
         .where(
             GoalProgress.inventory_id.in_(bindparam("inventory_ids", expanding=True)),
             Goal.status == GoalStatus.ACHIEVED,
-            ~recorded_later,
+            ~_recorded_later(GoalProgress, this_meeting.starts_at),
         )
         .order_by(Goal.closed_at, Goal.id)
     )
@@ -135,11 +132,6 @@ def marks_a_goal_column():
     inventories and asks ``achieved_goals`` only about those that mark one, which most pages
     hold none of: a goal is achieved once, a member shares every month."""
     progress, goal = aliased(GoalProgress), aliased(Goal)
-    later, later_inventory, later_meeting = (
-        aliased(GoalProgress),
-        aliased(Inventory),
-        aliased(Meeting),
-    )
     this_meeting = aliased(Meeting)
     this_starts_at = (
         select(this_meeting.starts_at)
@@ -147,14 +139,8 @@ def marks_a_goal_column():
         .correlate(Inventory)  # the outermost inventory, three levels up
         .scalar_subquery()
     )
-    recorded_later = (
-        select(later.id)
-        .join(later_inventory, later.inventory_id == later_inventory.id)
-        .join(later_meeting, later_inventory.meeting_id == later_meeting.id)
-        .where(later.goal_id == progress.goal_id, later_meeting.starts_at > this_starts_at)
-        .correlate(Inventory, progress)
-        .exists()
-    )
+    # Nested two levels below the outer inventory: it names what it correlates to.
+    recorded_later = _recorded_later(progress, this_starts_at).correlate(Inventory, progress)
     return (
         select(progress.id)
         .join(goal, progress.goal_id == goal.id)

@@ -1,13 +1,9 @@
-"""The one place that decides who may see or do what.
+"""Who is an active member of a cohort, and what that lets them do or see.
 
-Two kinds of question, kept in agreement by tests:
-- ``can(user, action, target)``: may this user do this to this object?
-- ``visible_*(user)``: which objects of a kind may this user see (for lists, feeds, counts, emails)?
-
-Everything inside a cohort is visible to its active members only. Views turn a "no" into 404
-when the user may not even see the object (never a hint that it exists) and 403 otherwise.
-A session in a closed season (``Meeting.is_closed``) is an archive: it, its inventories and
-their feedback are read, never changed.
+The membership behind every answer is read once per request (``active_membership``); ``can``
+answers for cohorts, memberships, invitations, sessions and inventories, and hands feedback to
+``.feedback``; ``visible_*`` give the objects of a kind a user may see; ``require``,
+``cohort_or_404`` and ``in_cohort_or_404`` turn a "no" into a 404 or 403 for the views.
 """
 
 import enum
@@ -17,8 +13,8 @@ from flask import abort, g, has_request_context, redirect, request
 from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import lazyload
 
-from .auth.models import User
-from .cohorts.models import (
+from ..auth.models import User
+from ..cohorts.models import (
     Cohort,
     CohortSlugRedirect,
     Invitation,
@@ -26,11 +22,10 @@ from .cohorts.models import (
     MembershipStatus,
     Role,
 )
-from .extensions import db
-from .feedback.models import Feedback
-from .inventories.models import Inventory, InventoryStatus
-from .meetings.models import Meeting
-from .timeline.models import Cheer, Follow
+from ..extensions import db
+from ..feedback.models import Feedback
+from ..inventories.models import Inventory, InventoryStatus
+from ..meetings.models import Meeting
 
 
 class Action(enum.StrEnum):
@@ -93,6 +88,10 @@ Target = Cohort | Membership | Invitation | Meeting | Inventory | Feedback
 
 
 def can(user: User | None, action: Action, target: Target) -> bool:
+    # The feedback rules live in ``.feedback`` and ask ``can`` in turn (a giver must be able to
+    # take part in the session), so that module imports this one at its top and ``can`` imports
+    # them where it dispatches to them: by then both modules are loaded, and the import is a
+    # look-up in ``sys.modules``.
     match target:
         case Membership():
             return _can_membership(user, action, target)
@@ -103,10 +102,14 @@ def can(user: User | None, action: Action, target: Target) -> bool:
         case Meeting():
             return _can_cohort(user, action, target.cohort)
         case Inventory() if action == Action.GIVE_FEEDBACK:
+            from .feedback import _can_give_feedback
+
             return _can_give_feedback(user, target)
         case Inventory():
             return _can_inventory(user, action, target)
         case Feedback():
+            from .feedback import _can_feedback
+
             return _can_feedback(user, action, target)
     return _can_cohort(user, action, target)
 
@@ -274,220 +277,3 @@ def _follow_moved_cohort(user: User, slug: str) -> None:
 def init_app(app) -> None:
     """``can(user, "manage", cohort)`` in templates, to show or hide what a user may do."""
     app.jinja_env.globals["can"] = lambda user, action, target: can(user, Action(action), target)
-
-
-# ---- Timelines, follows and cheers ---------------------------------------------------------
-# A follow is read through ``visible_follows``: once two people no longer share a cohort it
-# shows nothing (and comes back if they meet again). Cheers live where their inventory lives.
-
-
-def co_member_ids(user: User | None) -> Select:
-    """Ids of the people who share a cohort with the user, the user included."""
-    return visible_memberships(user).with_only_columns(Membership.user_id).distinct()
-
-
-def shares_cohort(user: User | None, other_id: int) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    found = db.session.scalar(co_member_ids(user).where(Membership.user_id == other_id).limit(1))
-    return found is not None
-
-
-def can_follow(user: User | None, other: User) -> bool:
-    """Anyone who shares a cohort with you, except yourself."""
-    if user is None or not user.is_authenticated or other.id == user.id:
-        return False
-    return shares_cohort(user, other.id)
-
-
-def visible_follows(user: User | None) -> Select:
-    """The user's follows in both directions, while the other person shares a cohort."""
-    if user is None or not user.is_authenticated:
-        return select(Follow).where(False)
-    peers = co_member_ids(user)
-    return select(Follow).where(
-        or_(
-            (Follow.follower_id == user.id) & Follow.followee_id.in_(peers),
-            (Follow.followee_id == user.id) & Follow.follower_id.in_(peers),
-        )
-    )
-
-
-def can_see_follow(user: User | None, follow: Follow) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.id not in (follow.follower_id, follow.followee_id):
-        return False
-    other_id = follow.followee_id if follow.follower_id == user.id else follow.follower_id
-    return shares_cohort(user, other_id)
-
-
-def can_view_timeline(user: User | None, cohort: Cohort, member_id: int) -> bool:
-    """A member's timeline in a cohort: for the cohort's active members, while the member is
-    one too."""
-    if not can(user, Action.VIEW, cohort):
-        return False
-    return _active_membership_of(member_id, cohort.id) is not None
-
-
-def timeline_inventories(user: User | None, cohort: Cohort, member_id: int) -> Select:
-    """The member's inventories in this cohort that the user may see: shared ones, and for
-    the member themselves also drafts and paused months."""
-    return visible_inventories(user).where(
-        Inventory.cohort_id == cohort.id, Inventory.user_id == member_id
-    )
-
-
-def can_cheer(user: User | None, inventory: Inventory) -> bool:
-    """Whoever may see a shared inventory, except its author, while the cohort is open."""
-    if user is None or not user.is_authenticated or inventory.user_id == user.id:
-        return False
-    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.meeting)
-
-
-def visible_cheers(user: User | None) -> Select:
-    """Cheers on the shared inventories the user may see."""
-    shared = visible_inventories(user).where(Inventory.status == InventoryStatus.SHARED)
-    return select(Cheer).where(Cheer.inventory_id.in_(shared.with_only_columns(Inventory.id)))
-
-
-def can_see_cheer(user: User | None, cheer: Cheer) -> bool:
-    inventory = db.session.get(Inventory, cheer.inventory_id)
-    return inventory is not None and inventory.is_shared and can(user, Action.VIEW, inventory)
-
-
-# ---- Feedback ------------------------------------------------------------------------------
-# Feedback is named. Its giver, its recipient and the cohort's organizers see it; once the
-# recipient shares it, every member does.
-
-
-def _can_give_feedback(user: User | None, inventory: Inventory) -> bool:
-    """Any active member, mentor or organizer, on someone else's shared inventory."""
-    if user is None or not user.is_authenticated or inventory.user_id == user.id:
-        return False
-    return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.meeting)
-
-
-def feedback_targets(user: User | None, meeting: Meeting, inventories: list[Inventory]) -> set[int]:
-    """Ids of the session's ``inventories`` the user may give feedback on: the answer of
-    ``can(user, GIVE_FEEDBACK, inventory)`` for each, with the session asked once for all
-    of its cards instead of once per card."""
-    if user is None or not user.is_authenticated or not can(user, Action.PARTICIPATE, meeting):
-        return set()
-    return {
-        inventory.id
-        for inventory in inventories
-        if inventory.meeting_id == meeting.id
-        and inventory.user_id != user.id
-        and inventory.is_shared
-    }
-
-
-def _can_feedback(user: User | None, action: Action, feedback: Feedback) -> bool:
-    membership = active_membership(user, feedback.cohort)
-    if membership is None:
-        return False
-    if feedback.meeting.is_closed and action != Action.VIEW:
-        return False
-    match action:
-        case Action.VIEW:
-            return (
-                feedback.is_shared
-                or user.id in (feedback.giver_id, feedback.recipient_id)
-                or membership.role == Role.ORGANIZER
-            )
-        case Action.PARTICIPATE:  # edit it (until the due time: see feedback.services)
-            return user.id == feedback.giver_id and not feedback.cohort.is_archived
-        case Action.RESPOND:
-            return user.id == feedback.recipient_id and not feedback.cohort.is_archived
-    return False
-
-
-def visible_feedback(user: User | None) -> Select:
-    """Feedback the user may read: given or received, shared by its recipient, or in a
-    cohort the user organizes."""
-    if user is None or not user.is_authenticated:
-        return select(Feedback).where(False)
-    organized = select(Membership.cohort_id).where(
-        Membership.user_id == user.id,
-        Membership.status == MembershipStatus.ACTIVE,
-        Membership.role == Role.ORGANIZER,
-    )
-    return select(Feedback).where(
-        Feedback.cohort_id.in_(visible_cohort_ids(user)),
-        or_(
-            Feedback.is_shared,
-            Feedback.giver_id == user.id,
-            Feedback.recipient_id == user.id,
-            Feedback.cohort_id.in_(organized),
-        ),
-    )
-
-
-# ---- Seasons and the year in review --------------------------------------------------------
-# A member's year in a cohort is theirs alone until they share it with the cohort; then the
-# cohort's members see it as they see the member's timeline (shared months only).
-
-
-def can_view_year(user: User | None, cohort: Cohort, member_id: int) -> bool:
-    if not can_view_timeline(user, cohort, member_id):
-        return False
-    return user.id == member_id or year_is_shared(cohort, member_id)
-
-
-def year_shared(cohort_id, member_id):
-    """Has the member shared their year with the cohort? An EXISTS, to read as a column of a
-    query a page runs anyway (ids or columns to correlate with)."""
-    from .year.models import YearShare
-
-    return (
-        select(YearShare.id)
-        .where(YearShare.cohort_id == cohort_id, YearShare.user_id == member_id)
-        .exists()
-    )
-
-
-def year_is_shared(cohort: Cohort, member_id: int) -> bool:
-    return bool(db.session.scalar(select(year_shared(cohort.id, member_id))))
-
-
-def can_share_year(user: User | None, cohort: Cohort) -> bool:
-    """Sharing or taking back one's own year: any active member while the cohort is open."""
-    return can(user, Action.PARTICIPATE, cohort)
-
-
-def can_close_season(user: User | None, cohort: Cohort) -> bool:
-    return can(user, Action.MANAGE, cohort)
-
-
-# ---- Mentoring -----------------------------------------------------------------------------
-# A pair's space is the mentor's and the mentee's alone: organizers see that a pairing exists,
-# its review dates and whether a review asked for a change, never its content. Each of the two
-# reads it while they are active members of the cohort, also after the mentoring ended; they
-# change it while it is active and the cohort open.
-
-
-def can_read_pairing(user: User | None, pairing) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if pairing.side_of(user.id) is None:
-        return False
-    return can(user, Action.VIEW, pairing.cohort)
-
-
-def can_work_in_pairing(user: User | None, pairing) -> bool:
-    from .mentoring.models import PairingStatus
-
-    return (
-        pairing.status == PairingStatus.ACTIVE
-        and can_read_pairing(user, pairing)
-        and can(user, Action.PARTICIPATE, pairing.cohort)
-    )
-
-
-def require_pairing(user: User | None, pairing, work: bool = True) -> None:
-    """404 for anyone but the two; 403 for one of them when the pair cannot change it now."""
-    if not can_read_pairing(user, pairing):
-        raise NotAllowed(visible=False)
-    if work and not can_work_in_pairing(user, pairing):
-        raise NotAllowed(visible=True)
