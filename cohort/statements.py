@@ -5,11 +5,17 @@ PostgreSQL spends running it. A page's statement that depends on the viewer only
 the permission functions (``visible_inventories(user)`` and the like) can be built once from
 ``ANY_VIEWER`` and kept (``functools.cache``); the same object keeps its cache key, and each
 request gives ``viewer_id`` when it runs it.
+
+A list of ids is a parameter too (``any_of``): PostgreSQL then sees the same text whatever
+the list's length, so psycopg prepares it as it does every other statement run often.
 """
 
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Integer, bindparam
+from sqlalchemy import Boolean, ColumnElement, Integer, any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .auth.models import User
 
@@ -23,3 +29,39 @@ class AnyViewer:
 
 
 ANY_VIEWER = cast(User, AnyViewer())
+
+
+class AnyOf(ColumnElement[bool]):
+    """``column IN (…)`` over a list given when the statement runs, as the parameter ``name``.
+
+    SQLAlchemy's expanding IN writes one placeholder per value: each length is another
+    statement to PostgreSQL, parsed and planned anew every time (0.7 ms for a page's goals,
+    three times what running it costs), and never prepared. There it is said as
+    ``column = ANY(:name)`` with one array parameter; elsewhere as the expanding IN."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [  # noqa: RUF012 (SQLAlchemy's own declaration)
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], name: str) -> None:
+        self.column = column
+        self.name = name
+
+
+def any_of(column: ColumnElement[Any], name: str) -> AnyOf:
+    """``column`` is one of the list given as ``name`` when the statement runs."""
+    return AnyOf(column, name)
+
+
+@compiles(AnyOf)
+def _expanding_in(element: AnyOf, compiler, **kw) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+@compiles(AnyOf, "postgresql")
+def _equals_any(element: AnyOf, compiler, **kw) -> str:
+    values = bindparam(element.name, type_=ARRAY(element.column.type))
+    return compiler.process(element.column == any_(values), **kw)

@@ -16,7 +16,7 @@ from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
 from ..permissions import Action, active_membership, can, visible_feedback
-from ..statements import ANY_VIEWER
+from ..statements import ANY_VIEWER, any_of
 from .models import Feedback, FeedbackAssignment
 from .services import is_open
 from .traits import TRAITS
@@ -148,7 +148,7 @@ def _owed_statement() -> Select:
     """``owed_select`` in ``cohort_ids``, soonest due first."""
     return (
         owed_select()
-        .where(FeedbackAssignment.cohort_id.in_(bindparam("cohort_ids", expanding=True)))
+        .where(any_of(FeedbackAssignment.cohort_id, "cohort_ids"))
         .order_by(Meeting.feedback_due_at, FeedbackAssignment.id)
     )
 

@@ -15,7 +15,7 @@ from ..feedback.reading import OwedLine, owed_select
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
 from ..permissions import remember_memberships, visible_inventories
-from ..statements import ANY_VIEWER
+from ..statements import ANY_VIEWER, any_of
 
 MAX_TO_READ = 30  # across the mentor's cohorts; each card shows a few and links to the rest
 
@@ -152,7 +152,7 @@ def _to_read_statement() -> Select:
         visible_inventories(viewer)
         .join(Meeting, Meeting.id == Inventory.meeting_id)
         .where(
-            Inventory.cohort_id.in_(bindparam("cohort_ids", expanding=True)),
+            any_of(Inventory.cohort_id, "cohort_ids"),
             Inventory.status == InventoryStatus.SHARED,
             Inventory.user_id != viewer.id,
             Meeting.status == MeetingStatus.SCHEDULED,

@@ -21,6 +21,7 @@ from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
+from ..statements import any_of
 
 
 class MemberRow(NamedTuple):
@@ -184,14 +185,13 @@ def _inventories_statement() -> Select:
     # Which inventories have reviewers and feedback, read from those of the sessions only
     # (uncorrelated, through the tables' meeting indexes): correlated per inventory,
     # PostgreSQL may choose to hash the whole of both tables instead.
-    meeting_ids = bindparam("meeting_ids", expanding=True)
     assigned = Inventory.id.in_(
         select(FeedbackAssignment.inventory_id).where(
-            FeedbackAssignment.meeting_id.in_(meeting_ids)
+            any_of(FeedbackAssignment.meeting_id, "meeting_ids")
         )
     )
     received = Inventory.id.in_(
-        select(Feedback.inventory_id).where(Feedback.meeting_id.in_(meeting_ids))
+        select(Feedback.inventory_id).where(any_of(Feedback.meeting_id, "meeting_ids"))
     )
     return (
         select(
@@ -205,7 +205,7 @@ def _inventories_statement() -> Select:
             received,
         )
         .join(User, User.id == Inventory.user_id)
-        .where(Inventory.meeting_id.in_(meeting_ids))
+        .where(any_of(Inventory.meeting_id, "meeting_ids"))
         .order_by(Inventory.shared_at, Inventory.id)
     )
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -17,6 +17,7 @@ from ..i18n import gettext as _
 from ..i18n import ngettext
 from ..inventories.models import Goal, GoalProgress, GoalStatus, Inventory, InventoryStatus
 from ..meetings.models import Meeting
+from ..statements import any_of
 
 MONTHS_IN_A_YEAR = 12
 
@@ -117,7 +118,7 @@ def _achieved_goals_statement() -> Select:
         .join(Inventory, GoalProgress.inventory_id == Inventory.id)
         .join(this_meeting, Inventory.meeting_id == this_meeting.id)
         .where(
-            GoalProgress.inventory_id.in_(bindparam("inventory_ids", expanding=True)),
+            any_of(GoalProgress.inventory_id, "inventory_ids"),
             Goal.status == GoalStatus.ACHIEVED,
             ~_recorded_later(GoalProgress, this_meeting.starts_at),
         )

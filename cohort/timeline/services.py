@@ -28,6 +28,7 @@ from ..permissions import (
     visible_follows,
     visible_memberships,
 )
+from ..statements import any_of
 from .milestones import marks_a_goal_column, milestones_for
 from .models import Cheer, Follow
 
@@ -166,7 +167,7 @@ def _cheers_statement() -> Select:
     return (
         select(Cheer.inventory_id, Cheer.milestone, Cheer.user_id, User.display_name)
         .join(User, Cheer.user_id == User.id)
-        .where(Cheer.inventory_id.in_(bindparam("ids", expanding=True)))
+        .where(any_of(Cheer.inventory_id, "ids"))
         .order_by(Cheer.created_at, Cheer.id)
     )
 

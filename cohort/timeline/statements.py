@@ -36,7 +36,7 @@ from ..permissions import (
     visible_memberships,
     year_shared,
 )
-from ..statements import ANY_VIEWER
+from ..statements import ANY_VIEWER, any_of
 from .models import Follow
 
 
@@ -144,9 +144,7 @@ def _peer_traits() -> ScalarSelect:
 @cache  # built once
 def answers_statement() -> Select:
     """The rendered answers of the inventories ``ids``."""
-    return select(Inventory.id, Inventory.answers_html).where(
-        Inventory.id.in_(bindparam("ids", expanding=True))
-    )
+    return select(Inventory.id, Inventory.answers_html).where(any_of(Inventory.id, "ids"))
 
 
 # The sessions of the visible inventories, to read the span from (made once: an alias's
@@ -222,7 +220,7 @@ def progress_statement(member_page: bool = False) -> Select:
     only what it shows of them (percent, goal title, status and part of life)."""
     statement = (
         select(GoalProgress)
-        .where(GoalProgress.inventory_id.in_(bindparam("ids", expanding=True)))
+        .where(any_of(GoalProgress.inventory_id, "ids"))
         .order_by(GoalProgress.id)
     )
     if not member_page:
