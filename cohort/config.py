@@ -152,6 +152,10 @@ class DefaultConfig:
     # migrations, instead of failing on the first write.
     REQUIRE_CURRENT_SCHEMA = True
 
+    # After this many requests a process's long-lived objects are left out of the garbage
+    # collector's full passes (cohort/garbage.py); 0 never does it.
+    GC_FREEZE_AFTER_REQUESTS = 200
+
 
 def load_config(app: Flask, overrides: dict | None = None) -> None:
     """Fill ``app.config`` in order: defaults, environment, instance file, explicit overrides."""

@@ -26,6 +26,8 @@ TEST_CONFIG = {
     "MAIL_BACKEND": "locmem",
     # The suite's schema comes from the models (create_all); tests/test_schema.py checks the gate.
     "REQUIRE_CURRENT_SCHEMA": False,
+    # The suite's processes build hundreds of apps: none freezes what it holds (test_garbage).
+    "GC_FREEZE_AFTER_REQUESTS": 0,
     "RATELIMIT_STORAGE_URI": "memory://",
     # Limits stay on, but generous; tests of the limits set the real ones (see `real_limits`).
     "RATELIMIT_LOGIN": "10000 per minute",
