@@ -392,22 +392,35 @@ def next_meeting(cohort: Cohort, now: datetime) -> Meeting | None:
     )
 
 
+def still_coming(meeting: type[Meeting], now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """The sessions (of ``Meeting`` or an alias of it) that are on now or still to come, not
+    counting cancelled ones: a cohort's next session is the first of them in time order."""
+    return (meeting.status == MeetingStatus.SCHEDULED, meeting.ends_at > now)
+
+
+def in_time_order(meeting: type[Meeting]) -> tuple[ColumnElement, ...]:
+    return (meeting.starts_at, meeting.id)
+
+
+def next_meeting_id(cohort_id, now, meeting: type[Meeting] = Meeting):
+    """The id of the cohort's next session (``still_coming``), as a scalar subquery of its own
+    scan of the sessions whatever the statement around it; ``cohort_id`` and ``now`` may be
+    values or bound parameters."""
+    return (
+        select(meeting.id)
+        .where(meeting.cohort_id == cohort_id, *still_coming(meeting, now))
+        .order_by(*in_time_order(meeting))
+        .limit(1)
+        .correlate(None)
+        .scalar_subquery()
+    )
+
+
 def is_next_meeting(cohort: Cohort, now: datetime) -> ColumnElement[bool]:
     """The condition on ``Meeting`` that picks ``next_meeting``, for a statement that reads
     more with it. For one cohort the first session in time order is enough (``next_meetings``
     ranks every cohort's)."""
-    first = (
-        select(Meeting.id)
-        .where(
-            Meeting.cohort_id == cohort.id,
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.ends_at > now,
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-        .limit(1)
-        .correlate(None)  # its own scan of the sessions, whatever the statement around it
-    )
-    return Meeting.id == first.scalar_subquery()
+    return Meeting.id == next_meeting_id(cohort.id, now)
 
 
 def next_meetings(cohorts: Iterable[Cohort], now: datetime) -> dict[int, Meeting]:
@@ -419,14 +432,10 @@ def next_meetings(cohorts: Iterable[Cohort], now: datetime) -> dict[int, Meeting
         select(
             Meeting.id,
             func.row_number()
-            .over(partition_by=Meeting.cohort_id, order_by=(Meeting.starts_at, Meeting.id))
+            .over(partition_by=Meeting.cohort_id, order_by=in_time_order(Meeting))
             .label("rank"),
         )
-        .where(
-            Meeting.cohort_id.in_(ids),
-            Meeting.status == MeetingStatus.SCHEDULED,
-            Meeting.ends_at > now,
-        )
+        .where(Meeting.cohort_id.in_(ids), *still_coming(Meeting, now))
         .subquery()
     )
     meetings = db.session.scalars(

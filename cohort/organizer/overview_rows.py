@@ -21,6 +21,7 @@ from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
+from ..meetings.services import next_meeting_id
 from ..statements import any_of
 
 
@@ -56,19 +57,8 @@ class Sessions:
 
 
 def _coming_id() -> ColumnElement[int]:
-    """``next_meeting``: on now or next, not cancelled."""
-    m = aliased(Meeting)
-    return (
-        select(m.id)
-        .where(
-            m.cohort_id == bindparam("cohort_id"),
-            m.status == MeetingStatus.SCHEDULED,
-            m.ends_at > bindparam("now"),
-        )
-        .order_by(m.starts_at, m.id)
-        .limit(1)
-        .scalar_subquery()
-    )
+    """``next_meeting``."""
+    return next_meeting_id(bindparam("cohort_id"), bindparam("now"), aliased(Meeting))
 
 
 def _feedback_id() -> ColumnElement[int]:
