@@ -16,14 +16,17 @@ from cohort.meetings.models import Meeting
 from cohort.permissions import (
     Action,
     can,
+    can_cheer,
     can_see_cheer,
     can_see_follow,
     visible_cheers,
     visible_follows,
 )
 from cohort.timeline.buttons import cheer_forms
-from cohort.timeline.feed import Scope, feed_inventories
+from cohort.timeline.feed import Scope, feed_inventories, feed_page
 from cohort.timeline.models import Cheer, Follow
+from cohort.timeline.timeline import month_label
+from cohort.year.models import Season
 
 from . import factories
 from .test_inventories import session_for
@@ -269,6 +272,52 @@ def test_follows_and_cheers_may_see_agrees_with_the_list_of_visible(app):
         }
 
 
+def test_feed_cards_hold_what_their_inventories_hold(app, user):
+    """A card is made of the slice's columns, not of entities: each value the card macros read
+    is the inventory's own, its month is the session's, and it may be cheered exactly when
+    ``can_cheer`` says so (an open cohort, an archived one, a session of a closed season)."""
+    ken = factories.make_user(display_name="Ken")
+    cohorts = [factories.make_cohort(name=name) for name in ("Open", "Archived", "Closed")]
+    for cohort in cohorts:
+        factories.add_member(cohort, user)
+        factories.add_member(cohort, ken)
+        write(ken, months_ago(cohort, 1), energy=3)
+    write(ken, months_ago(cohorts[0], 2), share=False)  # a draft: never in the feed
+    cohorts[1].is_archived = True
+    closed = db.session.scalar(select(Meeting).where(Meeting.cohort_id == cohorts[2].id))
+    season = Season(
+        cohort_id=cohorts[2].id,
+        name="Past",
+        starts_on=closed.starts_at.date().replace(day=1),
+        ends_on=closed.starts_at.date(),
+        closed_by_id=ken.id,
+    )
+    db.session.add(season)
+    db.session.flush()
+    closed.season_id = season.id
+    db.session.commit()
+    with app.test_request_context("/feed"):
+        items = feed_page(user, Scope.COHORTS).items
+        assert len(items) == 3
+        for item in items:
+            card = item.inventory
+            entity = db.session.get(Inventory, card.id)
+            for name in card._fields:
+                if name not in ("cohort", "meeting", "user"):
+                    assert getattr(card, name) == getattr(entity, name), name
+            for name in card.cohort._fields:
+                assert getattr(card.cohort, name) == getattr(entity.cohort, name), name
+            for name in ("starts_at", "month_on", "season_id", "is_closed"):
+                assert getattr(card.meeting, name) == getattr(entity.meeting, name), name
+            assert card.meeting.cohort is card.cohort
+            assert card.user.display_name == entity.user.display_name
+            assert (card.is_shared, card.is_quarter) == (entity.is_shared, entity.is_quarter)
+            assert item.month == month_label(entity.meeting)
+            assert item.can_cheer == can_cheer(user, entity)
+        assert [item.can_cheer for item in items if item.inventory.cohort.name == "Open"] == [True]
+        assert sum(item.can_cheer for item in items) == 1
+
+
 def test_the_feed_of_someone_following_30_people_runs_as_many_queries_as_for_3(
     logged_in, user, circle, count_queries
 ):
@@ -285,6 +334,7 @@ def test_the_feed_of_someone_following_30_people_runs_as_many_queries_as_for_3(
         db.session.commit()
 
     follow_people_who_share(3)
+    logged_in.get("/feed")  # warm: the template's section titles are read once per process
     with count_queries() as few:
         assert logged_in.get("/feed").status_code == 200
     follow_people_who_share(27)

@@ -19,11 +19,21 @@ from cohort.inventories.services import (
 )
 from cohort.meetings.calendar import start_calendar_feed
 from cohort.mentoring import services as mentoring
-from cohort.permissions import Action, can, visible_cohorts, visible_memberships
+from cohort.permissions import (
+    Action,
+    active_membership,
+    can,
+    can_cheer,
+    can_cheer_from_facts,
+    visible_cohorts,
+    visible_memberships,
+)
 from cohort.year.models import Season
 
 from . import factories
 from .conftest import TEST_CONFIG
+from .test_inventories import session_for
+from .test_timeline import write
 
 ACTORS = ("anonymous", "outsider", "other_member", "member", "mentor", "organizer", "removed")
 SIGNED_IN = ACTORS[1:]
@@ -495,3 +505,54 @@ def test_may_see_agrees_with_the_list_of_visible(app):
         visible_members = set(db.session.scalars(visible_memberships(user)))
         assert visible_members == {m for m in all_memberships if can(user, Action.VIEW, m)}
     assert set(db.session.scalars(visible_cohorts(None))) == set()
+
+
+def test_cheering_from_a_cards_facts_agrees_with_can_cheer(app):
+    """The feed answers the cheer permission from its slice's columns (``can_cheer_from_facts``):
+    the same answer as ``can_cheer`` on the entities, in an open cohort, an archived one, a
+    closed season, on the viewer's own inventory, and for someone outside the cohort."""
+    viewer, author, outsider = (factories.make_user() for _ in range(3))
+
+    def shared_month(name: str):
+        cohort = factories.make_cohort(name=name)
+        for person in (viewer, author):
+            factories.add_member(cohort, person)
+        meeting = session_for(cohort, days_ahead=-3)
+        return cohort, meeting, write(author, meeting), write(viewer, meeting)
+
+    _open, _meeting, peers, own = shared_month("Open")
+    archived, _meeting, in_archived, _own = shared_month("Archived")
+    archived.is_archived = True
+    closed, meeting, in_closed, _own = shared_month("Closed")
+    season = Season(
+        cohort_id=closed.id,
+        name="Past",
+        starts_on=date(2020, 1, 1),
+        ends_on=date(2099, 12, 31),
+        closed_by_id=author.id,
+    )
+    db.session.add(season)
+    db.session.flush()
+    meeting.season_id = season.id
+    db.session.commit()
+
+    def from_facts(user, inventory) -> bool:
+        return can_cheer_from_facts(
+            user,
+            author_id=inventory.user_id,
+            is_shared=inventory.is_shared,
+            is_active_member=active_membership(user, inventory.cohort) is not None,
+            cohort_is_archived=inventory.cohort.is_archived,
+            session_is_closed=inventory.meeting.season_id is not None,
+        )
+
+    cases = {
+        "open cohort": (viewer, peers, True),
+        "archived cohort": (viewer, in_archived, False),
+        "closed season": (viewer, in_closed, False),
+        "own inventory": (viewer, own, False),
+        "outside the cohort": (outsider, peers, False),
+    }
+    for case, (user, inventory, expected) in cases.items():
+        assert can_cheer(user, inventory) is expected, case
+        assert from_facts(user, inventory) is expected, case

@@ -38,6 +38,7 @@ from .mentoring import can_read_pairing, can_work_in_pairing, require_pairing
 from .seasons import can_close_season, can_share_year, can_view_year, year_is_shared, year_shared
 from .social import (
     can_cheer,
+    can_cheer_from_facts,
     can_follow,
     can_see_cheer,
     can_see_follow,
@@ -56,6 +57,7 @@ __all__ = [
     "active_membership",
     "can",
     "can_cheer",
+    "can_cheer_from_facts",
     "can_close_season",
     "can_follow",
     "can_read_pairing",

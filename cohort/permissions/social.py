@@ -78,6 +78,25 @@ def can_cheer(user: User | None, inventory: Inventory) -> bool:
     return inventory.is_shared and can(user, Action.PARTICIPATE, inventory.meeting)
 
 
+def can_cheer_from_facts(
+    user: User | None,
+    *,
+    author_id: int,
+    is_shared: bool,
+    is_active_member: bool,
+    cohort_is_archived: bool,
+    session_is_closed: bool,
+) -> bool:
+    """``can_cheer`` answered from what a page has read in its own statement, for rows that
+    are not entities (the feed's cards). It agrees with ``can_cheer`` (tests/test_permissions):
+    not the author; a shared inventory; ``can(user, PARTICIPATE, meeting)``, which is a session
+    in no closed season (``Meeting.is_closed``) and the viewer's active membership of a cohort
+    that is not archived (``is_active_member``: that membership's row was found)."""
+    if user is None or not user.is_authenticated or author_id == user.id:
+        return False
+    return is_shared and not session_is_closed and is_active_member and not cohort_is_archived
+
+
 def visible_cheers(user: User | None) -> Select:
     """Cheers on the shared inventories the user may see."""
     shared = visible_inventories(user).where(Inventory.status == InventoryStatus.SHARED)

@@ -8,21 +8,20 @@ queries whatever the number of people followed.
 
 import enum
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import BindParameter, Select, bindparam, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..extensions import db
-from ..inventories.models import Inventory, InventoryStatus
-from ..inventories.sections import resolve_sections
+from ..inventories.models import Inventory, InventoryKind, InventoryStatus
 from ..meetings.models import Meeting
 from ..permissions import (
-    can_cheer,
+    can_cheer_from_facts,
     co_member_ids,
-    remember_memberships,
     visible_follows,
     visible_inventories,
 )
@@ -36,7 +35,7 @@ from .milestones import (
 )
 from .models import Follow
 from .services import Cheers, cheers_on
-from .timeline import month_label
+from .timeline import month_label, section_titles
 
 PER_PAGE = 20
 FEED_SECTIONS = ("did", "try")  # a feed card is a taste; the inventory has the rest
@@ -47,9 +46,77 @@ class Scope(enum.StrEnum):
     COHORTS = "cohorts"  # everyone in your cohorts
 
 
-@dataclass
+# A card is read from plain rows, not entities: building an inventory, its session, cohort,
+# author and the viewer's membership as ORM objects cost a third of the page's time. These
+# hold what the card macros read (templates/timeline/_macros.html, quarters/_badge.html),
+# under the entities' names, and ``month_label`` reads the session as it reads a Meeting.
+
+
+class CardCohort(NamedTuple):
+    slug: str
+    name: str
+    timezone: str
+    is_archived: bool
+
+
+class CardMeeting(NamedTuple):
+    starts_at: datetime
+    month_on: date | None
+    season_id: int | None
+    cohort: CardCohort
+
+    @property
+    def is_closed(self) -> bool:
+        """In a closed season, as ``Meeting.is_closed``."""
+        return self.season_id is not None
+
+
+class CardUser(NamedTuple):
+    display_name: str
+
+
+class CardInventory(NamedTuple):
+    id: int
+    cohort_id: int
+    meeting_id: int
+    user_id: int
+    template_id: int
+    status: InventoryStatus
+    version: int
+    kind: InventoryKind
+    energy: int | None
+    shared_at: datetime
+    updated_at: datetime
+    cohort: CardCohort
+    meeting: CardMeeting
+    user: CardUser
+
+    @property
+    def is_shared(self) -> bool:
+        return self.status == InventoryStatus.SHARED
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.kind == InventoryKind.QUARTER
+
+
+class PageTitles:
+    """The section titles of a page's templates, asked of ``section_titles`` once for all of
+    them, the first time a card's taste is rendered (most pages keep every taste rendered)."""
+
+    def __init__(self, template_ids: set[int]) -> None:
+        self.template_ids = template_ids
+        self._by_id: dict[int, dict[str, str]] | None = None
+
+    def of(self, template_id: int) -> dict[str, str]:
+        if self._by_id is None:
+            self._by_id = section_titles(self.template_ids)
+        return self._by_id[template_id]
+
+
+@dataclass(slots=True)
 class FeedItem:
-    inventory: Inventory
+    inventory: CardInventory
     milestones: list[Milestone]
     cheers: dict[str, Cheers]  # milestone key ("" for the inventory) → cheers
     can_cheer: bool  # false while the cohort is archived
@@ -57,6 +124,7 @@ class FeedItem:
     # The rendered answers of FEED_SECTIONS only: the slice reads these two keys, never the
     # inventory's whole rendered answers (kilobytes per card, for a piece that is mostly kept).
     taste: dict[str, str | None] = field(default_factory=dict)
+    titles: PageTitles | None = None  # the page's, shared by its items
 
     def cheers_for(self, key: str = "") -> Cheers:
         return self.cheers.get(key) or Cheers()
@@ -64,7 +132,9 @@ class FeedItem:
     def highlights(self) -> list[tuple[str, str]]:
         """The card's taste of the inventory (asked only when its rendered piece is not kept
         already, see cohort/fragments.py)."""
-        titles = {s.key: s.title for s in resolve_sections(self.inventory.template.sections)}
+        titles = (self.titles or PageTitles({self.inventory.template_id})).of(
+            self.inventory.template_id
+        )
         answers = self.taste
         return [(titles.get(k, k), answers[k]) for k in FEED_SECTIONS if answers.get(k)]
 
@@ -109,33 +179,34 @@ def feed_inventories(user: User, scope: Scope) -> Select:
 
 
 # What a card shows of each row, and no more: every column read costs its conversion (dates
-# to aware datetimes, JSON parsed) on every page. The session's cohort is the inventory's
-# (same id, found in the session without a statement); the template is read only when a
-# card's kept rendering is missing (cohort/fragments.py), once per template.
-FEED_CARD_LOADING = (
-    load_only(
-        Inventory.cohort_id,
-        Inventory.meeting_id,
-        Inventory.user_id,
-        Inventory.template_id,
-        Inventory.status,
-        Inventory.version,
-        Inventory.kind,
-        Inventory.energy,
-        Inventory.shared_at,
-        Inventory.updated_at,
-    ),
-    lazyload(Inventory.template),
-    joinedload(Inventory.meeting)
-    .load_only(Meeting.cohort_id, Meeting.starts_at, Meeting.month_on, Meeting.season_id)
-    .lazyload(Meeting.cohort),
-    joinedload(Inventory.user).load_only(User.display_name),
-    joinedload(Inventory.cohort).load_only(
-        Cohort.slug, Cohort.name, Cohort.timezone, Cohort.is_archived
-    ),
-    lazyload(Membership.cohort),  # the inventory's, already in the session
-    lazyload(Membership.user),  # the viewer
+# to aware datetimes, JSON parsed) on every page. The template is read only when a card's kept
+# rendering is missing (cohort/fragments.py), once per process (``section_titles``). Each
+# group is in the order of its object's fields (tests/test_feed.py checks it): a row's slices
+# make the objects.
+CARD_INVENTORY_COLUMNS = (
+    Inventory.id,
+    Inventory.cohort_id,
+    Inventory.meeting_id,
+    Inventory.user_id,
+    Inventory.template_id,
+    Inventory.status,
+    Inventory.version,
+    Inventory.kind,
+    Inventory.energy,
+    Inventory.shared_at,
+    Inventory.updated_at,
 )
+CARD_COHORT_COLUMNS = (Cohort.slug, Cohort.name, Cohort.timezone, Cohort.is_archived)
+CARD_MEETING_COLUMNS = (Meeting.starts_at, Meeting.month_on, Meeting.season_id)
+FEED_CARD_COLUMNS = (
+    *CARD_INVENTORY_COLUMNS,
+    *CARD_COHORT_COLUMNS,
+    *CARD_MEETING_COLUMNS,
+    User.display_name,
+)
+_INVENTORY = slice(0, len(CARD_INVENTORY_COLUMNS))
+_COHORT = slice(_INVENTORY.stop, _INVENTORY.stop + len(CARD_COHORT_COLUMNS))
+_MEETING = slice(_COHORT.stop, _COHORT.stop + len(CARD_MEETING_COLUMNS))
 
 
 @cache
@@ -152,20 +223,24 @@ def feed_slice(
     are picked from the index of the authors' shared months (a few hundred entries, whatever
     the installation's size), then only those rows are read with what they show.
 
-    Each row also brings what would otherwise cost a statement of its own: the inventory's
-    ordinal (its "first" and "year" milestones), whether it marks an achieved goal, and the
-    viewer's active membership of its cohort (which answers ``can_cheer``). The membership
-    join drops no row: ``visible_inventories`` already asks for that membership."""
+    Each row holds ``FEED_CARD_COLUMNS`` (plain values, no entity) and what would otherwise
+    cost a statement of its own: the inventory's ordinal (its "first" and "year" milestones),
+    whether it marks an achieved goal, and the id of the viewer's active membership of its
+    cohort (which, with the session and cohort columns, answers the cheer permission). The
+    membership join drops no row: ``visible_inventories`` already asks for that membership."""
     ids = feed_inventories(user, scope).with_only_columns(Inventory.id).offset(offset).limit(limit)
     taste = [Inventory.answers_html[key].as_string().label(key) for key in FEED_SECTIONS]
     return (
         select(
-            Inventory,
+            *FEED_CARD_COLUMNS,
             ordinal_column().label("ordinal"),
             marks_a_goal_column().label("marks_a_goal"),
-            Membership,
+            Membership.id.label("membership_id"),
             *taste,
         )
+        .join(Cohort, Cohort.id == Inventory.cohort_id)
+        .join(Meeting, Meeting.id == Inventory.meeting_id)
+        .join(User, User.id == Inventory.user_id)
         .join(
             Membership,
             (Membership.cohort_id == Inventory.cohort_id)
@@ -174,7 +249,6 @@ def feed_slice(
         )
         .where(Inventory.id.in_(ids))
         .order_by(*NEWEST_FIRST)
-        .options(*FEED_CARD_LOADING)
     )
 
 
@@ -182,7 +256,8 @@ def feed_page(
     user: User, scope: Scope = Scope.FOLLOWING, page: int = 1, per_page: int = PER_PAGE
 ) -> FeedPage:
     """One page of the feed in two queries (the slice, the cheers), and a third only when
-    the page holds an achieved goal."""
+    the page holds an achieved goal (and one for templates this process has not read yet,
+    when a card's taste is rendered)."""
     page = max(page, 1)
     rows = db.session.execute(
         feed_slice_for_anyone(scope),
@@ -190,30 +265,40 @@ def feed_page(
     ).all()
     result = FeedPage(scope, page, has_next=len(rows) > per_page)
     rows = rows[:per_page]
-    for row in rows:
-        remember_memberships(user.id, row.Inventory.cohort_id, row.Membership)
-    goals = achieved_goals([row.Inventory.id for row in rows if row.marks_a_goal])
+    ids = [row.id for row in rows]
+    goals = achieved_goals([row.id for row in rows if row.marks_a_goal])
     cheers: dict[int, dict[str, Cheers]] = {}
-    for (inventory_id, key), entry in cheers_on(user, [row.Inventory.id for row in rows]).items():
+    for (inventory_id, key), entry in cheers_on(user, ids).items():
         cheers.setdefault(inventory_id, {})[key] = entry
-    # A page spans a few sessions: each month is said, and the cheer permission asked, once
-    # per session. Every row is someone else's shared inventory, so ``can_cheer`` depends on
-    # its session (closed or not) and cohort (archived or not) only.
-    months: dict[int, str] = {}
-    cheerable: dict[int, bool] = {}
+    titles = PageTitles({row.template_id for row in rows})
+    # A page spans a few sessions and cohorts: each is built, and each month said, once.
+    cohorts: dict[int, CardCohort] = {}
+    meetings: dict[int, tuple[CardMeeting, str]] = {}
     for row in rows:
-        inventory = row.Inventory
-        if inventory.meeting_id not in months:
-            months[inventory.meeting_id] = month_label(inventory.meeting)
-            cheerable[inventory.meeting_id] = can_cheer(user, inventory)
+        cohort = cohorts.get(row.cohort_id)
+        if cohort is None:
+            cohort = cohorts[row.cohort_id] = CardCohort(*row[_COHORT])
+        if row.meeting_id not in meetings:
+            meeting = CardMeeting(*row[_MEETING], cohort)
+            meetings[row.meeting_id] = (meeting, month_label(meeting))
+        meeting, month = meetings[row.meeting_id]
+        inventory = CardInventory(*row[_INVENTORY], cohort, meeting, CardUser(row.display_name))
         result.items.append(
             FeedItem(
                 inventory=inventory,
                 milestones=milestones_of(inventory.id, row.ordinal, goals.get(inventory.id)),
                 cheers=cheers.get(inventory.id, {}),
-                can_cheer=cheerable[inventory.meeting_id],
-                month=months[inventory.meeting_id],
+                can_cheer=can_cheer_from_facts(
+                    user,
+                    author_id=inventory.user_id,
+                    is_shared=inventory.is_shared,
+                    is_active_member=row.membership_id is not None,
+                    cohort_is_archived=cohort.is_archived,
+                    session_is_closed=meeting.is_closed,
+                ),
+                month=month,
                 taste={key: row._mapping[key] for key in FEED_SECTIONS},
+                titles=titles,
             )
         )
     return result
