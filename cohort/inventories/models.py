@@ -265,3 +265,21 @@ class GoalProgress(db.Model):
         UniqueConstraint("inventory_id", "goal_id"),
         CheckConstraint("percent BETWEEN 0 AND 100", name="percent"),
     )
+
+
+# What a card of an inventory shows, wherever it is drawn (the feed, the month's pages), and no
+# more: every column read costs its conversion on every page. The feed builds its cards from
+# these in this order (``timeline.feed.CardInventory``).
+CARD_COLUMNS = (
+    Inventory.id,
+    Inventory.cohort_id,
+    Inventory.meeting_id,
+    Inventory.user_id,
+    Inventory.template_id,
+    Inventory.status,
+    Inventory.version,
+    Inventory.kind,
+    Inventory.energy,
+    Inventory.shared_at,
+    Inventory.updated_at,
+)

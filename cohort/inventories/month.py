@@ -12,26 +12,15 @@ from ..extensions import db
 from ..live.models import LiveRun
 from ..meetings.models import Attendance, Meeting
 from ..permissions import Action, can, feedback_targets
-from .models import GoalProgress, GoalStatus, Inventory
+from .models import CARD_COLUMNS, GoalProgress, GoalStatus, Inventory
 from .organizing import sort_month
 from .sections import CARD_SECTIONS, resolve_sections
 from .services import latest_shared
 
 # What the month's pages show of an inventory (a card, a name, a Try line, the viewer's own
-# state), besides its answers: the ratings, traits and parts of life stay unread.
-MONTH_COLUMNS = (
-    Inventory.meeting_id,
-    Inventory.cohort_id,
-    Inventory.user_id,
-    Inventory.template_id,
-    Inventory.status,
-    Inventory.version,
-    Inventory.kind,
-    Inventory.energy,
-    Inventory.shared_at,
-    Inventory.is_late,
-    Inventory.updated_at,
-)
+# state), besides its answers: what a feed card shows, and whether it came late. The ratings,
+# traits and parts of life stay unread.
+MONTH_COLUMNS = (*CARD_COLUMNS, Inventory.is_late)
 
 
 @dataclass

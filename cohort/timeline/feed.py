@@ -17,7 +17,7 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..extensions import db
-from ..inventories.models import Inventory, InventoryKind, InventoryStatus
+from ..inventories.models import CARD_COLUMNS, Inventory, InventoryKind, InventoryStatus
 from ..meetings.models import Meeting
 from ..permissions import (
     can_cheer_from_facts,
@@ -183,19 +183,7 @@ def feed_inventories(user: User, scope: Scope) -> Select:
 # rendering is missing (cohort/fragments.py), once per process (``section_titles``). Each
 # group is in the order of its object's fields (tests/test_feed.py checks it): a row's slices
 # make the objects.
-CARD_INVENTORY_COLUMNS = (
-    Inventory.id,
-    Inventory.cohort_id,
-    Inventory.meeting_id,
-    Inventory.user_id,
-    Inventory.template_id,
-    Inventory.status,
-    Inventory.version,
-    Inventory.kind,
-    Inventory.energy,
-    Inventory.shared_at,
-    Inventory.updated_at,
-)
+CARD_INVENTORY_COLUMNS = CARD_COLUMNS  # in CardInventory's order
 CARD_COHORT_COLUMNS = (Cohort.slug, Cohort.name, Cohort.timezone, Cohort.is_archived)
 CARD_MEETING_COLUMNS = (Meeting.starts_at, Meeting.month_on, Meeting.season_id)
 FEED_CARD_COLUMNS = (
