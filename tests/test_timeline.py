@@ -209,6 +209,27 @@ def test_the_last_year_shows_as_cards_and_every_month_on_request(logged_in, circ
     assert "The charts show the last" not in everything.get_data(as_text=True)
 
 
+def test_a_goal_reached_before_the_charted_year_is_still_a_milestone(logged_in, circle):
+    """The page charts and cards the last year only: a goal reached in a month before it is
+    still a milestone, linked to its card among every month, where its progress shows."""
+    cohort, ken, _aiko = circle
+    meetings = [months_ago(cohort, n) for n in range(14, 0, -1)]  # oldest first
+    write(ken, meetings[0], new_goals=[("Run a marathon", "")])
+    goal = db.session.scalar(select(Goal))
+    write(ken, meetings[1], goal_progress={goal.id: (100, "Done", "achieved")})
+    for meeting in meetings[2:]:
+        write(ken, meeting, energy=3)
+    page = member_page(logged_in, cohort, ken)
+    assert "Goal achieved: Run a marathon" in page
+    assert f"months=all#month-{meetings[1].id}" in page  # on a card one link away
+    assert "<figcaption>Run a marathon</figcaption>" not in page  # not charted this year
+    everything = logged_in.get(f"/c/{cohort.slug}/members/{ken.id}?months=all")
+    text = everything.get_data(as_text=True)
+    card = text.split(f'id="month-{meetings[1].id}"', 1)[1].split("</article>", 1)[0]
+    assert "Goal achieved: Run a marathon" in card and "100%" in card
+    assert "<figcaption>Run a marathon</figcaption>" in text
+
+
 def chart_table_rows(page: str) -> list[str]:
     """The rows of the energy and self-ratings table under the charts."""
     table = page.split("Energy and self-ratings by month")[1].split("</table>")[0]
