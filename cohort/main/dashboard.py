@@ -14,6 +14,7 @@ from ..feedback.models import Feedback
 from ..feedback.reading import OwedLine, owed_select
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
+from ..meetings.services import next_meeting_id
 from ..permissions import remember_memberships, visible_inventories
 from ..statements import ANY_VIEWER, any_of
 
@@ -60,18 +61,7 @@ def _cards_statement() -> Select:
     session still to come (``now``) and the user's inventory for it, in one statement; then
     each piece of feedback the user owes in that cohort (``giver_id``, the same user), as one
     more row of the card (none owed: one row, its owed columns empty)."""
-    next_meeting_id = (
-        select(Meeting.id)
-        .where(
-            Meeting.cohort_id == Cohort.id,
-            Meeting.ends_at > bindparam("now"),
-            Meeting.status == MeetingStatus.SCHEDULED,
-        )
-        .order_by(Meeting.starts_at, Meeting.id)
-        .limit(1)
-        .correlate(Cohort)
-        .scalar_subquery()
-    )
+    next_meeting = next_meeting_id(Cohort.id, bindparam("now"), correlate_with=Cohort)
     owed = owed_select().subquery("owed")
     return (
         select(
@@ -83,7 +73,7 @@ def _cards_statement() -> Select:
             *owed.c,
         )
         .join(Membership, Membership.cohort_id == Cohort.id)
-        .outerjoin(Meeting, Meeting.id == next_meeting_id)
+        .outerjoin(Meeting, Meeting.id == next_meeting)
         .outerjoin(
             Inventory,
             (Inventory.meeting_id == Meeting.id) & (Inventory.user_id == Membership.user_id),

@@ -402,16 +402,17 @@ def in_time_order(meeting: type[Meeting]) -> tuple[ColumnElement, ...]:
     return (meeting.starts_at, meeting.id)
 
 
-def next_meeting_id(cohort_id, now, meeting: type[Meeting] = Meeting):
-    """The id of the cohort's next session (``still_coming``), as a scalar subquery of its own
-    scan of the sessions whatever the statement around it; ``cohort_id`` and ``now`` may be
-    values or bound parameters."""
+def next_meeting_id(cohort_id, now, meeting: type[Meeting] = Meeting, correlate_with=None):
+    """The id of the cohort's next session (``still_coming``), as a scalar subquery; its own
+    scan of the sessions whatever the statement around it, but for ``correlate_with`` (the
+    outer table ``cohort_id`` comes from, when it is a column). ``cohort_id`` and ``now`` may
+    be values, bound parameters or outer columns."""
     return (
         select(meeting.id)
         .where(meeting.cohort_id == cohort_id, *still_coming(meeting, now))
         .order_by(*in_time_order(meeting))
         .limit(1)
-        .correlate(None)
+        .correlate(correlate_with)
         .scalar_subquery()
     )
 
