@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Exists, Select, bindparam, exists, select
+from sqlalchemy import ColumnElement, Exists, Select, bindparam, exists, func, select
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
 from ..auth.models import User
@@ -368,12 +368,31 @@ def _map_key(spots: BlindSpotMap) -> tuple:
 
 def current_feedback_meeting(cohort: Cohort, now: datetime) -> Meeting | None:
     """The session whose feedback is open now (the earliest), else the latest one."""
-    meetings = select(Meeting).where(Meeting.cohort_id == cohort.id).order_by(Meeting.starts_at)
-    open_now = db.session.scalar(
-        meetings.where(
-            Meeting.feedback_due_at > now, Meeting.status == MeetingStatus.SCHEDULED
-        ).limit(1)
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == current_feedback_meeting_id(cohort.id, now))
     )
-    if open_now is not None:
-        return open_now
-    return db.session.scalar(meetings.order_by(None).order_by(Meeting.starts_at.desc()).limit(1))
+
+
+def current_feedback_meeting_id(cohort_id, now) -> ColumnElement[int]:
+    """The id ``current_feedback_meeting`` picks, as a scalar subquery over its own alias of
+    the sessions; ``cohort_id`` and ``now`` may be values or bound parameters."""
+    m = aliased(Meeting)
+    open_now = (
+        select(m.id)
+        .where(
+            m.cohort_id == cohort_id,
+            m.feedback_due_at > now,
+            m.status == MeetingStatus.SCHEDULED,
+        )
+        .order_by(m.starts_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest = (
+        select(m.id)
+        .where(m.cohort_id == cohort_id)
+        .order_by(m.starts_at.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(open_now, latest)

@@ -19,8 +19,9 @@ from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..extensions import db
 from ..feedback.models import Feedback, FeedbackAssignment
+from ..feedback.reading import current_feedback_meeting_id
 from ..inventories.models import Inventory, InventoryStatus
-from ..meetings.models import Attendance, Meeting, MeetingStatus, Rsvp
+from ..meetings.models import Attendance, Meeting, Rsvp
 from ..meetings.services import next_meeting_id
 from ..statements import any_of
 
@@ -62,27 +63,8 @@ def _coming_id() -> ColumnElement[int]:
 
 
 def _feedback_id() -> ColumnElement[int]:
-    """``current_feedback_meeting``: the earliest with feedback open, else the latest."""
-    m = aliased(Meeting)
-    open_now = (
-        select(m.id)
-        .where(
-            m.cohort_id == bindparam("cohort_id"),
-            m.feedback_due_at > bindparam("now"),
-            m.status == MeetingStatus.SCHEDULED,
-        )
-        .order_by(m.starts_at)
-        .limit(1)
-        .scalar_subquery()
-    )
-    latest = (
-        select(m.id)
-        .where(m.cohort_id == bindparam("cohort_id"))
-        .order_by(m.starts_at.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return func.coalesce(open_now, latest)
+    """``current_feedback_meeting``."""
+    return current_feedback_meeting_id(bindparam("cohort_id"), bindparam("now"))
 
 
 def _count_of(*criteria: ColumnElement[bool], of=Attendance) -> ColumnElement[int]:
