@@ -338,10 +338,16 @@ def test_the_feed_of_someone_following_30_people_runs_as_many_queries_as_for_3(
     with count_queries() as few:
         assert logged_in.get("/feed").status_code == 200
     follow_people_who_share(27)
-    with count_queries() as many:
+    with count_queries() as new_cards:
         page = logged_in.get("/feed").get_data(as_text=True)
     assert page.count('class="card feed-item"') == 20
+    with count_queries() as many:
+        assert logged_in.get("/feed").get_data(as_text=True) == page
     assert many.count == few.count
+    # Cards not rendered before read their tastes, all of the page's in one statement.
+    assert new_cards.count == few.count + 1
+    assert sum("answers_html" in s for s in new_cards.statements) == 1
+    assert not any("answers_html" in s for s in many.statements)
 
 
 def test_the_feed_reads_achieved_goals_only_when_a_page_marks_one(logged_in, circle, count_queries):
@@ -399,3 +405,20 @@ def test_cheer_forms_give_what_each_button_built_for_itself(app):
         assert forms.back == "/c/circle-2/members/4?months=all"
     with app.app_context(), app.test_request_context("/feed"):  # a request of its own
         assert cheer_forms().back == "/feed" and cheer_forms() is not forms
+
+
+def test_cheer_buttons_escape_names_and_what_they_name(logged_in, user, circle):
+    """The button is written from Python: a name with markup in it is text, in the count of
+    who cheered as in what the button names for screen readers."""
+    cohort, ken, _aiko = circle
+    inventory = write(ken, months_ago(cohort, 1))
+    ken.display_name = "<b>Ken</b>"
+    user.display_name = 'Ann "<i>"'
+    db.session.add(Cheer(user_id=user.id, inventory_id=inventory.id))
+    db.session.commit()
+    page = logged_in.get("/feed?scope=cohorts").get_data(as_text=True)
+    assert "<b>Ken</b>" not in page and "<i>" not in page
+    assert 'hidden"> &lt;b&gt;Ken&lt;/b&gt;: First inventory shared</span>' in page
+    assert "hidden\"> &lt;b&gt;Ken&lt;/b&gt;'s " in page  # the month inventory
+    assert "1 cheer<span class=\"muted\"> · Ann &#34;&lt;i&gt;&#34;</span>" in page
+    assert 'aria-pressed="true">Cheered<span class="visually-hidden">' in page

@@ -1,18 +1,25 @@
-"""What every cheer button of one page has in common, worked out once per request.
+"""Cheer buttons: one tap to cheer (応援); pressed again, it takes the cheer back.
 
-A feed page draws twenty to forty cheer buttons (templates/timeline/_macros.html); each of
-them used to build its form's address with ``url_for``, ask for the CSRF token, read the
-page's path and translate its labels, all the same for every button of the page. A
-``CheerForms`` kept for the request (``cheer_forms()``) answers these once each; the HTML is
-the same as before.
+A feed page draws twenty to forty of them and a timeline a dozen or more. As a Jinja macro
+each one cost about as much as the rest of its card, kept rendered (cohort/fragments.py), and
+most of that was the macro's own machinery: ``cheer_button`` writes the same HTML from Python.
+What is the same for every button of the page (the form's address but for the id, the CSRF
+token, the way back, the labels) is worked out once per request by a ``CheerForms`` kept for
+the request (``cheer_forms()``).
+
+The HTML: ``target`` names what is cheered for screen readers, as a page may hold many of
+these buttons. The label says the state in words ("Cheered"), not only by its look;
+aria-pressed says it to screen readers. ``place`` tells apart a second button for the same
+thing on one page (its own anchor). No inline script and no style attribute (CSP).
 """
 
 from functools import cached_property
 
 from flask import g, request, url_for
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
-from ..i18n import gettext
+from ..i18n import gettext, ngettext
 
 
 class CheerForms:
@@ -65,3 +72,45 @@ def cheer_forms() -> CheerForms:
     if forms is None:
         forms = g._cheer_forms = CheerForms()
     return forms
+
+
+def cheer_button(
+    slug: str,
+    inventory_id: int,
+    key: str,
+    cheers,
+    allowed: bool,
+    target: str,
+    place: str = "",
+) -> Markup:
+    """A cheer button and the count of cheers with who gave them (``services.Cheers``): the
+    form only where the viewer may cheer, "No cheers yet" only where they may not."""
+    forms = cheer_forms()
+    anchor = f"cheer-{place + '-' if place else ''}{inventory_id}{'-' + key if key else ''}"
+    parts = [f'<div class="cheer" id="{escape(anchor)}" data-inplace-region="{escape(anchor)}">']
+    if allowed:
+        pressed = cheers.by_viewer
+        milestone = f'<input type="hidden" name="milestone" value="{escape(key)}">' if key else ""
+        parts.append(
+            f'<form method="post" action="{escape(forms.action(slug, inventory_id))}"'
+            ' class="inline-form">'
+            f'<input type="hidden" name="csrf_token" value="{escape(forms.csrf_token)}">'
+            f"{milestone}"
+            f'<input type="hidden" name="next" value="{escape(forms.back)}#{escape(anchor)}">'
+            f'<button type="submit" name="action" value="{"remove" if pressed else "add"}"'
+            f' class="cheer-button" aria-pressed="{"true" if pressed else "false"}">'
+            f"{escape(forms.cheered if pressed else forms.cheer)}"
+            f'<span class="visually-hidden"> {escape(target)}</span></button></form>'
+        )
+    if cheers.count:
+        count = ngettext("%(num)d cheer", "%(num)d cheers", cheers.count)
+        names = ", ".join(cheers.names)
+        parts.append(
+            f'<span class="cheer-count">{escape(count)}'
+            f'<span class="muted"> · {escape(names)}</span></span>'
+        )
+    elif not allowed:
+        parts.append(f'<span class="cheer-count muted">{escape(forms.no_cheers_yet)}</span>')
+    parts.append("</div>")
+    # One line each, as the layout spaces the button and the count apart like words.
+    return Markup("\n".join(parts))  # noqa: S704 (every value above is escaped)

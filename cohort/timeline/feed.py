@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import NamedTuple
 
+from flask_babel import get_locale
 from sqlalchemy import BindParameter, Select, bindparam, select
 
 from ..auth.models import User
@@ -25,7 +26,7 @@ from ..permissions import (
     visible_follows,
     visible_inventories,
 )
-from ..statements import ANY_VIEWER
+from ..statements import ANY_VIEWER, any_of
 from .milestones import (
     Milestone,
     achieved_goals,
@@ -114,6 +115,31 @@ class PageTitles:
         return self._by_id[template_id]
 
 
+@cache  # built once: building a statement and its cache key costs about running it
+def _tastes_statement() -> Select:
+    """The rendered answers of ``FEED_SECTIONS`` of the inventories ``ids``."""
+    return select(
+        Inventory.id, *(Inventory.answers_html[key].as_string() for key in FEED_SECTIONS)
+    ).where(any_of(Inventory.id, "ids"))
+
+
+class PageTastes:
+    """The tastes of a page's cards, read in one statement for all of them the first time a
+    card's taste is rendered. Most pages keep every taste rendered (cohort/fragments.py) and
+    read none: picking two answers out of an inventory's rendered JSON (kilobytes, stored
+    compressed) cost the database more than the rest of the feed's slice."""
+
+    def __init__(self, inventory_ids: list[int]) -> None:
+        self.inventory_ids = inventory_ids
+        self._by_id: dict[int, dict[str, str | None]] | None = None
+
+    def of(self, inventory_id: int) -> dict[str, str | None]:
+        if self._by_id is None:
+            rows = db.session.execute(_tastes_statement(), {"ids": self.inventory_ids})
+            self._by_id = {row[0]: dict(zip(FEED_SECTIONS, row[1:], strict=True)) for row in rows}
+        return self._by_id.get(inventory_id) or {}
+
+
 @dataclass(slots=True)
 class FeedItem:
     inventory: CardInventory
@@ -121,10 +147,10 @@ class FeedItem:
     cheers: dict[str, Cheers]  # milestone key ("" for the inventory) → cheers
     can_cheer: bool  # false while the cohort is archived
     month: str = ""  # the session's month, as ``month_label`` says it
-    # The rendered answers of FEED_SECTIONS only: the slice reads these two keys, never the
-    # inventory's whole rendered answers (kilobytes per card, for a piece that is mostly kept).
-    taste: dict[str, str | None] = field(default_factory=dict)
-    titles: PageTitles | None = None  # the page's, shared by its items
+    # Where the rendered answers of FEED_SECTIONS are, and the section titles: the page's,
+    # shared by its items, read only when a card's taste is rendered.
+    tastes: PageTastes | None = None
+    titles: PageTitles | None = None
 
     def cheers_for(self, key: str = "") -> Cheers:
         return self.cheers.get(key) or Cheers()
@@ -135,7 +161,8 @@ class FeedItem:
         titles = (self.titles or PageTitles({self.inventory.template_id})).of(
             self.inventory.template_id
         )
-        answers = self.taste
+        tastes = self.tastes or PageTastes([self.inventory.id])
+        answers = tastes.of(self.inventory.id)
         return [(titles.get(k, k), answers[k]) for k in FEED_SECTIONS if answers.get(k)]
 
 
@@ -215,16 +242,15 @@ def feed_slice(
     cost a statement of its own: the inventory's ordinal (its "first" and "year" milestones),
     whether it marks an achieved goal, and the id of the viewer's active membership of its
     cohort (which, with the session and cohort columns, answers the cheer permission). The
-    membership join drops no row: ``visible_inventories`` already asks for that membership."""
+    membership join drops no row: ``visible_inventories`` already asks for that membership.
+    The cards' tastes are read apart, only when one is rendered (``PageTastes``)."""
     ids = feed_inventories(user, scope).with_only_columns(Inventory.id).offset(offset).limit(limit)
-    taste = [Inventory.answers_html[key].as_string().label(key) for key in FEED_SECTIONS]
     return (
         select(
             *FEED_CARD_COLUMNS,
             ordinal_column().label("ordinal"),
             marks_a_goal_column().label("marks_a_goal"),
             Membership.id.label("membership_id"),
-            *taste,
         )
         .join(Cohort, Cohort.id == Inventory.cohort_id)
         .join(Meeting, Meeting.id == Inventory.meeting_id)
@@ -244,8 +270,8 @@ def feed_page(
     user: User, scope: Scope = Scope.FOLLOWING, page: int = 1, per_page: int = PER_PAGE
 ) -> FeedPage:
     """One page of the feed in two queries (the slice, the cheers), and a third only when
-    the page holds an achieved goal (and one for templates this process has not read yet,
-    when a card's taste is rendered)."""
+    the page holds an achieved goal (and, when a card's taste is rendered, one for the
+    page's tastes and one for templates this process has not read yet)."""
     page = max(page, 1)
     rows = db.session.execute(
         feed_slice_for_anyone(scope),
@@ -259,16 +285,18 @@ def feed_page(
     for (inventory_id, key), entry in cheers_on(user, ids).items():
         cheers.setdefault(inventory_id, {})[key] = entry
     titles = PageTitles({row.template_id for row in rows})
+    tastes = PageTastes(ids)
     # A page spans a few sessions and cohorts: each is built, and each month said, once.
     cohorts: dict[int, CardCohort] = {}
     meetings: dict[int, tuple[CardMeeting, str]] = {}
+    locale = str(get_locale())
     for row in rows:
         cohort = cohorts.get(row.cohort_id)
         if cohort is None:
             cohort = cohorts[row.cohort_id] = CardCohort(*row[_COHORT])
         if row.meeting_id not in meetings:
             meeting = CardMeeting(*row[_MEETING], cohort)
-            meetings[row.meeting_id] = (meeting, month_label(meeting))
+            meetings[row.meeting_id] = (meeting, month_label(meeting, locale))
         meeting, month = meetings[row.meeting_id]
         inventory = CardInventory(*row[_INVENTORY], cohort, meeting, CardUser(row.display_name))
         result.items.append(
@@ -285,7 +313,7 @@ def feed_page(
                     session_is_closed=meeting.is_closed,
                 ),
                 month=month,
-                taste={key: row._mapping[key] for key in FEED_SECTIONS},
+                tastes=tastes,
                 titles=titles,
             )
         )

@@ -180,21 +180,22 @@ def cheers_on(viewer: User, inventory_ids: Iterable[int]) -> dict[tuple[int, str
     if not ids:
         return found
     rows = db.session.execute(_cheers_statement(), {"ids": ids})
+    viewer_id = viewer.id  # once: the viewer is often the request's user, behind a proxy
     for inventory_id, milestone, user_id, name in rows:
-        _count_in(found, viewer, (inventory_id, milestone), user_id, name)
+        _count_in(found, viewer_id, (inventory_id, milestone), user_id, name)
     return found
 
 
 def _count_in(
     found: dict[tuple[int, str], Cheers],
-    viewer: User,
+    viewer_id: int,
     key: tuple[int, str],
     user_id: int,
     name: str,
 ) -> None:
     entry = found.setdefault(key, Cheers())
     entry.names.append(name)
-    entry.by_viewer = entry.by_viewer or user_id == viewer.id
+    entry.by_viewer = entry.by_viewer or user_id == viewer_id
 
 
 @cache  # built once, as _cheers_statement
@@ -224,5 +225,5 @@ def cheers_and_goal_mark(
     ):
         marks_a_goal = marks_a_goal or bool(marks)
         if user_id is not None:
-            _count_in(found, viewer, (inventory_id, milestone), user_id, name)
+            _count_in(found, viewer.id, (inventory_id, milestone), user_id, name)
     return found, marks_a_goal

@@ -44,10 +44,11 @@ RECENT_CARDS = 12  # a year of monthly sessions
 HIGHLIGHTS = tuple(key for key in CARD_SECTIONS if key != "feedback_ask")  # did, praised, …
 
 
-def month_label(meeting: Meeting) -> str:
-    """The cohort-local month of a session, in the reader's language: "Dec 2026" / "2026年12月"."""
+def month_label(meeting: Meeting, locale: str | None = None) -> str:
+    """The cohort-local month of a session, in the reader's language: "Dec 2026" / "2026年12月"
+    (a list of months passes the language, found once)."""
     month = meeting.month_on or meeting.starts_at.astimezone(ZoneInfo(meeting.cohort.timezone))
-    return _month_label(month.year, month.month, str(get_locale()))
+    return _month_label(month.year, month.month, locale or str(get_locale()))
 
 
 @lru_cache(maxsize=1024)  # a timeline labels every month it holds, on every page view

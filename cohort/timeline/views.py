@@ -18,7 +18,7 @@ from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort
 from ..ratelimits import per_member
 from ..urls import safe_next_url
 from . import services
-from .buttons import cheer_forms, current_path
+from .buttons import cheer_button, current_path
 from .changes import month_changes
 from .feed import Scope, feed_page
 from .milestones import Milestone, achieved_goals, milestones_for, milestones_of
@@ -74,7 +74,7 @@ def home_feed_context() -> dict:
 
 bp.add_app_template_filter(month_label, "month_label")
 bp.add_app_template_global(current_path, "current_path")
-bp.add_app_template_global(cheer_forms, "cheer_forms")
+bp.add_app_template_global(cheer_button, "cheer_button")
 
 
 @dataclass
