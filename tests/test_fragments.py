@@ -430,3 +430,18 @@ def test_a_card_without_milestones_is_one_piece_that_follows_its_changes(client,
     meeting.month_on = date(2001, 1, 1)  # the session now counts for another month
     db.session.commit()
     assert "Jan 2001" in card_of(feed(client))
+
+
+def test_a_piece_rendered_in_another_language_within_one_request_is_its_own(app, circle):
+    """An email rendered for a reader of another language (``force_locale``) inside a request
+    gets pieces in that language: the language a key holds is not kept past a change."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = '{% call fragment("probe", 1) %}{{ _("Cheer") }}{% endcall %}'
+    with app.test_request_context("/"):
+        english = render_template_string(template)
+        with force_locale("ja"):
+            japanese = render_template_string(template)
+        again = render_template_string(template)
+    assert (english, japanese, again) == ("Cheer", "応援する", "Cheer")
