@@ -432,6 +432,27 @@ def test_a_card_without_milestones_is_one_piece_that_follows_its_changes(client,
     assert "Jan 2001" in card_of(feed(client))
 
 
+def test_the_table_of_ratings_is_kept_apart_for_paused_and_skipped_months(app, circle):
+    """The owner's table says a month was paused; a peer's says only that it has no inventory.
+    Their charts draw the same (a gap either way), so the table's piece is told apart by the
+    months' states, never served from the owner's to a peer."""
+    cohort, ken, aiko = circle
+    write(ken, months_ago(cohort, 3), energy=4)
+    services.pause_month(ken, months_ago(cohort, 2))
+    write(ken, months_ago(cohort, 1), energy=3)
+    db.session.commit()
+    owner, peer = app.test_client(), app.test_client()
+    login(owner, ken)
+    login(peer, aiko)
+    url = f"/c/{cohort.slug}/members/{ken.id}"
+    for _ in range(2):  # the second time from what was kept
+        mine = owner.get(url).get_data(as_text=True)
+        theirs = peer.get(url).get_data(as_text=True)
+        assert 'class="muted">paused</td>' in mine
+        assert 'class="muted">paused</td>' not in theirs
+        assert 'class="muted">no inventory</td>' in theirs
+
+
 def test_a_piece_rendered_in_another_language_within_one_request_is_its_own(app, circle):
     """An email rendered for a reader of another language (``force_locale``) inside a request
     gets pieces in that language: the language a key holds is not kept past a change."""

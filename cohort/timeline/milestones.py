@@ -8,6 +8,7 @@ a cheer on (inventory, key).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -97,15 +98,22 @@ def _recorded_later(progress, this_starts_at):
     )
 
 
-def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
+class AchievedGoal(NamedTuple):
+    """What a milestone shows of an achieved goal (no Goal entity is built for it)."""
+
+    id: int
+    title: str
+
+
+def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[AchievedGoal]]:
     """Per inventory, the achieved goals whose last recorded progress it holds (1 query)."""
     ids = list(inventory_ids)
     if not ids:
         return {}
     rows = db.session.execute(_achieved_goals_statement(), {"inventory_ids": ids})
-    found: dict[int, list[Goal]] = {}
-    for inventory_id, goal in rows:
-        found.setdefault(inventory_id, []).append(goal)
+    found: dict[int, list[AchievedGoal]] = {}
+    for inventory_id, goal_id, title in rows:
+        found.setdefault(inventory_id, []).append(AchievedGoal(goal_id, title))
     return found
 
 
@@ -113,7 +121,7 @@ def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[Goal]]:
 def _achieved_goals_statement() -> Select:
     this_meeting = aliased(Meeting)
     return (
-        select(GoalProgress.inventory_id, Goal)
+        select(GoalProgress.inventory_id, Goal.id, Goal.title)
         .join(Goal, GoalProgress.goal_id == Goal.id)
         .join(Inventory, GoalProgress.inventory_id == Inventory.id)
         .join(this_meeting, Inventory.meeting_id == this_meeting.id)
@@ -156,7 +164,7 @@ def marks_a_goal_column():
 
 
 def milestones_of(
-    inventory_id: int, ordinal: int | None, goals: list[Goal] | None
+    inventory_id: int, ordinal: int | None, goals: list[AchievedGoal] | None
 ) -> list[Milestone]:
     """The milestones one shared inventory marks, given its ordinal and achieved goals."""
     found = []

@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import cast as cast_
-from sqlalchemy.orm import aliased, defer, joinedload, lazyload, load_only
+from sqlalchemy.orm import aliased, defer, lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
@@ -217,15 +217,23 @@ def followed_by(viewer: User, member_id: ColumnElement[int]) -> Exists:
 @cache  # built once per kind: building a statement and its cache key costs about running it
 def progress_statement(member_page: bool = False) -> Select:
     """Goal progress, with its goal, recorded in the inventories ``ids``; on the member page
-    only what it shows of them (percent, goal title, status and part of life)."""
-    statement = (
+    only what it shows of them, as plain rows (``timeline.CardProgress``'s columns)."""
+    if member_page:
+        return (
+            select(
+                GoalProgress.inventory_id,
+                GoalProgress.goal_id,
+                GoalProgress.percent,
+                Goal.title,
+                Goal.status,
+                Goal.area,
+            )
+            .join(Goal, GoalProgress.goal_id == Goal.id)
+            .where(any_of(GoalProgress.inventory_id, "ids"))
+            .order_by(GoalProgress.id)
+        )
+    return (
         select(GoalProgress)
         .where(any_of(GoalProgress.inventory_id, "ids"))
         .order_by(GoalProgress.id)
-    )
-    if not member_page:
-        return statement
-    return statement.options(
-        load_only(GoalProgress.inventory_id, GoalProgress.goal_id, GoalProgress.percent),
-        joinedload(GoalProgress.goal).load_only(Goal.title, Goal.status, Goal.area),
     )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
@@ -99,13 +100,33 @@ class CardAnswers:
         return self._by_id.get(inventory_id) or {}
 
 
+class CardGoal(NamedTuple):
+    """What the member page shows of a goal: its title, and its status and part of life."""
+
+    id: int
+    title: str
+    status: GoalStatus
+    area: str | None
+
+
+class CardProgress(NamedTuple):
+    """What the member page shows of a goal's progress in a month (as ``GoalProgress``
+    reads: ``row.goal.title``), made from plain rows, not entities."""
+
+    inventory_id: int
+    goal_id: int
+    percent: int
+    goal: CardGoal
+
+
 @dataclass
 class Month:
     meeting: Meeting
     label: str
     inventory: Inventory | None
     state: str  # "shared", "draft" (owner only), "paused" (owner only) or "gap"
-    progress: list[GoalProgress] = field(default_factory=list)
+    # Goal progress: entities, or on the member page ``CardProgress`` rows.
+    progress: list[GoalProgress | CardProgress] = field(default_factory=list)
     tasks: dict[str, int] = field(default_factory=dict)  # outcome → how many
     feedback: int | None = None  # received, once the feedback feature counts it
     milestones: list[Milestone] = field(default_factory=list)
@@ -157,7 +178,7 @@ class Timeline:
     member_id: int
     is_own: bool
     months: list[Month]  # oldest first
-    goals: list[Goal]
+    goals: list[Goal | CardGoal]  # entities, or on the member page ``CardGoal`` rows
     cheers: dict[tuple[int, str], Cheers]
     can_cheer: bool = False  # the viewer's, on this member's shared months
     # The months the charts and their tables span: the last year's unless all are asked for.
@@ -187,6 +208,11 @@ class Timeline:
         (as for the charts). A page's cost then stays that of a year, however long someone
         has been reflecting."""
         return self.newest_first if show_all else self.newest_first[:RECENT_CARDS]
+
+    @property
+    def charted_states(self) -> tuple[str, ...]:
+        """What the table of ratings tells apart that the charts do not: paused or skipped."""
+        return tuple(month.state for month in self.charted)
 
     @property
     def earlier_than_charted(self) -> int:
@@ -241,10 +267,11 @@ def visible_months(
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
     ).all()
     months = []
+    locale = str(get_locale())
     for meeting, inventory, feedback, *columns in rows:
         if inventory is None and meeting.is_cancelled:
             continue
-        month = Month(meeting, month_label(meeting), inventory, _state(inventory))
+        month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
         if inventory is not None and not month.is_gap:
             month.feedback = feedback
             counts = zip(TaskOutcome, columns[: len(TaskOutcome)], strict=True)
@@ -283,9 +310,16 @@ def _attach_details(months: list[Month], member_page: bool = False) -> None:
     """Goal progress and milestones (2 queries at most, 1 when no month records an achieved
     goal)."""
     written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
-    if written:
-        progress = progress_statement(member_page)
-        for row in db.session.scalars(progress, {"ids": list(written)}):
+    if written and member_page:
+        goals: dict[int, CardGoal] = {}
+        rows = db.session.execute(progress_statement(True), {"ids": list(written)})
+        for inventory_id, goal_id, percent, *goal in rows:
+            card_goal = goals.get(goal_id) or goals.setdefault(goal_id, CardGoal(goal_id, *goal))
+            written[inventory_id].progress.append(
+                CardProgress(inventory_id, goal_id, percent, card_goal)
+            )
+    elif written:
+        for row in db.session.scalars(progress_statement(), {"ids": list(written)}):
             written[row.inventory_id].progress.append(row)
     milestones = _milestones(months)
     titles = section_titles({m.inventory.template_id for m in written.values()})
@@ -294,9 +328,9 @@ def _attach_details(months: list[Month], member_page: bool = False) -> None:
         month.titles = titles[month.inventory.template_id]
 
 
-def _goals(months: list[Month]) -> list[Goal]:
+def _goals(months: list[Month]) -> list[Goal | CardGoal]:
     """Goals in the order they first appear; only those seen through visible months."""
-    seen: dict[int, Goal] = {}
+    seen: dict[int, Goal | CardGoal] = {}
     for month in months:
         for row in month.progress:
             seen.setdefault(row.goal_id, row.goal)
