@@ -420,5 +420,5 @@ def test_cheer_buttons_escape_names_and_what_they_name(logged_in, user, circle):
     assert "<b>Ken</b>" not in page and "<i>" not in page
     assert 'hidden"> &lt;b&gt;Ken&lt;/b&gt;: First inventory shared</span>' in page
     assert "hidden\"> &lt;b&gt;Ken&lt;/b&gt;'s " in page  # the month inventory
-    assert "1 cheer<span class=\"muted\"> · Ann &#34;&lt;i&gt;&#34;</span>" in page
+    assert '1 cheer<span class="muted"> · Ann &#34;&lt;i&gt;&#34;</span>' in page
     assert 'aria-pressed="true">Cheered<span class="visually-hidden">' in page

@@ -261,8 +261,10 @@ def quadrants(self_counts: Counter, peer_counts: Counter) -> Quadrants:
 
 
 def _order(key: str) -> int:
-    keys = list(TRAITS)
-    return keys.index(key) if key in TRAITS else len(keys)
+    return _TRAIT_ORDER.get(key, len(_TRAIT_ORDER))
+
+
+_TRAIT_ORDER = {key: index for index, key in enumerate(TRAITS)}
 
 
 @dataclass
@@ -330,14 +332,15 @@ def blind_spot_context(
     if peers is None:
         peers = _peers(viewer, cohort, membership)
     all_self, all_peers = Counter(), Counter()
-    latest, latest_title = quadrants(Counter(), Counter()), ""
+    latest_counts, latest_title = (Counter(), Counter()), ""
     for inventory_id, self_traits, title in months:
         mine = Counter(set(self_traits or []))
         theirs = peers.get(inventory_id, Counter())
         all_self.update(mine)
         all_peers.update(theirs)
         if mine or theirs:
-            latest, latest_title = quadrants(mine, theirs), title
+            latest_counts, latest_title = (mine, theirs), title
+    latest = quadrants(*latest_counts)  # sorted once, for the last month with traits
     organizer = active_membership(viewer, cohort)
     is_partial = viewer.id != membership.user_id and not (organizer and organizer.is_organizer)
     spots = BlindSpotMap(

@@ -131,9 +131,9 @@ def _peer_traits() -> ScalarSelect:
     return (
         select(func.aggregate_strings(cast_(Feedback.traits, Text), "\n"))
         .where(
+            # A feedback's recipient and cohort are its inventory's: asking for them again here
+            # led the planner to the member's feedback in the cohort, read anew for each month.
             Feedback.inventory_id == Inventory.id,
-            Feedback.recipient_id == Inventory.user_id,
-            Feedback.cohort_id == Inventory.cohort_id,
             visible_feedback(ANY_VIEWER).whereclause,
         )
         .correlate(Inventory)
