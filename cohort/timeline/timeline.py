@@ -314,7 +314,9 @@ def _attach_details(months: list[Month], member_page: bool = False) -> None:
         goals: dict[int, CardGoal] = {}
         rows = db.session.execute(progress_statement(True), {"ids": list(written)})
         for inventory_id, goal_id, percent, *goal in rows:
-            card_goal = goals.get(goal_id) or goals.setdefault(goal_id, CardGoal(goal_id, *goal))
+            card_goal = goals.get(goal_id)
+            if card_goal is None:  # one per goal, whatever the months that record it
+                card_goal = goals[goal_id] = CardGoal(goal_id, *goal)
             written[inventory_id].progress.append(
                 CardProgress(inventory_id, goal_id, percent, card_goal)
             )
