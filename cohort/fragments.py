@@ -20,8 +20,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
 
-from flask import Flask, current_app, g
-from flask_babel import get_locale, get_timezone
+from flask import Flask, current_app
+
+from .i18n import language_and_zone
 
 DEFAULT_SIZE = 4000
 
@@ -72,27 +73,7 @@ def cache() -> FragmentCache:
 def fragment(name: str, *parts: Hashable, caller: Callable[[], str]) -> str:
     """The Jinja side: ``{% call fragment(name, *parts) %}`` renders its body once per
     (name, parts, language, zone)."""
-    return cache().get_or_render((name, *parts, *_reader()), caller)
-
-
-def _reader() -> tuple[str, str]:
-    """The language and zone of the pieces rendered now, as keys hold them. A page asks for
-    dozens of pieces: they are worked out through Flask-Babel once, and again only when its
-    language or zone objects change (``force_locale`` sets new ones for an email)."""
-    babel = g.get("_flask_babel")
-    kept = getattr(babel, "cohort_fragment_reader", None)
-    if (
-        kept is not None
-        and kept[0] is getattr(babel, "babel_locale", None)
-        and kept[1] is getattr(babel, "babel_tzinfo", None)
-    ):
-        return kept[2]
-    locale, zone = get_locale(), get_timezone()
-    reader = (str(locale), str(zone))
-    babel = g.get("_flask_babel")
-    if babel is not None:
-        babel.cohort_fragment_reader = (locale, zone, reader)
-    return reader
+    return cache().get_or_render((name, *parts, *language_and_zone()), caller)
 
 
 def init_app(app: Flask) -> None:

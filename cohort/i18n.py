@@ -179,6 +179,27 @@ def current_catalog():
     return catalog
 
 
+def language_and_zone() -> tuple[str, str]:
+    """This request's language and zone by name ("ja", "Asia/Tokyo"), as kept pages' keys
+    hold them (cohort/fragments.py: dozens per page). Kept as ``current_catalog`` keeps the
+    catalog: with the language and zone objects they were found for, found again when those
+    change (``force_locale`` sets new ones for an email)."""
+    babel_ctx = g.get("_flask_babel") if has_app_context() else None
+    kept = getattr(babel_ctx, "cohort_language_and_zone", None)
+    if (
+        kept is not None
+        and kept[0] is getattr(babel_ctx, "babel_locale", None)
+        and kept[1] is getattr(babel_ctx, "babel_tzinfo", None)
+    ):
+        return kept[2]
+    locale, zone = get_locale(), get_timezone()
+    names = (str(locale), str(zone))
+    babel_ctx = g.get("_flask_babel") if has_app_context() else None  # made by get_locale
+    if babel_ctx is not None:
+        babel_ctx.cohort_language_and_zone = (locale, zone, names)
+    return names
+
+
 def gettext(string: str, **variables) -> str:
     """Flask-Babel's ``gettext`` (same results) through ``current_catalog``: pages and
     emails translate hundreds of labels, and each of its calls resolves the catalog anew."""

@@ -10,14 +10,16 @@ A list of ids is a parameter too (``any_of``): PostgreSQL then sees the same tex
 the list's length, so psycopg prepares it as it does every other statement run often.
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, Integer, any_, bindparam
+from sqlalchemy import Boolean, ColumnElement, Integer, Row, Select, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from .auth.models import User
+from .extensions import db
 
 
 class AnyViewer:
@@ -65,3 +67,22 @@ def _expanding_in(element: AnyOf, compiler, **kw) -> str:
 def _equals_any(element: AnyOf, compiler, **kw) -> str:
     values = bindparam(element.name, type_=ARRAY(element.column.type))
     return compiler.process(element.column == any_(values), **kw)
+
+
+class ReadWhenAsked:
+    """What a page shows of its rows only when a kept rendering is missing
+    (cohort/fragments.py): ``statement`` over the page's ``ids`` (the parameter ``ids``), run
+    once, the first time any row is asked for, and none at all when every piece is kept.
+    ``value`` makes a row into the dict ``of`` gives for its first column."""
+
+    def __init__(self, statement: Select, ids: list[int], value: Callable[[Row], dict]) -> None:
+        self.statement = statement
+        self.ids = ids
+        self.value = value
+        self._by_id: dict[int, dict] | None = None
+
+    def of(self, row_id: int) -> dict:
+        if self._by_id is None:
+            rows = db.session.execute(self.statement, {"ids": self.ids})
+            self._by_id = {row[0]: self.value(row) for row in rows}
+        return self._by_id.get(row_id) or {}

@@ -371,9 +371,13 @@ def _map_key(spots: BlindSpotMap) -> tuple:
 
 def current_feedback_meeting(cohort: Cohort, now: datetime) -> Meeting | None:
     """The session whose feedback is open now (the earliest), else the latest one."""
-    return db.session.scalar(
-        select(Meeting).where(Meeting.id == current_feedback_meeting_id(cohort.id, now))
-    )
+    return db.session.scalar(_current_feedback_statement(), {"cohort_id": cohort.id, "now": now})
+
+
+@cache  # built once: building this statement and its cache key costs about what running it does
+def _current_feedback_statement() -> Select:
+    chosen = current_feedback_meeting_id(bindparam("cohort_id"), bindparam("now"))
+    return select(Meeting).where(Meeting.id == chosen)
 
 
 def current_feedback_meeting_id(cohort_id, now) -> ColumnElement[int]:

@@ -26,7 +26,7 @@ from ..permissions import (
     visible_follows,
     visible_inventories,
 )
-from ..statements import ANY_VIEWER, any_of
+from ..statements import ANY_VIEWER, ReadWhenAsked, any_of
 from .milestones import (
     Milestone,
     achieved_goals,
@@ -123,21 +123,16 @@ def _tastes_statement() -> Select:
     ).where(any_of(Inventory.id, "ids"))
 
 
-class PageTastes:
+def page_tastes(inventory_ids: list[int]) -> ReadWhenAsked:
     """The tastes of a page's cards, read in one statement for all of them the first time a
-    card's taste is rendered. Most pages keep every taste rendered (cohort/fragments.py) and
-    read none: picking two answers out of each inventory's rendered JSON (kilobytes, stored
-    compressed) was about a third of the feed slice's time in the database."""
-
-    def __init__(self, inventory_ids: list[int]) -> None:
-        self.inventory_ids = inventory_ids
-        self._by_id: dict[int, dict[str, str | None]] | None = None
-
-    def of(self, inventory_id: int) -> dict[str, str | None]:
-        if self._by_id is None:
-            rows = db.session.execute(_tastes_statement(), {"ids": self.inventory_ids})
-            self._by_id = {row[0]: dict(zip(FEED_SECTIONS, row[1:], strict=True)) for row in rows}
-        return self._by_id.get(inventory_id) or {}
+    card's taste is rendered; most pages keep every taste rendered and read none. Picking two
+    answers out of each inventory's rendered JSON (kilobytes, stored compressed) was about a
+    third of the feed slice's time in the database."""
+    return ReadWhenAsked(
+        _tastes_statement(),
+        inventory_ids,
+        lambda row: dict(zip(FEED_SECTIONS, row[1:], strict=True)),
+    )
 
 
 @dataclass(slots=True)
@@ -146,11 +141,11 @@ class FeedItem:
     milestones: list[Milestone]
     cheers: dict[str, Cheers]  # milestone key ("" for the inventory) → cheers
     can_cheer: bool  # false while the cohort is archived
-    month: str = ""  # the session's month, as ``month_label`` says it
     # Where the rendered answers of FEED_SECTIONS are, and the section titles: the page's,
     # shared by its items, read only when a card's taste is rendered.
-    tastes: PageTastes | None = None
-    titles: PageTitles | None = None
+    tastes: ReadWhenAsked
+    titles: PageTitles
+    month: str = ""  # the session's month, as ``month_label`` says it
 
     def cheers_for(self, key: str = "") -> Cheers:
         return self.cheers.get(key) or Cheers()
@@ -158,11 +153,8 @@ class FeedItem:
     def highlights(self) -> list[tuple[str, str]]:
         """The card's taste of the inventory (asked only when its rendered piece is not kept
         already, see cohort/fragments.py)."""
-        titles = (self.titles or PageTitles({self.inventory.template_id})).of(
-            self.inventory.template_id
-        )
-        tastes = self.tastes or PageTastes([self.inventory.id])
-        answers = tastes.of(self.inventory.id)
+        titles = self.titles.of(self.inventory.template_id)
+        answers = self.tastes.of(self.inventory.id)
         return [(titles.get(k, k), answers[k]) for k in FEED_SECTIONS if answers.get(k)]
 
 
@@ -243,7 +235,7 @@ def feed_slice(
     whether it marks an achieved goal, and the id of the viewer's active membership of its
     cohort (which, with the session and cohort columns, answers the cheer permission). The
     membership join drops no row: ``visible_inventories`` already asks for that membership.
-    The cards' tastes are read apart, only when one is rendered (``PageTastes``)."""
+    The cards' tastes are read apart, only when one is rendered (``page_tastes``)."""
     ids = feed_inventories(user, scope).with_only_columns(Inventory.id).offset(offset).limit(limit)
     return (
         select(
@@ -285,7 +277,7 @@ def feed_page(
     for (inventory_id, key), entry in cheers_on(user, ids).items():
         cheers.setdefault(inventory_id, {})[key] = entry
     titles = PageTitles({row.template_id for row in rows})
-    tastes = PageTastes(ids)
+    tastes = page_tastes(ids)
     # A page spans a few sessions and cohorts: each is built, and each month said, once.
     cohorts: dict[int, CardCohort] = {}
     meetings: dict[int, tuple[CardMeeting, str]] = {}

@@ -35,6 +35,7 @@ from ..inventories.models import (
 from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
 from ..meetings.models import Meeting
 from ..permissions import can_cheer
+from ..statements import ReadWhenAsked
 from . import charts
 from .milestones import Milestone, achieved_goals, milestones_of
 from .services import Cheers, cheers_on
@@ -85,19 +86,10 @@ def forget_templates() -> None:
     _TEMPLATE_SECTIONS.clear()
 
 
-class CardAnswers:
+def card_answers(inventory_ids: list[int]) -> ReadWhenAsked:
     """The rendered answers of a timeline's cards, read in one statement the first time a
-    card's kept rendering is missing (cohort/fragments.py): most views need none of them."""
-
-    def __init__(self, inventory_ids: list[int]) -> None:
-        self.inventory_ids = inventory_ids
-        self._by_id: dict[int, dict] | None = None
-
-    def of(self, inventory_id: int) -> dict:
-        if self._by_id is None:
-            rows = db.session.execute(answers_statement(), {"ids": self.inventory_ids})
-            self._by_id = dict(rows.all())
-        return self._by_id.get(inventory_id) or {}
+    card's kept rendering is missing: most views need none of them."""
+    return ReadWhenAsked(answers_statement(), inventory_ids, lambda row: row[1] or {})
 
 
 class CardGoal(NamedTuple):
@@ -131,7 +123,7 @@ class Month:
     feedback: int | None = None  # received, once the feedback feature counts it
     milestones: list[Milestone] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # section key → title
-    answers: CardAnswers | None = None  # where the rendered answers are, when not loaded
+    answers: ReadWhenAsked | None = None  # where the rendered answers are, when not loaded
     # The traits picked in each feedback on it the viewer may read (the member page's).
     peer_traits: list[list[str]] = field(default_factory=list)
 
@@ -261,7 +253,7 @@ def visible_months(
     sessions without a visible inventory are gaps, cancelled ones are left out (1 query).
     Each written month comes with its feedback and task counts (of one part of life, given
     ``area``), and its answers (Markdown and rendered); the member page's with its peer
-    traits instead, the cards reading their answers themselves (``CardAnswers``)."""
+    traits instead, the cards reading their answers themselves (``card_answers``)."""
     rows = db.session.execute(
         months_statement(area, member_page),
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
@@ -378,7 +370,7 @@ def member_timeline(
     shared = [m.inventory.id for m in months if m.state == "shared"]
     charted = months if show_all else months[-RECENT_CARDS:]
     carded = [m for m in charted if m.inventory is not None and not m.is_gap]
-    answers = CardAnswers([m.inventory.id for m in carded])
+    answers = card_answers([m.inventory.id for m in carded])
     for month in carded:
         month.answers = answers
     timeline = Timeline(
