@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from cohort import fragments
+from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.inventories import services
 from cohort.inventories.models import Goal, Inventory, Task, TaskOutcome
@@ -17,7 +18,9 @@ from cohort.permissions import (
     can,
     timeline_inventories,
 )
+from cohort.timeline.milestones import milestones_for
 from cohort.timeline.models import Cheer
+from cohort.timeline.timeline import member_timeline
 
 from . import factories
 from .test_inventories import session_for
@@ -228,6 +231,36 @@ def test_a_goal_reached_before_the_charted_year_is_still_a_milestone(logged_in, 
     card = text.split(f'id="month-{meetings[1].id}"', 1)[1].split("</article>", 1)[0]
     assert "Goal achieved: Run a marathon" in card and "100%" in card
     assert "<figcaption>Run a marathon</figcaption>" in text
+
+
+def test_a_goal_milestone_marks_only_its_last_recorded_month(app, circle):
+    """A goal recorded as achieved month after month marks the last of those months, as the
+    feed's ``milestones_for`` (which asks about every month) finds it. Recorded again in a
+    draft, it marks no month anyone sees yet; shared, that month."""
+    cohort, ken, aiko = circle
+    meetings = [months_ago(cohort, n) for n in range(4, 0, -1)]  # oldest first
+    write(ken, meetings[0], new_goals=[("Run a marathon", ""), ("Learn Go", "")])
+    marathon, go = db.session.scalars(select(Goal).order_by(Goal.id)).all()
+    done = {marathon.id: (100, "Done", "achieved"), go.id: (50, "", "active")}
+    second, third = (write(ken, meeting, goal_progress=done).id for meeting in meetings[1:3])
+
+    def goal_milestones(viewer) -> dict[int, list[str]]:
+        timeline = member_timeline(viewer, cohort, ken.id, utcnow())
+        shared = [m.inventory.id for m in timeline.months if m.state == "shared"]
+        ordinals = {inventory_id: n for n, inventory_id in enumerate(shared, start=1)}
+        expected = milestones_for(shared, ordinals)
+        found = {m.inventory.id: m.milestones for m in timeline.months if m.state == "shared"}
+        assert found == expected
+        goals = {i: [m.key for m in found[i] if m.kind == "goal"] for i in shared}
+        return {i: keys for i, keys in goals.items() if keys}
+
+    assert goal_milestones(aiko) == goal_milestones(ken) == {third: [f"goal-{marathon.id}"]}
+    draft = write(ken, meetings[3], share=False, goal_progress=done)  # recorded again
+    assert goal_milestones(aiko) == goal_milestones(ken) == {}
+    services.share_inventory(ken, draft)
+    db.session.commit()
+    assert goal_milestones(aiko) == {draft.id: [f"goal-{marathon.id}"]}
+    assert second not in goal_milestones(ken)
 
 
 def chart_table_rows(page: str) -> list[str]:

@@ -171,7 +171,7 @@ class Timeline:
     is_own: bool
     months: list[Month]  # oldest first
     goals: list[Goal | CardGoal]  # entities, or on the member page ``CardGoal`` rows
-    cheers: dict[tuple[int, str], Cheers]
+    cheers: dict[tuple[int, str], Cheers]  # on the months shown as cards, where they are given
     can_cheer: bool = False  # the viewer's, on this member's shared months
     # The months the charts and their tables span: the last year's unless all are asked for.
     charted: list[Month] = field(default_factory=list)
@@ -286,16 +286,33 @@ def _milestones(months: list[Month]) -> dict[int, list[Milestone]]:
     (the first month and each year's need no query)."""
     shared = [m.inventory.id for m in months if m.state == "shared"]
     ordinals = {inventory_id: index for index, inventory_id in enumerate(shared, start=1)}
-    may_mark = [
-        m.inventory.id
-        for m in months
-        if m.state == "shared" and any(row.goal.status == GoalStatus.ACHIEVED for row in m.progress)
-    ]
-    goals = achieved_goals(may_mark)
+    goals = achieved_goals(_may_mark_a_goal(months))
     return {
         inventory_id: milestones_of(inventory_id, ordinals[inventory_id], goals.get(inventory_id))
         for inventory_id in shared
     }
+
+
+def _may_mark_a_goal(months: list[Month]) -> list[int]:
+    """The shared months that may hold an achieved goal's last recorded progress: for each
+    achieved goal, those of the latest session among these months that record it. An earlier
+    month's recording is followed by that one, so it marks nothing; whether a recording these
+    months do not show (another cohort's, a draft the viewer may not read) follows is the
+    statement's to find (``milestones.achieved_goals``)."""
+    latest: dict[int, tuple[datetime, list[Month]]] = {}
+    for month in months:
+        starts_at = month.meeting.starts_at
+        for row in month.progress:
+            if row.goal.status != GoalStatus.ACHIEVED:
+                continue
+            found = latest.get(row.goal_id)
+            if found is None or starts_at > found[0]:
+                latest[row.goal_id] = (starts_at, [month])
+            elif starts_at == found[0]:  # two sessions at one moment: either may be last
+                found[1].append(month)
+    return sorted(
+        {m.inventory.id for _, marking in latest.values() for m in marking if m.state == "shared"}
+    )
 
 
 def _attach_details(months: list[Month], member_page: bool = False) -> None:
@@ -367,7 +384,6 @@ def member_timeline(
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months, member_page=True)
-    shared = [m.inventory.id for m in months if m.state == "shared"]
     charted = months if show_all else months[-RECENT_CARDS:]
     carded = [m for m in charted if m.inventory is not None and not m.is_gap]
     answers = card_answers([m.inventory.id for m in carded])
@@ -378,7 +394,7 @@ def member_timeline(
         is_own=viewer.id == member_id,
         months=months,
         goals=_goals(charted),
-        cheers=cheers_on(viewer, shared),
+        cheers=cheers_on(viewer, [m.inventory.id for m in carded if m.state == "shared"]),
         charted=charted,
     )
     first_shared = next((m.inventory for m in months if m.state == "shared"), None)
