@@ -13,14 +13,18 @@ from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.inventories import services
 from cohort.inventories.models import Goal, Inventory, Task, TaskOutcome
+from cohort.meetings.models import Meeting
 from cohort.permissions import (
     Action,
     can,
+    can_cheer,
     timeline_inventories,
 )
 from cohort.timeline.milestones import milestones_for
 from cohort.timeline.models import Cheer
-from cohort.timeline.timeline import member_timeline
+from cohort.timeline.rows import MonthInventory, MonthMeeting
+from cohort.timeline.timeline import member_timeline, month_label
+from cohort.year.models import Season
 
 from . import factories
 from .test_inventories import session_for
@@ -261,6 +265,46 @@ def test_a_goal_milestone_marks_only_its_last_recorded_month(app, circle):
     db.session.commit()
     assert goal_milestones(aiko) == {draft.id: [f"goal-{marathon.id}"]}
     assert second not in goal_milestones(ken)
+
+
+def test_member_page_months_hold_their_entities_values_and_each_its_own_cheer(app, user, circle):
+    """The member page reads its months as plain rows (``timeline.rows``): each value is the
+    session's or inventory's own, and a card may be cheered exactly when ``can_cheer`` says so
+    on its inventory: a month of a closed season not, the open month after it yes."""
+    cohort, ken, aiko = circle
+    first, second, draft = months_ago(cohort, 2), months_ago(cohort, 1), months_ago(cohort, 0)
+    write(ken, first, energy=2, ratings={"skills": 3, "time": 1}, self_traits=["curious"])
+    write(ken, second, energy=5, ratings={"money": 4})
+    write(ken, draft, share=False, energy=1)
+    season = Season(
+        cohort_id=cohort.id,
+        name="Spring",
+        starts_on=first.starts_at.date().replace(day=1),
+        ends_on=first.starts_at.date(),
+        closed_by_id=user.id,
+    )
+    db.session.add(season)
+    db.session.flush()
+    first.season_id = season.id
+    db.session.commit()
+    for viewer, cheerable in ((aiko, [False, True]), (ken, [False, False, False])):
+        with app.test_request_context():
+            timeline = member_timeline(viewer, cohort, ken.id, utcnow())
+        months = [month for month in timeline.months if month.inventory is not None]
+        assert [m.can_cheer for m in months] == cheerable
+        for month in months:
+            meeting = db.session.get(Meeting, month.meeting.id)
+            inventory = db.session.get(Inventory, month.inventory.id)
+            for name in MonthMeeting._fields:
+                assert getattr(month.meeting, name) == getattr(meeting, name), name
+            for name in MonthInventory._fields:
+                assert getattr(month.inventory, name) == getattr(inventory, name), name
+            for name in ("is_shared", "is_quarter"):
+                assert getattr(month.inventory, name) == getattr(inventory, name), name
+            assert month.inventory.ratings() == inventory.ratings()
+            assert month.meeting.is_closed == meeting.is_closed
+            assert month.label == month_label(meeting)
+            assert month.can_cheer == can_cheer(viewer, inventory)
 
 
 def chart_table_rows(page: str) -> list[str]:

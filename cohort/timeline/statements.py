@@ -28,7 +28,15 @@ from sqlalchemy.orm import aliased, defer, lazyload
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
 from ..database import UTCDateTime
-from ..inventories.models import Goal, GoalProgress, Inventory, Task, TaskOutcome, TaskReview
+from ..inventories.models import (
+    RATING_AREAS,
+    Goal,
+    GoalProgress,
+    Inventory,
+    Task,
+    TaskOutcome,
+    TaskReview,
+)
 from ..meetings.models import Meeting
 from ..permissions import (
     timeline_inventories,
@@ -77,32 +85,28 @@ MONTH_LOADING = (
     lazyload(Inventory.template),
 )
 
-# The member timeline shows no Markdown, and the rendered answers (kilobytes a month) only in
-# a card whose kept rendering is missing (cohort/fragments.py): it reads them then, for all
-# its cards at once (``answers_statement``).
-# Nor does it show a session's place, due times or bookkeeping, nor an inventory's.
-CARD_LOADING = (
-    *MONTH_LOADING,
-    defer(Inventory.answers),
-    defer(Inventory.answers_html),
-    *(
-        defer(column)
-        for column in (
-            Meeting.ends_at,
-            Meeting.place,
-            Meeting.online_url,
-            Meeting.inventory_due_at,
-            Meeting.feedback_due_at,
-            Meeting.follows_rhythm,
-            Meeting.sequence,
-            Meeting.created_at,
-            Meeting.updated_at,
-            Inventory.life_split,
-            Inventory.is_late,
-            Inventory.edited_after_meeting,
-            Inventory.created_at,
-        )
-    ),
+# What the member page shows of a month's session and inventory, read as plain columns
+# (``timeline.MonthMeeting`` and ``timeline.MonthInventory``, in this order): no answers (the
+# cards read them when their kept rendering is missing), no place, due times or bookkeeping.
+MONTH_MEETING_COLUMNS = (
+    Meeting.id,
+    Meeting.title,
+    Meeting.starts_at,
+    Meeting.month_on,
+    Meeting.status,
+    Meeting.season_id,
+)
+MONTH_INVENTORY_COLUMNS = (
+    Inventory.id,
+    Inventory.user_id,
+    Inventory.template_id,
+    Inventory.status,
+    Inventory.version,
+    Inventory.kind,
+    Inventory.updated_at,
+    Inventory.self_traits,
+    Inventory.energy,
+    *(getattr(Inventory, f"rating_{area}") for area in RATING_AREAS),
 )
 
 
@@ -110,16 +114,20 @@ CARD_LOADING = (
 def months_statement(area: str | None, member_page: bool) -> Select:
     """``sessions_with_inventories`` with its details for any viewer, cohort, member and
     moment: the parameters ``viewer_id``, ``cohort_id``, ``member_id`` and ``now``. The
-    member page's reads no answers (``CARD_LOADING``) and adds each month's peer traits."""
+    member page's reads plain columns, not entities (``MONTH_MEETING_COLUMNS`` and
+    ``MONTH_INVENTORY_COLUMNS``), and adds each month's peer traits."""
     cohort = cast(Cohort, SimpleNamespace(id=bindparam("cohort_id", type_=Integer)))
     member_id = cast(int, bindparam("member_id", type_=Integer))
     now = cast(datetime, bindparam("now", type_=UTCDateTime()))
-    statement = sessions_with_inventories(ANY_VIEWER, cohort, member_id, now).add_columns(
-        *detail_columns(area)
-    )
+    statement = sessions_with_inventories(ANY_VIEWER, cohort, member_id, now)
     if not member_page:
-        return statement.options(*MONTH_LOADING)
-    return statement.add_columns(_peer_traits()).options(*CARD_LOADING)
+        return statement.add_columns(*detail_columns(area)).options(*MONTH_LOADING)
+    return statement.with_only_columns(
+        *MONTH_MEETING_COLUMNS,
+        *MONTH_INVENTORY_COLUMNS,
+        *detail_columns(area),
+        _peer_traits(),
+    )
 
 
 def _peer_traits() -> ScalarSelect:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain
-from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
@@ -34,10 +33,11 @@ from ..inventories.models import (
 )
 from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
 from ..meetings.models import Meeting
-from ..permissions import can_cheer
+from ..permissions import active_membership, can_cheer_from_facts
 from ..statements import ReadWhenAsked
 from . import charts
 from .milestones import Milestone, achieved_goals, milestones_of
+from .rows import CardGoal, CardProgress, MonthInventory, MonthMeeting
 from .services import Cheers, cheers_on
 from .statements import answers_statement, months_statement, progress_statement
 
@@ -92,30 +92,12 @@ def card_answers(inventory_ids: list[int]) -> ReadWhenAsked:
     return ReadWhenAsked(answers_statement(), inventory_ids, lambda row: row[1] or {})
 
 
-class CardGoal(NamedTuple):
-    """What the member page shows of a goal: its title, and its status and part of life."""
-
-    id: int
-    title: str
-    status: GoalStatus
-    area: str | None
-
-
-class CardProgress(NamedTuple):
-    """What the member page shows of a goal's progress in a month (as ``GoalProgress``
-    reads: ``row.goal.title``), made from plain rows, not entities."""
-
-    inventory_id: int
-    goal_id: int
-    percent: int
-    goal: CardGoal
-
-
 @dataclass
 class Month:
-    meeting: Meeting
+    # Entities, or on the member page plain rows (``rows.MonthMeeting``, ``MonthInventory``).
+    meeting: Meeting | MonthMeeting
     label: str
-    inventory: Inventory | None
+    inventory: Inventory | MonthInventory | None
     state: str  # "shared", "draft" (owner only), "paused" (owner only) or "gap"
     # Goal progress: entities, or on the member page ``CardProgress`` rows.
     progress: list[GoalProgress | CardProgress] = field(default_factory=list)
@@ -126,6 +108,7 @@ class Month:
     answers: ReadWhenAsked | None = None  # where the rendered answers are, when not loaded
     # The traits picked in each feedback on it the viewer may read (the member page's).
     peer_traits: list[list[str]] = field(default_factory=list)
+    can_cheer: bool = False  # the viewer's, on a card of the member page
 
     @property
     def is_gap(self) -> bool:
@@ -172,7 +155,6 @@ class Timeline:
     months: list[Month]  # oldest first
     goals: list[Goal | CardGoal]  # entities, or on the member page ``CardGoal`` rows
     cheers: dict[tuple[int, str], Cheers]  # on the months shown as cards, where they are given
-    can_cheer: bool = False  # the viewer's, on this member's shared months
     # The months the charts and their tables span: the last year's unless all are asked for.
     charted: list[Month] = field(default_factory=list)
     rating_charts: charts.Grid = field(default_factory=charts.Grid)
@@ -233,7 +215,7 @@ class Timeline:
         )
 
 
-def _state(inventory: Inventory | None) -> str:
+def _state(inventory: Inventory | MonthInventory | None) -> str:
     if inventory is None:
         return "gap"
     return {InventoryStatus.SHARED: "shared", InventoryStatus.PAUSED: "paused"}.get(
@@ -247,31 +229,63 @@ def visible_months(
     member_id: int,
     now: datetime,
     area: str | None = None,
-    member_page: bool = False,
 ) -> list[Month]:
     """From the first visible inventory to now (or a later draft), one Month per session;
     sessions without a visible inventory are gaps, cancelled ones are left out (1 query).
     Each written month comes with its feedback and task counts (of one part of life, given
-    ``area``), and its answers (Markdown and rendered); the member page's with its peer
-    traits instead, the cards reading their answers themselves (``card_answers``)."""
+    ``area``), and its answers (Markdown and rendered)."""
     rows = db.session.execute(
-        months_statement(area, member_page),
+        months_statement(area, False),
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
     ).all()
-    months = []
     locale = str(get_locale())
-    for meeting, inventory, feedback, *columns in rows:
+    months = []
+    for meeting, inventory, feedback, *tasks in rows:
         if inventory is None and meeting.is_cancelled:
             continue
         month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        if inventory is not None and not month.is_gap:
-            month.feedback = feedback
-            counts = zip(TaskOutcome, columns[: len(TaskOutcome)], strict=True)
-            month.tasks = {outcome.value: n for outcome, n in counts if n}
-            if member_page:
-                month.peer_traits = _trait_lists(columns[-1])
+        _add_counts(month, feedback, tasks)
         months.append(month)
     return months
+
+
+_MEETING_WIDTH = len(MonthMeeting._fields) - 1  # all but the cohort, the page's
+_INVENTORY_END = _MEETING_WIDTH + len(MonthInventory._fields)
+
+
+def card_months(
+    viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
+) -> list[Month]:
+    """``visible_months`` for the member page, read as plain rows (``rows.MonthMeeting``,
+    ``MonthInventory``) with each month's peer traits and without its answers: the cards read
+    those themselves (``card_answers``)."""
+    rows = db.session.execute(
+        months_statement(area, True),
+        {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
+    ).all()
+    locale = str(get_locale())
+    months = []
+    for row in rows:
+        meeting = MonthMeeting(*row[:_MEETING_WIDTH], cohort)
+        written = row[_MEETING_WIDTH] is not None
+        if not written and meeting.is_cancelled:
+            continue
+        inventory = MonthInventory(*row[_MEETING_WIDTH:_INVENTORY_END]) if written else None
+        month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
+        feedback, *tasks, traits = row[_INVENTORY_END:]
+        if _add_counts(month, feedback, tasks):
+            month.peer_traits = _trait_lists(traits)
+        months.append(month)
+    return months
+
+
+def _add_counts(month: Month, feedback: int, tasks: list[int]) -> bool:
+    """A written month's feedback and task counts (read beside it); whether it is one."""
+    if month.inventory is None or month.is_gap:
+        return False
+    month.feedback = feedback
+    month.tasks = {outcome.value: n for outcome, n in zip(TaskOutcome, tasks, strict=True) if n}
+    return True
 
 
 def _trait_lists(lines: str | None) -> list[list[str]]:
@@ -380,7 +394,7 @@ def member_timeline(
     """The member's timeline in this cohort as the viewer may see it (at most 4 queries),
     charted over the last year, or over every month with ``show_all``; its goals and tasks
     those of one part of life, given ``area``."""
-    months = visible_months(viewer, cohort, member_id, now, area, member_page=True)
+    months = card_months(viewer, cohort, member_id, now, area)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months, member_page=True)
@@ -397,11 +411,26 @@ def member_timeline(
         cheers=cheers_on(viewer, [m.inventory.id for m in carded if m.state == "shared"]),
         charted=charted,
     )
-    first_shared = next((m.inventory for m in months if m.state == "shared"), None)
-    timeline.can_cheer = first_shared is not None and can_cheer(viewer, first_shared)
+    _may_cheer(viewer, cohort, member_id, carded)
     _charts(timeline)
     only_area(timeline, area)
     return timeline
+
+
+def _may_cheer(viewer: User, cohort: Cohort, member_id: int, months: list[Month]) -> None:
+    """Whether the viewer may cheer each of these months, as ``permissions.can_cheer`` would
+    on its inventory, from what the page has read: a month of a closed season may not be
+    cheered, the open months beside it may."""
+    is_active_member = active_membership(viewer, cohort) is not None
+    for month in months:
+        month.can_cheer = can_cheer_from_facts(
+            viewer,
+            author_id=member_id,
+            is_shared=month.state == "shared",
+            is_active_member=is_active_member,
+            cohort_is_archived=cohort.is_archived,
+            session_is_closed=month.meeting.is_closed,
+        )
 
 
 def only_area(timeline: Timeline, area: str | None) -> None:
