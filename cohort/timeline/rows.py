@@ -50,12 +50,14 @@ class MonthInventory(NamedTuple):
 
 
 class CardGoal(NamedTuple):
-    """What the member page shows of a goal: its title, and its status and part of life."""
+    """What the member page shows of a goal: its title, its status and part of life, and when
+    it was closed (the order of its milestones)."""
 
     id: int
     title: str
     status: GoalStatus
     area: str | None
+    closed_at: datetime | None
 
 
 class CardProgress(NamedTuple):

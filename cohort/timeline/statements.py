@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     ScalarSelect,
     Select,
+    Subquery,
     Text,
     and_,
     bindparam,
@@ -32,6 +33,7 @@ from ..inventories.models import (
     RATING_AREAS,
     Goal,
     GoalProgress,
+    GoalStatus,
     Inventory,
     Task,
     TaskOutcome,
@@ -225,23 +227,50 @@ def followed_by(viewer: User, member_id: ColumnElement[int]) -> Exists:
 @cache  # built once per kind: building a statement and its cache key costs about running it
 def progress_statement(member_page: bool = False) -> Select:
     """Goal progress, with its goal, recorded in the inventories ``ids``; on the member page
-    only what it shows of them, as plain rows (``timeline.CardProgress``'s columns)."""
+    only what it shows of them, as plain rows (``timeline.CardProgress``'s columns). Each row
+    ends with when its goal was last recorded, if it is achieved (``_last_recorded``)."""
+    last_recorded = _last_recorded()
     if member_page:
-        return (
-            select(
-                GoalProgress.inventory_id,
-                GoalProgress.goal_id,
-                GoalProgress.percent,
-                Goal.title,
-                Goal.status,
-                Goal.area,
-            )
-            .join(Goal, GoalProgress.goal_id == Goal.id)
-            .where(any_of(GoalProgress.inventory_id, "ids"))
-            .order_by(GoalProgress.id)
-        )
+        statement = select(
+            GoalProgress.inventory_id,
+            GoalProgress.goal_id,
+            GoalProgress.percent,
+            Goal.title,
+            Goal.status,
+            Goal.area,
+            Goal.closed_at,
+        ).join(Goal, GoalProgress.goal_id == Goal.id)
+    else:
+        statement = select(GoalProgress)
     return (
-        select(GoalProgress)
+        statement.add_columns(last_recorded.c.starts_at)
+        .outerjoin(last_recorded, last_recorded.c.goal_id == GoalProgress.goal_id)
         .where(any_of(GoalProgress.inventory_id, "ids"))
         .order_by(GoalProgress.id)
+    )
+
+
+def _last_recorded() -> Subquery:
+    """For each achieved goal recorded in the inventories ``ids``, when it was last recorded:
+    the latest session of any inventory holding its progress, whoever may read that one. The
+    month of that session marks the goal achieved, as ``milestones.achieved_goals`` finds it;
+    a later recording, even in a draft, moves the mark there."""
+    on_page, progress, goal, inventory, meeting = (
+        aliased(GoalProgress),
+        aliased(GoalProgress),
+        aliased(Goal),
+        aliased(Inventory),
+        aliased(Meeting),
+    )
+    return (
+        select(progress.goal_id, func.max(meeting.starts_at).label("starts_at"))
+        .join(goal, progress.goal_id == goal.id)
+        .join(inventory, progress.inventory_id == inventory.id)
+        .join(meeting, inventory.meeting_id == meeting.id)
+        .where(
+            goal.id.in_(select(on_page.goal_id).where(any_of(on_page.inventory_id, "ids"))),
+            goal.status == GoalStatus.ACHIEVED,
+        )
+        .group_by(progress.goal_id)
+        .subquery("last_recorded")
     )

@@ -9,7 +9,7 @@ number of months, building it runs a fixed number of queries.
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import chain
 from zoneinfo import ZoneInfo
@@ -25,7 +25,6 @@ from ..inventories.models import (
     RATING_AREAS,
     Goal,
     GoalProgress,
-    GoalStatus,
     Inventory,
     InventoryStatus,
     InventoryTemplate,
@@ -36,7 +35,7 @@ from ..meetings.models import Meeting
 from ..permissions import active_membership, can_cheer_from_facts
 from ..statements import ReadWhenAsked
 from . import charts
-from .milestones import Milestone, achieved_goals, milestones_of
+from .milestones import AchievedGoal, Milestone, milestones_of
 from .rows import CardGoal, CardProgress, MonthInventory, MonthMeeting
 from .services import Cheers, cheers_on
 from .statements import answers_statement, months_statement, progress_statement
@@ -293,60 +292,61 @@ def _trait_lists(lines: str | None) -> list[list[str]]:
     return [json.loads(line) or [] for line in lines.split("\n")] if lines else []
 
 
-def _milestones(months: list[Month]) -> dict[int, list[Milestone]]:
-    """Milestones per shared month, as ``milestones.milestones_for`` finds them, given the
-    months' goal progress: only a month that records an achieved goal can mark one, so the
-    achieved goals are asked about those months alone, and not at all when there are none
-    (the first month and each year's need no query)."""
-    shared = [m.inventory.id for m in months if m.state == "shared"]
-    ordinals = {inventory_id: index for index, inventory_id in enumerate(shared, start=1)}
-    goals = achieved_goals(_may_mark_a_goal(months))
-    return {
-        inventory_id: milestones_of(inventory_id, ordinals[inventory_id], goals.get(inventory_id))
-        for inventory_id in shared
-    }
-
-
-def _may_mark_a_goal(months: list[Month]) -> list[int]:
-    """The shared months that may hold an achieved goal's last recorded progress: for each
-    achieved goal, those of the latest session among these months that record it. An earlier
-    month's recording is followed by that one, so it marks nothing; whether a recording these
-    months do not show (another cohort's, a draft the viewer may not read) follows is the
-    statement's to find (``milestones.achieved_goals``)."""
-    latest: dict[int, tuple[datetime, list[Month]]] = {}
-    for month in months:
+def _milestones(
+    months: list[Month], last_recorded: dict[int, datetime]
+) -> dict[int, list[Milestone]]:
+    """Milestones per shared month, as ``milestones.milestones_for`` finds them, from the
+    months' goal progress and when each achieved goal was last recorded (no query): a goal
+    marks the month of its last recording."""
+    shared = [m for m in months if m.state == "shared"]
+    found = {}
+    for ordinal, month in enumerate(shared, start=1):
         starts_at = month.meeting.starts_at
-        for row in month.progress:
-            if row.goal.status != GoalStatus.ACHIEVED:
-                continue
-            found = latest.get(row.goal_id)
-            if found is None or starts_at > found[0]:
-                latest[row.goal_id] = (starts_at, [month])
-            elif starts_at == found[0]:  # two sessions at one moment: either may be last
-                found[1].append(month)
-    return sorted(
-        {m.inventory.id for _, marking in latest.values() for m in marking if m.state == "shared"}
-    )
+        achieved = sorted(
+            (
+                row.goal
+                for row in month.progress
+                if row.goal_id in last_recorded and starts_at >= last_recorded[row.goal_id]
+            ),
+            key=_closing_order,
+        )
+        goals = [AchievedGoal(goal.id, goal.title) for goal in achieved]
+        found[month.inventory.id] = milestones_of(month.inventory.id, ordinal, goals)
+    return found
+
+
+def _closing_order(goal: Goal | CardGoal) -> tuple:
+    """Achieved goals in the order they were closed, as ``milestones.achieved_goals`` lists
+    them (PostgreSQL puts a missing moment last)."""
+    return (goal.closed_at is None, goal.closed_at or _NEVER, goal.id)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def _attach_details(months: list[Month], member_page: bool = False) -> None:
-    """Goal progress and milestones (2 queries at most, 1 when no month records an achieved
-    goal)."""
+    """Goal progress, with when each achieved goal was last recorded, and milestones (1
+    query)."""
     written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
+    last_recorded: dict[int, datetime] = {}
     if written and member_page:
         goals: dict[int, CardGoal] = {}
         rows = db.session.execute(progress_statement(True), {"ids": list(written)})
-        for inventory_id, goal_id, percent, *goal in rows:
+        for inventory_id, goal_id, percent, *goal, last_at in rows:
             card_goal = goals.get(goal_id)
             if card_goal is None:  # one per goal, whatever the months that record it
                 card_goal = goals[goal_id] = CardGoal(goal_id, *goal)
             written[inventory_id].progress.append(
                 CardProgress(inventory_id, goal_id, percent, card_goal)
             )
+            if last_at is not None:
+                last_recorded[goal_id] = last_at
     elif written:
-        for row in db.session.scalars(progress_statement(), {"ids": list(written)}):
+        for row, last_at in db.session.execute(progress_statement(), {"ids": list(written)}):
             written[row.inventory_id].progress.append(row)
-    milestones = _milestones(months)
+            if last_at is not None:
+                last_recorded[row.goal_id] = last_at
+    milestones = _milestones(months, last_recorded)
     titles = section_titles({m.inventory.template_id for m in written.values()})
     for inventory_id, month in written.items():
         month.milestones = milestones.get(inventory_id, [])
@@ -391,7 +391,7 @@ def member_timeline(
     show_all: bool = False,
     area: str | None = None,
 ) -> Timeline:
-    """The member's timeline in this cohort as the viewer may see it (at most 4 queries),
+    """The member's timeline in this cohort as the viewer may see it (3 queries),
     charted over the last year, or over every month with ``show_all``; its goals and tasks
     those of one part of life, given ``area``."""
     months = card_months(viewer, cohort, member_id, now, area)
@@ -446,7 +446,7 @@ def only_area(timeline: Timeline, area: str | None) -> None:
 
 def timeline_of(viewer: User, member_id: int, months: list[Month]) -> Timeline:
     """A timeline of these months (taken from ``visible_months``), with their goal progress,
-    milestones and charts over all of them; no cheers (2 queries at most)."""
+    milestones and charts over all of them; no cheers (1 query)."""
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months)
