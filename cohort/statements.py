@@ -13,7 +13,7 @@ the list's length, so psycopg prepares it as it does every other statement run o
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, Integer, Row, Select, any_, bindparam
+from sqlalchemy import Boolean, ColumnElement, CursorResult, Integer, Row, Select, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.visitors import InternalTraversal
@@ -69,6 +69,15 @@ def _equals_any(element: AnyOf, compiler, **kw) -> str:
     return compiler.process(element.column == any_(values), **kw)
 
 
+def plain_rows(statement: Select, params: dict[str, Any]) -> CursorResult:
+    """Run a statement of plain columns (no entities) on the session's connection, after
+    flushing what is pending as the session would. The session's own ``execute`` sets up its
+    ORM machinery for every statement, entities or not: about 150 µs of CPU, a third of what
+    a small statement costs the app."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)
+
+
 class ReadWhenAsked:
     """What a page shows of its rows only when a kept rendering is missing
     (cohort/fragments.py): ``statement`` over the page's ``ids`` (the parameter ``ids``), run
@@ -83,6 +92,6 @@ class ReadWhenAsked:
 
     def of(self, row_id: int) -> dict:
         if self._by_id is None:
-            rows = db.session.execute(self.statement, {"ids": self.ids})
+            rows = plain_rows(self.statement, {"ids": self.ids})
             self._by_id = {row[0]: self.value(row) for row in rows}
         return self._by_id.get(row_id) or {}

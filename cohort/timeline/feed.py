@@ -17,7 +17,6 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
-from ..extensions import db
 from ..inventories.models import CARD_COLUMNS, Inventory, InventoryKind, InventoryStatus
 from ..meetings.models import Meeting
 from ..permissions import (
@@ -26,7 +25,7 @@ from ..permissions import (
     visible_follows,
     visible_inventories,
 )
-from ..statements import ANY_VIEWER, ReadWhenAsked, any_of
+from ..statements import ANY_VIEWER, ReadWhenAsked, any_of, plain_rows
 from .milestones import (
     Milestone,
     achieved_goals,
@@ -265,7 +264,7 @@ def feed_page(
     the page holds an achieved goal (and, when a card's taste is rendered, one for the
     page's tastes and one for templates this process has not read yet)."""
     page = max(page, 1)
-    rows = db.session.execute(
+    rows = plain_rows(
         feed_slice_for_anyone(scope),
         {"viewer_id": user.id, "offset": (page - 1) * per_page, "limit": per_page + 1},
     ).all()

@@ -18,7 +18,7 @@ from ..i18n import gettext as _
 from ..i18n import ngettext
 from ..inventories.models import Goal, GoalProgress, GoalStatus, Inventory, InventoryStatus
 from ..meetings.models import Meeting
-from ..statements import any_of
+from ..statements import any_of, plain_rows
 
 MONTHS_IN_A_YEAR = 12
 
@@ -110,7 +110,7 @@ def achieved_goals(inventory_ids: Iterable[int]) -> dict[int, list[AchievedGoal]
     ids = list(inventory_ids)
     if not ids:
         return {}
-    rows = db.session.execute(_achieved_goals_statement(), {"inventory_ids": ids})
+    rows = plain_rows(_achieved_goals_statement(), {"inventory_ids": ids})
     found: dict[int, list[AchievedGoal]] = {}
     for inventory_id, goal_id, title in rows:
         found.setdefault(inventory_id, []).append(AchievedGoal(goal_id, title))

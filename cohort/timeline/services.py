@@ -28,7 +28,7 @@ from ..permissions import (
     visible_follows,
     visible_memberships,
 )
-from ..statements import any_of
+from ..statements import any_of, plain_rows
 from .milestones import marks_a_goal_column, milestones_for
 from .models import Cheer, Follow
 
@@ -179,7 +179,7 @@ def cheers_on(viewer: User, inventory_ids: Iterable[int]) -> dict[tuple[int, str
     found: dict[tuple[int, str], Cheers] = {}
     if not ids:
         return found
-    rows = db.session.execute(_cheers_statement(), {"ids": ids})
+    rows = plain_rows(_cheers_statement(), {"ids": ids})
     viewer_id = viewer.id  # once: the viewer is often the request's user, behind a proxy
     for inventory_id, milestone, user_id, name in rows:
         _count_in(found, viewer_id, (inventory_id, milestone), user_id, name)

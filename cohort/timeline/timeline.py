@@ -33,7 +33,7 @@ from ..inventories.models import (
 from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
 from ..meetings.models import Meeting
 from ..permissions import active_membership, can_cheer_from_facts
-from ..statements import ReadWhenAsked
+from ..statements import ReadWhenAsked, plain_rows
 from . import charts
 from .milestones import AchievedGoal, Milestone, milestones_of
 from .rows import CardGoal, CardProgress, MonthInventory, MonthMeeting
@@ -258,7 +258,7 @@ def card_months(
     """``visible_months`` for the member page, read as plain rows (``rows.MonthMeeting``,
     ``MonthInventory``) with each month's peer traits and without its answers: the cards read
     those themselves (``card_answers``)."""
-    rows = db.session.execute(
+    rows = plain_rows(
         months_statement(area, True),
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
     ).all()
@@ -331,7 +331,7 @@ def _attach_details(months: list[Month], member_page: bool = False) -> None:
     last_recorded: dict[int, datetime] = {}
     if written and member_page:
         goals: dict[int, CardGoal] = {}
-        rows = db.session.execute(progress_statement(True), {"ids": list(written)})
+        rows = plain_rows(progress_statement(True), {"ids": list(written)})
         for inventory_id, goal_id, percent, *goal, last_at in rows:
             card_goal = goals.get(goal_id)
             if card_goal is None:  # one per goal, whatever the months that record it
