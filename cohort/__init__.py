@@ -111,7 +111,18 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from . import errors, fragments, garbage, i18n, labels, permissions, read_only, schema, security
+    from . import (
+        errors,
+        fragments,
+        garbage,
+        i18n,
+        labels,
+        permissions,
+        read_only,
+        schema,
+        security,
+        urls,
+    )
     from .auth import presence, sessions
     from .notifications import views as notification_views
 
@@ -125,6 +136,7 @@ def register_request_hooks(app: Flask) -> None:
     errors.init_app(app)
     i18n.init_app(app)
     fragments.init_app(app)
+    urls.init_app(app)
     read_only.init_app(app)
     garbage.init_app(app)
 
