@@ -23,7 +23,7 @@ from cohort.permissions import (
 from cohort.timeline.milestones import milestones_for
 from cohort.timeline.models import Cheer
 from cohort.timeline.rows import MonthInventory, MonthMeeting
-from cohort.timeline.timeline import member_timeline, month_label
+from cohort.timeline.timeline import member_timeline, month_label, task_counts
 from cohort.year.models import Season
 
 from . import factories
@@ -305,6 +305,12 @@ def test_member_page_months_hold_their_entities_values_and_each_its_own_cheer(ap
             assert month.meeting.is_closed == meeting.is_closed
             assert month.label == month_label(meeting)
             assert month.can_cheer == can_cheer(viewer, inventory)
+
+
+def test_task_counts_are_read_from_the_months_outcomes_in_outcome_order():
+    assert task_counts("dropped,done,carried,done") == {"done": 2, "carried": 1, "dropped": 1}
+    assert list(task_counts("dropped,done")) == ["done", "dropped"]
+    assert task_counts(None) == task_counts("") == {}
 
 
 def chart_table_rows(page: str) -> list[str]:

@@ -239,11 +239,11 @@ def visible_months(
     ).all()
     locale = str(get_locale())
     months = []
-    for meeting, inventory, feedback, *tasks in rows:
+    for meeting, inventory, feedback, outcomes in rows:
         if inventory is None and meeting.is_cancelled:
             continue
         month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        _add_counts(month, feedback, tasks)
+        _add_counts(month, feedback, outcomes)
         months.append(month)
     return months
 
@@ -271,20 +271,30 @@ def card_months(
             continue
         inventory = MonthInventory(*row[_MEETING_WIDTH:_INVENTORY_END]) if written else None
         month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        feedback, *tasks, traits = row[_INVENTORY_END:]
-        if _add_counts(month, feedback, tasks):
+        feedback, outcomes, traits = row[_INVENTORY_END:]
+        if _add_counts(month, feedback, outcomes):
             month.peer_traits = _trait_lists(traits)
         months.append(month)
     return months
 
 
-def _add_counts(month: Month, feedback: int, tasks: list[int]) -> bool:
-    """A written month's feedback and task counts (read beside it); whether it is one."""
+def _add_counts(month: Month, feedback: int, outcomes: str | None) -> bool:
+    """A written month's feedback and task counts, from what was read beside it
+    (``statements.detail_columns``); whether it is one."""
     if month.inventory is None or month.is_gap:
         return False
     month.feedback = feedback
-    month.tasks = {outcome.value: n for outcome, n in zip(TaskOutcome, tasks, strict=True) if n}
+    month.tasks = task_counts(outcomes)
     return True
+
+
+def task_counts(outcomes: str | None) -> dict[str, int]:
+    """Outcome → how many tasks had it, in ``TaskOutcome``'s order, from the outcomes of a
+    month's task reviews as one string ("done,carried,done")."""
+    if not outcomes:
+        return {}
+    found = Counter(outcomes.split(","))
+    return {outcome.value: found[outcome.value] for outcome in TaskOutcome if found[outcome.value]}
 
 
 def _trait_lists(lines: str | None) -> list[list[str]]:
