@@ -70,14 +70,18 @@ def cache() -> FragmentCache:
     return current_app.extensions["cohort_fragments"]
 
 
-def fragment(name: str, *parts: Hashable, caller: Callable[[], str]) -> str:
-    """The Jinja side: ``{% call fragment(name, *parts) %}`` renders its body once per
-    (name, parts, language, zone)."""
-    return cache().get_or_render((name, *parts, *language_and_zone()), caller)
+def fragment_of(pieces: FragmentCache) -> Callable[..., str]:
+    """The Jinja side, for one app's ``pieces`` (found once, not through ``current_app`` for
+    each of a page's dozens): ``{% call fragment(name, *parts) %}`` renders its body once
+    per (name, parts, language, zone)."""
+
+    def fragment(name: str, *parts: Hashable, caller: Callable[[], str]) -> str:
+        return pieces.get_or_render((name, *parts, *language_and_zone()), caller)
+
+    return fragment
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["cohort_fragments"] = FragmentCache(
-        app.config.get("FRAGMENT_CACHE_SIZE", DEFAULT_SIZE)
-    )
-    app.jinja_env.globals["fragment"] = fragment
+    pieces = FragmentCache(app.config.get("FRAGMENT_CACHE_SIZE", DEFAULT_SIZE))
+    app.extensions["cohort_fragments"] = pieces
+    app.jinja_env.globals["fragment"] = fragment_of(pieces)

@@ -83,7 +83,9 @@ def _recorded_later(progress, this_starts_at):
     """An EXISTS: the goal of ``progress`` was recorded again at a session that starts after
     ``this_starts_at`` (the session of ``progress``'s inventory). ``achieved_goals`` and
     ``marks_a_goal_column`` both negate it for "the last recorded progress", so they cannot
-    disagree; both are built once (cached), and so is this with them."""
+    disagree; both are built once (cached), and so is this with them. A timeline reads the
+    same per goal, as its latest session (``statements._last_recorded``): tests/test_timeline
+    checks that its milestones are the ones ``milestones_for`` finds."""
     later, later_inventory, later_meeting = (
         aliased(GoalProgress),
         aliased(Inventory),

@@ -87,7 +87,7 @@ MONTH_LOADING = (
 )
 
 # What the member page shows of a month's session and inventory, read as plain columns
-# (``timeline.MonthMeeting`` and ``timeline.MonthInventory``, in this order): no answers (the
+# (``rows.MonthMeeting`` and ``rows.MonthInventory``, in this order): no answers (the
 # cards read them when their kept rendering is missing), no place, due times or bookkeeping.
 MONTH_MEETING_COLUMNS = (
     Meeting.id,
