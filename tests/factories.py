@@ -115,6 +115,24 @@ def make_meeting(cohort, starts_at=None, minutes: int = 120, **values):
     return meeting
 
 
+def close_in_season(meeting, closed_by: User, name: str = "Past"):
+    """Put the session in a closed season of its own (read-only from then on), committed."""
+    from cohort.year.models import Season
+
+    season = Season(
+        cohort_id=meeting.cohort_id,
+        name=name,
+        starts_on=meeting.starts_at.date().replace(day=1),
+        ends_on=meeting.starts_at.date(),
+        closed_by_id=closed_by.id,
+    )
+    db.session.add(season)
+    db.session.flush()
+    meeting.season_id = season.id
+    db.session.commit()
+    return season
+
+
 def make_attendance(meeting, user: User, rsvp: str | None = "going", attended=None):
     from cohort.meetings.models import Attendance, Rsvp
 

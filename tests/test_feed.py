@@ -26,7 +26,6 @@ from cohort.timeline.buttons import cheer_forms
 from cohort.timeline.feed import Scope, feed_inventories, feed_page
 from cohort.timeline.models import Cheer, Follow
 from cohort.timeline.timeline import month_label
-from cohort.year.models import Season
 
 from . import factories
 from .test_inventories import session_for
@@ -285,17 +284,7 @@ def test_feed_cards_hold_what_their_inventories_hold(app, user):
     write(ken, months_ago(cohorts[0], 2), share=False)  # a draft: never in the feed
     cohorts[1].is_archived = True
     closed = db.session.scalar(select(Meeting).where(Meeting.cohort_id == cohorts[2].id))
-    season = Season(
-        cohort_id=cohorts[2].id,
-        name="Past",
-        starts_on=closed.starts_at.date().replace(day=1),
-        ends_on=closed.starts_at.date(),
-        closed_by_id=ken.id,
-    )
-    db.session.add(season)
-    db.session.flush()
-    closed.season_id = season.id
-    db.session.commit()
+    factories.close_in_season(closed, ken)
     with app.test_request_context("/feed"):
         items = feed_page(user, Scope.COHORTS).items
         assert len(items) == 3

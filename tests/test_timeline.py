@@ -24,7 +24,6 @@ from cohort.timeline.milestones import milestones_for
 from cohort.timeline.models import Cheer
 from cohort.timeline.rows import MonthInventory, MonthMeeting
 from cohort.timeline.timeline import member_timeline, month_label, task_counts
-from cohort.year.models import Season
 
 from . import factories
 from .test_inventories import session_for
@@ -276,17 +275,7 @@ def test_member_page_months_hold_their_entities_values_and_each_its_own_cheer(ap
     write(ken, first, energy=2, ratings={"skills": 3, "time": 1}, self_traits=["curious"])
     write(ken, second, energy=5, ratings={"money": 4})
     write(ken, draft, share=False, energy=1)
-    season = Season(
-        cohort_id=cohort.id,
-        name="Spring",
-        starts_on=first.starts_at.date().replace(day=1),
-        ends_on=first.starts_at.date(),
-        closed_by_id=user.id,
-    )
-    db.session.add(season)
-    db.session.flush()
-    first.season_id = season.id
-    db.session.commit()
+    factories.close_in_season(first, user, name="Spring")
     for viewer, cheerable in ((aiko, [False, True]), (ken, [False, False, False])):
         with app.test_request_context():
             timeline = member_timeline(viewer, cohort, ken.id, utcnow())
