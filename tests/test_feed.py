@@ -25,7 +25,7 @@ from cohort.permissions import (
 from cohort.timeline.buttons import cheer_forms
 from cohort.timeline.feed import Scope, feed_inventories, feed_page
 from cohort.timeline.models import Cheer, Follow
-from cohort.timeline.timeline import month_label
+from cohort.timeline.months import month_label
 
 from . import factories
 from .test_inventories import session_for

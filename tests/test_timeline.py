@@ -22,8 +22,9 @@ from cohort.permissions import (
 )
 from cohort.timeline.milestones import milestones_for
 from cohort.timeline.models import Cheer
+from cohort.timeline.months import month_label, task_counts
 from cohort.timeline.rows import MonthInventory, MonthMeeting
-from cohort.timeline.timeline import member_timeline, month_label, task_counts
+from cohort.timeline.timeline import member_timeline
 
 from . import factories
 from .test_inventories import session_for

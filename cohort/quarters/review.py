@@ -2,7 +2,7 @@
 
 Goals and their progress, energy and the five ratings with their change, each Try item and
 whether the next month kept it, Problems that came back, and the feedback marked helpful.
-Everything comes from the viewer's timeline (``timeline.visible_months``): a reader sees the
+Everything comes from the viewer's timeline (``timeline.months.visible_months``): a reader sees the
 shared months only, the author also drafts. Building it runs a fixed number of queries.
 """
 
@@ -18,7 +18,8 @@ from ..inventories.models import RATING_AREAS, Goal, Inventory
 from ..inventories.sections import AREA_LABELS
 from ..meetings.models import Meeting
 from ..permissions import visible_feedback
-from ..timeline.timeline import Month, timeline_of, visible_months
+from ..timeline.months import Month, visible_months
+from ..timeline.timeline import timeline_of
 from ..year import threads
 from .schedule import QUARTER_KEYS
 

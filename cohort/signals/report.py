@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from ..i18n import gettext as _
 from ..timeline.charts import PERCENT_SCALE, PERCENT_TICKS, Column, Panel, line_panel
-from ..timeline.timeline import month_label
+from ..timeline.months import month_label
 from .trends import MEASURES, SessionHealth
 
 

@@ -15,7 +15,7 @@ from ..i18n import lazy_gettext as _l
 from ..i18n import ngettext
 from ..inventories.models import InventoryStatus
 from ..meetings.models import Meeting
-from ..timeline.timeline import month_label
+from ..timeline.months import month_label
 from .history import History
 
 LOW_ENERGY = 2  # energy at 1 or 2 of 5

@@ -19,7 +19,7 @@ from ..inventories.models import RATING_AREAS, GoalProgress, TaskReview
 from ..inventories.sections import AREA_LABELS
 from ..inventories.services import CARRIED_SECTIONS
 from .milestones import achieved_goals
-from .timeline import Month, section_titles, visible_months
+from .months import Month, section_titles, visible_months
 
 
 @dataclass

@@ -34,8 +34,8 @@ from .milestones import (
     ordinal_column,
 )
 from .models import Follow
+from .months import month_label, section_titles
 from .services import Cheers, cheers_on
-from .timeline import month_label, section_titles
 
 PER_PAGE = 20
 FEED_SECTIONS = ("did", "try")  # a feed card is a taste; the inventory has the rest

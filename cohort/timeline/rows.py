@@ -12,7 +12,7 @@ from ..meetings.models import Meeting, MeetingStatus
 
 
 class MonthMeeting(NamedTuple):
-    """A month's session, read as ``timeline.month_label`` reads a ``Meeting``."""
+    """A month's session, read as ``months.month_label`` reads a ``Meeting``."""
 
     id: int
     title: str

@@ -54,7 +54,7 @@ def detail_columns(area: str | None = None) -> tuple:
     """Per inventory: feedback received, and the outcomes of the tasks reviewed in it (only
     the tasks of one part of life, given ``area``) as one string, "done,carried,done" (None
     without any): correlated subqueries read with the inventory itself, the tasks' one look
-    into their index rather than one per outcome (``timeline.task_counts`` counts them)."""
+    into their index rather than one per outcome (``months.task_counts`` counts them)."""
     from ..feedback.models import Feedback
 
     tagged = [TaskReview.task_id.in_(select(Task.id).where(Task.area == area))] if area else []
@@ -75,7 +75,7 @@ def detail_columns(area: str | None = None) -> tuple:
 # map hands them over), and each session's cohort is that same cohort. A month's inventory
 # comes in the same row as its session, so ``Inventory.meeting`` is found in the identity map
 # too. No page here shows a session's agenda. The template's section titles are kept per
-# process by template id (``timeline.section_titles``): a template never changes.
+# process by template id (``months.section_titles``): a template never changes.
 MONTH_LOADING = (
     lazyload(Meeting.cohort),
     defer(Meeting.agenda),
@@ -226,7 +226,7 @@ def followed_by(viewer: User, member_id: ColumnElement[int]) -> Exists:
 @cache  # built once per kind: building a statement and its cache key costs about running it
 def progress_statement(member_page: bool = False) -> Select:
     """Goal progress, with its goal, recorded in the inventories ``ids``; on the member page
-    only what it shows of them, as plain rows (``timeline.CardProgress``'s columns). Each row
+    only what it shows of them, as plain rows (``rows.CardProgress``'s columns). Each row
     ends with when its goal was last recorded, if it is achieved (``_last_recorded``)."""
     last_recorded = _last_recorded()
     if member_page:

@@ -1,4 +1,5 @@
-"""A member's timeline in one cohort: their months in order, goals, milestones and charts.
+"""A member's timeline in one cohort: their months in order (``months``), goals, milestones
+and charts.
 
 In a cohort, a member's months and goals come only from inventories visible there
 (``permissions.timeline_inventories``): shared ones for everyone, and for the member themselves
@@ -6,16 +7,10 @@ also drafts and paused months. A skipped or paused month is a gap, never a zero.
 number of months, building it runs a fixed number of queries.
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from functools import lru_cache
+from datetime import UTC, datetime
 from itertools import chain
-from zoneinfo import ZoneInfo
-
-from flask_babel import format_date, get_locale
-from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -24,127 +19,18 @@ from ..i18n import gettext as _
 from ..inventories.models import (
     RATING_AREAS,
     Goal,
-    GoalProgress,
-    Inventory,
-    InventoryStatus,
-    InventoryTemplate,
-    TaskOutcome,
 )
-from ..inventories.sections import AREA_LABELS, CARD_SECTIONS, resolve_sections
-from ..meetings.models import Meeting
+from ..inventories.sections import AREA_LABELS
 from ..permissions import active_membership, can_cheer_from_facts
-from ..statements import ReadWhenAsked, plain_rows
+from ..statements import plain_rows
 from . import charts
 from .milestones import AchievedGoal, Milestone, milestones_of
-from .rows import CardGoal, CardProgress, MonthInventory, MonthMeeting
+from .months import Month, card_answers, card_months, section_titles
+from .rows import CardGoal, CardProgress
 from .services import Cheers, cheers_on
-from .statements import answers_statement, months_statement, progress_statement
+from .statements import progress_statement
 
-MONTH_FORMATS = {"ja": "y年M月", "en": "MMM y"}
 RECENT_CARDS = 12  # a year of monthly sessions
-HIGHLIGHTS = tuple(key for key in CARD_SECTIONS if key != "feedback_ask")  # did, praised, …
-
-
-def month_label(meeting: Meeting, locale: str | None = None) -> str:
-    """The cohort-local month of a session, in the reader's language: "Dec 2026" / "2026年12月"
-    (a list of months passes the language, found once)."""
-    month = meeting.month_on or meeting.starts_at.astimezone(ZoneInfo(meeting.cohort.timezone))
-    return _month_label(month.year, month.month, locale or str(get_locale()))
-
-
-@lru_cache(maxsize=1024)  # a timeline labels every month it holds, on every page view
-def _month_label(year: int, month: int, locale: str) -> str:
-    """A month's label reads the same whatever its day: formatted once per month and locale."""
-    language = locale.split("_", 1)[0]
-    return format_date(date(year, month, 1), MONTH_FORMATS.get(language, "MMM y"), False)
-
-
-# Template id → its stored sections. A template never changes once written (editing one adds
-# a new one), so each is read once per process; tests clear this as their ids start again.
-_TEMPLATE_SECTIONS: dict[int, list] = {}
-
-
-def section_titles(template_ids: set[int]) -> dict[int, dict[str, str]]:
-    """Template id → section key → title in the reader's language (a statement only for
-    templates this process has not read yet)."""
-    missing = [i for i in template_ids if i not in _TEMPLATE_SECTIONS]
-    if missing:
-        rows = db.session.execute(
-            select(InventoryTemplate.id, InventoryTemplate.sections).where(
-                InventoryTemplate.id.in_(missing)
-            )
-        )
-        _TEMPLATE_SECTIONS.update(rows.all())
-    return {
-        i: {s.key: s.title for s in resolve_sections(_TEMPLATE_SECTIONS[i])} for i in template_ids
-    }
-
-
-def forget_templates() -> None:
-    """Forget the templates read (for tests, whose ids start at 1 again)."""
-    _TEMPLATE_SECTIONS.clear()
-
-
-def card_answers(inventory_ids: list[int]) -> ReadWhenAsked:
-    """The rendered answers of a timeline's cards, read in one statement the first time a
-    card's kept rendering is missing: most views need none of them."""
-    return ReadWhenAsked(answers_statement(), inventory_ids, lambda row: row[1] or {})
-
-
-@dataclass
-class Month:
-    # Entities, or on the member page plain rows (``rows.MonthMeeting``, ``MonthInventory``).
-    meeting: Meeting | MonthMeeting
-    label: str
-    inventory: Inventory | MonthInventory | None
-    state: str  # "shared", "draft" (owner only), "paused" (owner only) or "gap"
-    # Goal progress: entities, or on the member page ``CardProgress`` rows.
-    progress: list[GoalProgress | CardProgress] = field(default_factory=list)
-    tasks: dict[str, int] = field(default_factory=dict)  # outcome → how many
-    feedback: int | None = None  # received, once the feedback feature counts it
-    milestones: list[Milestone] = field(default_factory=list)
-    titles: dict[str, str] = field(default_factory=dict)  # section key → title
-    answers: ReadWhenAsked | None = None  # where the rendered answers are, when not loaded
-    # The traits picked in each feedback on it the viewer may read (the member page's).
-    peer_traits: list[list[str]] = field(default_factory=list)
-    can_cheer: bool = False  # the viewer's, on a card of the member page
-
-    @property
-    def is_gap(self) -> bool:
-        """Skipped or paused: nothing to read, nothing to chart."""
-        return self.state in ("gap", "paused")
-
-    def card_key(self) -> tuple:
-        """Everything the month's card shows but its cheer buttons (cohort/fragments.py): the
-        inventory's saved version, and what others change (a feedback, a goal's title)."""
-        inventory = self.inventory
-        return (
-            inventory.id,
-            inventory.version,
-            inventory.updated_at,
-            inventory.kind,
-            self.state,
-            self.label,
-            self.meeting.title,
-            self.feedback,
-            tuple((row.goal_id, row.goal.title, row.percent) for row in self.progress),
-            tuple(sorted(self.tasks.items())),
-            tuple(self.titles.get(key, key) for key in HIGHLIGHTS),
-        )
-
-    def percents(self) -> dict[int, int]:
-        """Goal id → percent recorded this month: one lookup per chart point or table cell."""
-        return {row.goal_id: row.percent for row in self.progress}
-
-    def highlights(self) -> list[tuple[str, str]]:
-        """(title, HTML) of what they did, were praised for, learned, and will try."""
-        if self.inventory is None or self.is_gap:
-            return []
-        if self.answers is not None:
-            answers = self.answers.of(self.inventory.id)
-        else:
-            answers = self.inventory.answers_html or {}
-        return [(self.titles.get(key, key), answers[key]) for key in HIGHLIGHTS if answers.get(key)]
 
 
 @dataclass
@@ -212,94 +98,6 @@ class Timeline:
             [(m.inventory.id, m.inventory.self_traits, m.meeting.title) for m in shared],
             {m.inventory.id: Counter(chain.from_iterable(m.peer_traits)) for m in shared},
         )
-
-
-def _state(inventory: Inventory | MonthInventory | None) -> str:
-    if inventory is None:
-        return "gap"
-    return {InventoryStatus.SHARED: "shared", InventoryStatus.PAUSED: "paused"}.get(
-        inventory.status, "draft"
-    )
-
-
-def visible_months(
-    viewer: User,
-    cohort: Cohort,
-    member_id: int,
-    now: datetime,
-    area: str | None = None,
-) -> list[Month]:
-    """From the first visible inventory to now (or a later draft), one Month per session;
-    sessions without a visible inventory are gaps, cancelled ones are left out (1 query).
-    Each written month comes with its feedback and task counts (of one part of life, given
-    ``area``), and its answers (Markdown and rendered)."""
-    rows = db.session.execute(
-        months_statement(area, False),
-        {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
-    ).all()
-    locale = str(get_locale())
-    months = []
-    for meeting, inventory, feedback, outcomes in rows:
-        if inventory is None and meeting.is_cancelled:
-            continue
-        month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        _add_counts(month, feedback, outcomes)
-        months.append(month)
-    return months
-
-
-_MEETING_WIDTH = len(MonthMeeting._fields) - 1  # all but the cohort, the page's
-_INVENTORY_END = _MEETING_WIDTH + len(MonthInventory._fields)
-
-
-def card_months(
-    viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
-) -> list[Month]:
-    """``visible_months`` for the member page, read as plain rows (``rows.MonthMeeting``,
-    ``MonthInventory``) with each month's peer traits and without its answers: the cards read
-    those themselves (``card_answers``)."""
-    rows = plain_rows(
-        months_statement(area, True),
-        {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
-    ).all()
-    locale = str(get_locale())
-    months = []
-    for row in rows:
-        meeting = MonthMeeting(*row[:_MEETING_WIDTH], cohort)
-        written = row[_MEETING_WIDTH] is not None
-        if not written and meeting.is_cancelled:
-            continue
-        inventory = MonthInventory(*row[_MEETING_WIDTH:_INVENTORY_END]) if written else None
-        month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        feedback, outcomes, traits = row[_INVENTORY_END:]
-        if _add_counts(month, feedback, outcomes):
-            month.peer_traits = _trait_lists(traits)
-        months.append(month)
-    return months
-
-
-def _add_counts(month: Month, feedback: int, outcomes: str | None) -> bool:
-    """A written month's feedback and task counts, from what was read beside it
-    (``statements.detail_columns``); whether it is one."""
-    if month.inventory is None or month.is_gap:
-        return False
-    month.feedback = feedback
-    month.tasks = task_counts(outcomes)
-    return True
-
-
-def task_counts(outcomes: str | None) -> dict[str, int]:
-    """Outcome → how many tasks had it, in ``TaskOutcome``'s order, from the outcomes of a
-    month's task reviews as one string ("done,carried,done")."""
-    if not outcomes:
-        return {}
-    found = Counter(outcomes.split(","))
-    return {outcome.value: found[outcome.value] for outcome in TaskOutcome if found[outcome.value]}
-
-
-def _trait_lists(lines: str | None) -> list[list[str]]:
-    """The peer traits column (``statements.months_statement``): a JSON list a line."""
-    return [json.loads(line) or [] for line in lines.split("\n")] if lines else []
 
 
 def _milestones(

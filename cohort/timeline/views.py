@@ -22,7 +22,8 @@ from .buttons import cheer_button, current_path
 from .changes import month_changes
 from .feed import Scope, feed_page
 from .milestones import Milestone, achieved_goals, milestones_for, milestones_of
-from .timeline import member_timeline, month_label
+from .months import month_label
+from .timeline import member_timeline
 
 bp = Blueprint("timeline", __name__)
 

@@ -1,6 +1,6 @@
 """A member's year in one cohort: twelve months (or a closed season) told on one page.
 
-Everything comes from the viewer's timeline (``timeline.visible_months``), so a shared year
+Everything comes from the viewer's timeline (``timeline.months.visible_months``), so a shared year
 shows others only the shared months, as the timeline does. Building it runs a fixed number
 of queries whatever the number of months.
 """
@@ -23,14 +23,8 @@ from ..i18n import lazy_gettext as _l
 from ..inventories.models import RATING_AREAS, Goal, GoalStatus
 from ..inventories.sections import AREA_LABELS
 from ..permissions import visible_feedback
-from ..timeline.timeline import (
-    MONTH_FORMATS,
-    Month,
-    Timeline,
-    only_area,
-    timeline_of,
-    visible_months,
-)
+from ..timeline.months import MONTH_FORMATS, Month, visible_months
+from ..timeline.timeline import Timeline, only_area, timeline_of
 from . import threads
 from .models import Season
 
