@@ -30,7 +30,11 @@ from .rows import CardGoal, CardProgress
 from .services import Cheers, cheers_on
 from .statements import progress_statement
 
-RECENT_CARDS = 12  # a year of monthly sessions
+CHARTED_MONTHS = 12  # the charts span a year of monthly sessions
+# The months shown as cards: half a year, two quarters. Twelve full cards made a long scroll on
+# a phone and half of the page's cost; the charts, the milestones and the year page keep the
+# long view, and every card is one link away (``?months=all``).
+RECENT_CARDS = 6
 
 
 @dataclass
@@ -63,9 +67,8 @@ class Timeline:
         return self.months[::-1]
 
     def cards(self, show_all: bool) -> list[Month]:
-        """The months shown as cards, newest first: the last year's unless all are asked for
-        (as for the charts). A page's cost then stays that of a year, however long someone
-        has been reflecting."""
+        """The months shown as cards, newest first: the last half year's unless all are asked
+        for. A page's cost then stays the same, however long someone has been reflecting."""
         return self.newest_first if show_all else self.newest_first[:RECENT_CARDS]
 
     @property
@@ -206,8 +209,9 @@ def member_timeline(
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months, member_page=True)
-    charted = months if show_all else months[-RECENT_CARDS:]
-    carded = [m for m in charted if m.inventory is not None and not m.is_gap]
+    charted = months if show_all else months[-CHARTED_MONTHS:]
+    shown = months if show_all else months[-RECENT_CARDS:]
+    carded = [m for m in shown if m.inventory is not None and not m.is_gap]
     answers = card_answers([m.inventory.id for m in carded])
     for month in carded:
         month.answers = answers

@@ -33,7 +33,7 @@ HOME_FEED_SIZE = 5
 def member_page_context(cohort: Cohort, membership: Membership, is_following: bool) -> dict:
     """What the member page (cohorts.member) shows of the timeline, and the follow button
     (whether the viewer follows the member was read with the membership):
-    the last year's months as cards, every month with ``?months=all``."""
+    the last half year's months as cards (a year's charts), every month with ``?months=all``."""
     show_all = request.args.get("months") == "all"
     area = clean_area(cohort, request.args.get("area"))
     timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all, area)
