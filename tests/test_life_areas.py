@@ -108,6 +108,11 @@ def test_the_timeline_and_the_year_show_one_part_of_life(client, circle):
     page = client.get(f"/c/{cohort.slug}/members/{ken.id}?area=parallel").get_data(as_text=True)
     assert "Write a zine" in page and "Ship the API" not in page
     assert 'aria-current="true">Parallel career' in page
+    # Every link keeps the page's other choices and changes the part alone.
+    base = f"/c/{cohort.slug}/members/{ken.id}"
+    page = client.get(f"{base}?months=all&area=parallel").get_data(as_text=True)
+    assert f'href="{base}?months=all" class="chip"' in page
+    assert f'href="{base}?months=all&amp;area=main_job" class="chip"' in page
     # An unknown part shows everything, as no choice does.
     page = client.get(f"/c/{cohort.slug}/members/{ken.id}?area=%00x").get_data(as_text=True)
     assert "Ship the API" in page and "Write a zine" in page
