@@ -4,7 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from cohort.database import utcnow
 from cohort.extensions import db
@@ -24,7 +24,20 @@ from . import factories
 
 
 def session_for(cohort, days_ahead: int = 10, **values) -> Meeting:
-    starts_at = utcnow().replace(microsecond=0) + timedelta(days=days_ahead)
+    """A session ``days_ahead`` days from now. Ahead, it is the cohort's next one: the sessions
+    its rhythm made that would come before it are removed, so which session a page takes for
+    the next does not depend on the day the tests run (a rhythm's session falls within the
+    next ten days for a third of each month)."""
+    now = utcnow()
+    starts_at = now.replace(microsecond=0) + timedelta(days=days_ahead)
+    db.session.execute(
+        delete(Meeting).where(
+            Meeting.cohort_id == cohort.id,
+            Meeting.follows_rhythm.is_(True),
+            Meeting.starts_at > now,
+            Meeting.starts_at < starts_at,
+        )
+    )
     meeting = Meeting(
         cohort_id=cohort.id,
         title=values.pop("title", "December session"),
