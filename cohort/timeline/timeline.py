@@ -69,7 +69,7 @@ class Timeline:
     def cards(self, show_all: bool) -> list[Month]:
         """The months shown as cards, newest first: the last half year's unless all are asked
         for. A page's cost then stays the same, however long someone has been reflecting."""
-        return self.newest_first if show_all else self.newest_first[:RECENT_CARDS]
+        return _last(self.months, RECENT_CARDS, show_all)[::-1]
 
     @property
     def charted_states(self) -> tuple[str, ...]:
@@ -101,6 +101,12 @@ class Timeline:
             [(m.inventory.id, m.inventory.self_traits, m.meeting.title) for m in shared],
             {m.inventory.id: Counter(chain.from_iterable(m.peer_traits)) for m in shared},
         )
+
+
+def _last(months: list[Month], count: int, show_all: bool) -> list[Month]:
+    """The last ``count`` months, oldest first (every month with ``show_all``): those a page
+    charts or shows as cards."""
+    return months if show_all else months[-count:]
 
 
 def _milestones(
@@ -209,8 +215,8 @@ def member_timeline(
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months, member_page=True)
-    charted = months if show_all else months[-CHARTED_MONTHS:]
-    shown = months if show_all else months[-RECENT_CARDS:]
+    charted = _last(months, CHARTED_MONTHS, show_all)
+    shown = _last(months, RECENT_CARDS, show_all)
     carded = [m for m in shown if m.inventory is not None and not m.is_gap]
     answers = card_answers([m.inventory.id for m in carded])
     for month in carded:

@@ -1,9 +1,8 @@
 """Timelines, the feed, following and cheers: HTTP only; the work is in the modules beside."""
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..auth.models import User
@@ -17,7 +16,7 @@ from ..inventories.areas import clean_area, life_areas
 from ..inventories.models import Inventory
 from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort_or_404
 from ..ratelimits import per_member
-from ..urls import safe_next_url
+from ..urls import safe_next_url, template_url_for
 from . import services
 from .buttons import cheer_button, current_path
 from .changes import month_changes
@@ -52,20 +51,17 @@ def member_page_context(cohort: Cohort, membership: Membership, is_following: bo
 
 @bp.app_template_global()
 def with_area(key: str | None) -> str:
-    """This page's address showing one part of life (or all of them with None). The address
-    without one is built once per request: a page links every part."""
-    base = g.get("_without_area")
-    if base is None:
-        view_args = request.view_args or {}
-        args = {
-            name: value
-            for name, value in request.args.items()
-            if name != "area" and name not in view_args
-        }
-        base = g._without_area = url_for(request.endpoint, **view_args, **args)
-    if not key:
-        return base
-    return f"{base}{'&' if '?' in base else '?'}{urlencode({'area': key})}"
+    """This page's address showing one part of life (or all of them with None), built with
+    the templates' ``url_for``, which keeps it: a page links every part on every view."""
+    view_args = request.view_args or {}
+    args = {
+        name: value
+        for name, value in request.args.items()
+        if name != "area" and name not in view_args
+    }
+    if key:
+        args["area"] = key
+    return template_url_for(request.endpoint, **view_args, **args)
 
 
 def members_page_context() -> dict:
