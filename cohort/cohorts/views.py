@@ -32,6 +32,7 @@ from ..permissions import (
     active_membership,
     can,
     cohort_or_404,
+    cohort_row_or_404,
     visible_cohorts,
     visible_memberships,
 )
@@ -176,15 +177,11 @@ def members(slug: str):
 @bp.get("/c/<slug>/members/<int:user_id>")
 @login_required
 def member(slug: str, user_id: int):
-    cohort = cohort_or_404(current_user, slug)
-    row = db.session.execute(
-        member_statement(),
-        {"viewer_id": current_user.id, "cohort_id": cohort.id, "member_id": user_id},
-    ).one_or_none()
-    if row is None:
+    row = cohort_row_or_404(current_user, slug, member_statement(), member_id=user_id)
+    cohort, membership = row.Cohort, row.member
+    if membership is None:
         abort(404)
-    membership, shared_year, is_following = row
-    timeline_context = member_page_context(cohort, membership, is_following)
+    timeline_context = member_page_context(cohort, membership, row.is_following)
     shared, peers = timeline_context["timeline"].traits_by_month()
     return render_template(
         "cohorts/member.html",
@@ -192,7 +189,7 @@ def member(slug: str, user_id: int):
         member=membership,
         **timeline_context,
         **blind_spot_context(current_user, cohort, membership, shared, peers),
-        year_shared=shared_year or membership.user_id == current_user.id,
+        year_shared=row.shared_year or membership.user_id == current_user.id,
     )
 
 

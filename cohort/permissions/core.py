@@ -10,7 +10,7 @@ import enum
 from functools import cache
 
 from flask import abort, g, has_request_context, redirect, request
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Row, Select, bindparam, or_, select
 from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
@@ -26,6 +26,7 @@ from ..extensions import db
 from ..feedback.models import Feedback
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting
+from ..statements import ANY_VIEWER
 
 
 class Action(enum.StrEnum):
@@ -222,27 +223,36 @@ def cohort_or_404(user: User | None, slug: str) -> Cohort:
     One statement reads the cohort with the user's active membership, which then answers
     every ``can`` of this request without another query.
     """
+    return cohort_row_or_404(user, slug, cohort_with_membership()).Cohort
+
+
+def cohort_row_or_404(user: User | None, slug: str, statement: Select, **params) -> Row:
+    """``cohort_or_404`` for a page that reads more with the cohort: ``statement`` is
+    ``cohort_with_membership()`` with the page's own columns and outer joins added (its
+    parameters in ``params``), so the page's first round trip brings them too. The row is
+    that statement's, with ``Cohort`` and ``Membership`` (the user's) among its columns."""
     if user is None or not user.is_authenticated:
         abort(404)
-    row = db.session.execute(_cohort_with_membership(), {"user_id": user.id, "slug": slug})
+    row = db.session.execute(statement, {"viewer_id": user.id, "slug": slug, **params})
     row = row.one_or_none()
     if row is None:
         _follow_moved_cohort(user, slug)
     if row is None or row.Membership is None:
         abort(404)
     remember_memberships(user.id, row.Cohort.id, row.Membership)
-    return row.Cohort
+    return row
 
 
 @cache
-def _cohort_with_membership() -> Select:
-    """Every cohort page starts with this statement: built once per process."""
+def cohort_with_membership() -> Select:
+    """Every cohort page starts with this statement (parameters ``viewer_id`` and ``slug``):
+    built once per process."""
     return (
         select(Cohort, Membership)
         .outerjoin(
             Membership,
             (Membership.cohort_id == Cohort.id)
-            & (Membership.user_id == bindparam("user_id"))
+            & (Membership.user_id == ANY_VIEWER.id)
             & (Membership.status == MembershipStatus.ACTIVE),
         )
         .where(Cohort.slug == bindparam("slug"))

@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import cast as cast_
-from sqlalchemy.orm import aliased, defer, lazyload
+from sqlalchemy.orm import aliased, defer, joinedload, lazyload
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership
@@ -40,6 +40,7 @@ from ..inventories.models import (
 )
 from ..meetings.models import Meeting
 from ..permissions import (
+    cohort_with_membership,
     timeline_inventories,
     visible_feedback,
     visible_memberships,
@@ -193,21 +194,31 @@ def sessions_with_inventories(
 
 @cache  # built once: building a statement and its cache key costs about what running it does
 def member_statement() -> Select:
-    """The member page's membership as ``permissions.visible_memberships`` lets the viewer
-    see it, with whether the member shared their year and whether the viewer follows them:
-    parameters ``viewer_id``, ``cohort_id`` and ``member_id``. The membership's cohort is the
-    page's, already in the session."""
+    """The member page's first statement, for ``permissions.cohort_row_or_404``: the cohort
+    and the viewer's membership, then the member's membership (``member``) as
+    ``permissions.visible_memberships`` lets the viewer see it, whether the member shared their
+    year (``shared_year``) and whether the viewer follows them (``is_following``); the parameter
+    ``member_id`` on top. One round trip where the page took two."""
+    member = aliased(Membership, name="member")
+    visible = visible_memberships(ANY_VIEWER).with_only_columns(Membership.id)
     return (
-        visible_memberships(ANY_VIEWER)
-        .where(
-            Membership.cohort_id == bindparam("cohort_id"),
-            Membership.user_id == bindparam("member_id"),
+        cohort_with_membership()
+        .outerjoin(
+            member,
+            and_(
+                member.cohort_id == Cohort.id,
+                member.user_id == bindparam("member_id"),
+                member.id.in_(visible),
+            ),
         )
         .add_columns(
-            year_shared(Membership.cohort_id, Membership.user_id),
-            followed_by(ANY_VIEWER, Membership.user_id),
+            member,
+            year_shared(member.cohort_id, member.user_id).label("shared_year"),
+            followed_by(ANY_VIEWER, member.user_id).label("is_following"),
         )
-        .options(lazyload(Membership.cohort))
+        # The member's cohort is the row's own, already in the session; their user is joined
+        # outer like the membership itself (an inner join would lose the row without one).
+        .options(lazyload(member.cohort), joinedload(member.user, innerjoin=False))
     )
 
 
