@@ -21,7 +21,10 @@ class DefaultConfig:
     PROXY_COUNT = 0
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite under instance/
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}  # noqa: RUF012
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # noqa: RUF012
+    # PostgreSQL only (see cohort/database.py): a pooled connection unused for this many
+    # seconds is checked with a round trip before a request gets it (null: never).
+    DATABASE_PING_AFTER_IDLE = 1.0
     # PostgreSQL only (see cohort/database.py): plan each prepared statement once, and keep
     # this many prepared statements per connection (psycopg keeps 100 by default).
     POSTGRES_PLAN_CACHE_MODE = "force_generic_plan"

@@ -3,6 +3,7 @@ same limits on text for SQLite as PostgreSQL has."""
 
 import enum
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -10,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, event, inspect
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
@@ -74,6 +76,58 @@ def _configure_sqlite(dbapi_connection, connection_record):
 
 
 def init_app(app) -> None:
+    """PostgreSQL's pooled connections: checked when they sat idle, statements planned once."""
+    from .extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+    config = app.config
+    _ping_when_idle(engine, config.get("DATABASE_PING_AFTER_IDLE"))
+    _plan_once(
+        engine, config.get("POSTGRES_PLAN_CACHE_MODE"), config.get("POSTGRES_PREPARED_STATEMENTS")
+    )
+
+
+def _ping_when_idle(engine: Engine, after: float | None) -> None:
+    """Check a pooled connection with a round trip only when it sat unused for ``after``
+    seconds (None: never).
+
+    SQLAlchemy's ``pool_pre_ping`` checks every connection it hands out: one round trip more
+    on every request, as many as a page's own statements on a busy server. A connection that
+    came back to the pool a moment ago is as good as the database is, and the round trip tells
+    nothing a failing statement would not (HikariCP skips the check the same way, for half a
+    second). A connection that waited longer may have outlived a database restart or a
+    firewall's idle timeout: it is checked, and if it is dead every connection of the pool is
+    replaced before the request goes on. Without the check, a dead connection fails the
+    statement it carries and the pool is replaced then.
+    """
+    if after is None:
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _note_checkin(dbapi_connection, connection_record) -> None:
+        connection_record.info[_CHECKED_IN_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        checked_in_at = connection_record.info.get(_CHECKED_IN_AT)
+        if checked_in_at is None or time.monotonic() - checked_in_at < after:
+            return  # a fresh connection, or one used a moment ago
+        dialect = engine.dialect
+        try:
+            dialect.do_ping(dbapi_connection)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, dbapi_connection, None):
+                raise InvalidatePoolError(str(error)) from error
+            raise
+
+
+_CHECKED_IN_AT = "cohort.checked_in_at"
+
+
+def _plan_once(engine: Engine, mode: str | None, prepared: int | None) -> None:
     """PostgreSQL keeps each page's statements prepared and planned once per connection.
 
     A page's statements cost PostgreSQL more to plan than to run (joins of five or six tables
@@ -84,19 +138,13 @@ def init_app(app) -> None:
     ``force_generic_plan``; empty leaves the server's choice) makes it plan once. Every query
     of the app looks rows up by indexed keys, so one plan serves every parameter.
     """
-    from .extensions import db
-
-    mode = app.config.get("POSTGRES_PLAN_CACHE_MODE")
-    prepared = app.config.get("POSTGRES_PREPARED_STATEMENTS")
-    with app.app_context():
-        engine = db.engine
-    if engine.dialect.name != "postgresql" or not (mode or prepared):
+    if not (mode or prepared):
         return
     if mode not in (None, "", "auto", "force_generic_plan", "force_custom_plan"):
         raise RuntimeError(f"POSTGRES_PLAN_CACHE_MODE: unknown mode {mode!r}")
 
     @event.listens_for(engine, "connect")
-    def _plan_once(dbapi_connection, connection_record) -> None:
+    def _set_plan_mode(dbapi_connection, connection_record) -> None:
         if prepared:
             dbapi_connection.prepared_max = prepared  # the app's statements, kept per connection
         if mode:

@@ -36,7 +36,10 @@ def _note_failures(context: ExceptionContext) -> None:
 @event.listens_for(Engine, "commit")
 @event.listens_for(Engine, "rollback")
 def _start_afresh(conn: Connection) -> None:
-    conn.info.pop(MUST_ROLL_BACK, None)
+    # A connection found dead has nothing to forget, and asking it would try to reconnect
+    # in the middle of the rollback that ends its transaction.
+    if not conn.invalidated:
+        conn.info.pop(MUST_ROLL_BACK, None)
 
 
 def init_app(app: Flask) -> None:
