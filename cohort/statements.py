@@ -16,7 +16,9 @@ from typing import Any, cast
 from sqlalchemy import Boolean, ColumnElement, CursorResult, Integer, Row, Select, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import Text
 
 from .auth.models import User
 from .extensions import db
@@ -67,6 +69,25 @@ def _expanding_in(element: AnyOf, compiler, **kw) -> str:
 def _equals_any(element: AnyOf, compiler, **kw) -> str:
     values = bindparam(element.name, type_=ARRAY(element.column.type))
     return compiler.process(element.column == any_(values), **kw)
+
+
+class json_list(FunctionElement[str]):
+    """A JSON list of its arguments, as text: a column that carries several values, such as
+    one line of an aggregated column (SQLite's ``json_array``, PostgreSQL's
+    ``json_build_array``)."""
+
+    type = Text()
+    inherit_cache = True
+
+
+@compiles(json_list)
+def _json_array(element: json_list, compiler, **kw) -> str:
+    return f"json_array({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_list, "postgresql")
+def _json_build_array(element: json_list, compiler, **kw) -> str:
+    return f"CAST(json_build_array({compiler.process(element.clauses, **kw)}) AS TEXT)"
 
 
 def plain_rows(statement: Select, params: dict[str, Any]) -> CursorResult:

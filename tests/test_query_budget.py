@@ -25,8 +25,8 @@ BUDGET = 10
 # Pages made cheaper since: their own, lower budgets keep each gain. The feed's pages read
 # the achieved goals only when they show one, as the demo's do (one statement more). A
 # member's timeline reads their sessions with their inventories (and the peer traits of the
-# blind-spot map) in one statement, and the member with the follow state in the statement that
-# reads the cohort and the viewer's membership. A session with
+# blind-spot map, and the cards' cheers) in one statement, and the member with the follow
+# state in the statement that reads the cohort and the viewer's membership. A session with
 # its month (members, their inventories and answers) is one statement on the cohort's
 # overview and the session page. A peer's inventory comes with whether the viewer is asked to
 # give feedback on it and how many revisions it has (read only from two on, when the page
@@ -38,9 +38,9 @@ PAGE_BUDGETS = {
     "home": 5,
     "feed": 4,
     "feed, everyone": 4,
-    "timeline": 5,
-    "own timeline": 5,
-    "timeline, one part of life": 5,
+    "timeline": 4,
+    "own timeline": 4,
+    "timeline, one part of life": 4,
     "organizer overview": 5,
     "feedback": 5,
 }

@@ -12,7 +12,7 @@ from cohort import fragments
 from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.inventories import services
-from cohort.inventories.models import Goal, Inventory, Task, TaskOutcome
+from cohort.inventories.models import Goal, Inventory, InventoryStatus, Task, TaskOutcome
 from cohort.meetings.models import Meeting
 from cohort.permissions import (
     Action,
@@ -24,6 +24,7 @@ from cohort.timeline.milestones import milestones_for
 from cohort.timeline.models import Cheer
 from cohort.timeline.months import month_label, task_counts
 from cohort.timeline.rows import MonthInventory, MonthMeeting
+from cohort.timeline.services import cheers_on
 from cohort.timeline.timeline import member_timeline
 
 from . import factories
@@ -295,6 +296,36 @@ def test_member_page_months_hold_their_entities_values_and_each_its_own_cheer(ap
             assert month.meeting.is_closed == meeting.is_closed
             assert month.label == month_label(meeting)
             assert month.can_cheer == can_cheer(viewer, inventory)
+
+
+def test_member_page_reads_each_cards_cheers_with_its_month(app, user, circle):
+    """The cards' cheers come with their months (a JSON line a cheer): the names in the order
+    given, per milestone, the viewer's own marked, as ``cheers_on`` reads them on their own;
+    a name may hold any text, and a month no longer shared shows none."""
+    cohort, ken, aiko = circle
+    one, two = write(ken, months_ago(cohort, 2)), write(ken, months_ago(cohort, 1))
+    odd = factories.make_user(display_name='Zoë "Z" \\ 実\nnext line')
+    factories.add_member(cohort, odd)
+    for cheerer, inventory, milestone in (
+        (odd, one, ""),
+        (aiko, one, ""),
+        (aiko, one, "first"),
+        (odd, two, ""),
+    ):
+        db.session.add(Cheer(user_id=cheerer.id, inventory_id=inventory.id, milestone=milestone))
+    db.session.commit()
+    with app.test_request_context():
+        seen_by_aiko = member_timeline(aiko, cohort, ken.id, utcnow())
+        assert seen_by_aiko.cheers == cheers_on(aiko, [one.id, two.id])
+    assert seen_by_aiko.cheers_for(one.id).names == [odd.display_name, "Aiko"]
+    assert seen_by_aiko.cheers_for(one.id).by_viewer
+    assert seen_by_aiko.cheers_for(one.id, "first").names == ["Aiko"]
+    assert not seen_by_aiko.cheers_for(two.id).by_viewer
+    two.status = InventoryStatus.DRAFT
+    db.session.commit()
+    with app.test_request_context():
+        seen_by_ken = member_timeline(ken, cohort, ken.id, utcnow())
+    assert set(seen_by_ken.cheers) == {(one.id, ""), (one.id, "first")}
 
 
 def test_task_counts_are_read_from_the_months_outcomes_in_outcome_order():

@@ -99,6 +99,7 @@ class Month:
     # The traits picked in each feedback on it the viewer may read (the member page's).
     peer_traits: list[list[str]] = field(default_factory=list)
     can_cheer: bool = False  # the viewer's, on a card of the member page
+    cheer_lines: str | None = None  # the member page's cheers, as read (services.cheers_from_lines)
 
     @property
     def is_gap(self) -> bool:
@@ -180,8 +181,8 @@ def card_months(
     viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
 ) -> list[Month]:
     """``visible_months`` for the member page, read as plain rows (``rows.MonthMeeting``,
-    ``MonthInventory``) with each month's peer traits and without its answers: the cards read
-    those themselves (``card_answers``)."""
+    ``MonthInventory``) with each month's peer traits and cheers and without its answers: the
+    cards read those themselves (``card_answers``)."""
     rows = plain_rows(
         months_statement(area, True),
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
@@ -195,9 +196,10 @@ def card_months(
             continue
         inventory = MonthInventory(*row[_MEETING_WIDTH:_INVENTORY_END]) if written else None
         month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        feedback, outcomes, traits = row[_INVENTORY_END:]
+        feedback, outcomes, traits, cheers = row[_INVENTORY_END:]
         if _add_counts(month, feedback, outcomes):
             month.peer_traits = _trait_lists(traits)
+            month.cheer_lines = cheers
         months.append(month)
     return months
 

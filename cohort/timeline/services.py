@@ -3,6 +3,7 @@
 Each use case checks permissions, flushes, and leaves the commit to the caller.
 """
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -183,6 +184,21 @@ def cheers_on(viewer: User, inventory_ids: Iterable[int]) -> dict[tuple[int, str
     viewer_id = viewer.id  # once: the viewer is often the request's user, behind a proxy
     for inventory_id, milestone, user_id, name in rows:
         _count_in(found, viewer_id, (inventory_id, milestone), user_id, name)
+    return found
+
+
+def cheers_from_lines(
+    viewer: User, months: Iterable[tuple[int, str | None]]
+) -> dict[tuple[int, str], Cheers]:
+    """``cheers_on`` for inventories whose cheers were read with them as lines (``(id,
+    lines)`` pairs; ``timeline.statements._cheer_lines``): oldest first, as there."""
+    found: dict[tuple[int, str], Cheers] = {}
+    viewer_id = viewer.id
+    for inventory_id, lines in months:
+        if not lines:
+            continue
+        for _, milestone, user_id, name in sorted(json.loads(line) for line in lines.split("\n")):
+            _count_in(found, viewer_id, (inventory_id, milestone), user_id, name)
     return found
 
 

@@ -35,6 +35,7 @@ from ..inventories.models import (
     GoalProgress,
     GoalStatus,
     Inventory,
+    InventoryStatus,
     Task,
     TaskReview,
 )
@@ -46,8 +47,8 @@ from ..permissions import (
     visible_memberships,
     year_shared,
 )
-from ..statements import ANY_VIEWER, any_of
-from .models import Follow
+from ..statements import ANY_VIEWER, any_of, json_list
+from .models import Cheer, Follow
 
 
 @cache  # built once per part of life: constructing the expressions costs more than running them
@@ -129,6 +130,7 @@ def months_statement(area: str | None, member_page: bool) -> Select:
         *MONTH_INVENTORY_COLUMNS,
         *detail_columns(area),
         _peer_traits(),
+        _cheer_lines(),
     )
 
 
@@ -146,6 +148,21 @@ def _peer_traits() -> ScalarSelect:
             Feedback.inventory_id == Inventory.id,
             visible_feedback(ANY_VIEWER).whereclause,
         )
+        .correlate(Inventory)
+        .scalar_subquery()
+    )
+
+
+def _cheer_lines() -> ScalarSelect:
+    """Who cheered the inventory and its milestones: each cheer a JSON list ``[id,
+    milestone, user id, name]`` on a line of its own, or None without any. The member page's
+    cards show them (``services.cheers_from_lines``); on a shared month only, which is all
+    ``permissions.can_see_cheer`` asks of a visible inventory."""
+    line = json_list(Cheer.id, Cheer.milestone, Cheer.user_id, User.display_name)
+    return (
+        select(func.aggregate_strings(line, "\n"))
+        .join(User, User.id == Cheer.user_id)
+        .where(Cheer.inventory_id == Inventory.id, Inventory.status == InventoryStatus.SHARED)
         .correlate(Inventory)
         .scalar_subquery()
     )

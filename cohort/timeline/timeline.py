@@ -27,7 +27,7 @@ from . import charts
 from .milestones import AchievedGoal, Milestone, milestones_of
 from .months import Month, card_answers, card_months, section_titles
 from .rows import CardGoal, CardProgress
-from .services import Cheers, cheers_on
+from .services import Cheers, cheers_from_lines
 from .statements import progress_statement
 
 CHARTED_MONTHS = 12  # the charts span a year of monthly sessions
@@ -226,7 +226,9 @@ def member_timeline(
         is_own=viewer.id == member_id,
         months=months,
         goals=_goals(charted),
-        cheers=cheers_on(viewer, [m.inventory.id for m in carded if m.state == "shared"]),
+        cheers=cheers_from_lines(
+            viewer, [(m.inventory.id, m.cheer_lines) for m in carded if m.state == "shared"]
+        ),
         charted=charted,
     )
     _may_cheer(viewer, cohort, member_id, carded)
