@@ -208,9 +208,10 @@ def member_timeline(
     show_all: bool = False,
     area: str | None = None,
 ) -> Timeline:
-    """The member's timeline in this cohort as the viewer may see it (3 queries),
-    charted over the last year, or over every month with ``show_all``; its goals and tasks
-    those of one part of life, given ``area``."""
+    """The member's timeline in this cohort as the viewer may see it (2 queries: the months
+    with their cards' cheers, then goal progress; the answers a third, only for a card whose
+    kept rendering is missing), charted over the last year, or over every month with
+    ``show_all``; its goals and tasks those of one part of life, given ``area``."""
     months = card_months(viewer, cohort, member_id, now, area)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
