@@ -19,7 +19,7 @@ from ..database import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
 from ..permissions import visible_feedback
-from ..statements import ANY_VIEWER
+from ..statements import ANY_VIEWER, plain_rows
 from .models import PARTS, Feedback
 from .reading import owed_feedback
 from .traits import TRAITS
@@ -140,7 +140,7 @@ def _given_statement() -> Select:
 
 def given_lately(user: User, cohort: Cohort) -> list[GivenLine]:
     """The user's latest pieces in the cohort, newest first."""
-    rows = db.session.execute(_given_statement(), {"user_id": user.id, "cohort_id": cohort.id})
+    rows = plain_rows(_given_statement(), {"user_id": user.id, "cohort_id": cohort.id})
     return [GivenLine(*row) for row in rows]
 
 

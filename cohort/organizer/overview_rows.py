@@ -23,7 +23,7 @@ from ..feedback.reading import current_feedback_meeting_id
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Attendance, Meeting, Rsvp
 from ..meetings.services import next_meeting_id
-from ..statements import any_of
+from ..statements import any_of, plain_rows
 
 
 class MemberRow(NamedTuple):
@@ -145,7 +145,7 @@ def _members_statement() -> Select:
 def members_owing(cohort_id: int, feedback: Meeting | None) -> list[MemberRow]:
     """The active members in the order they joined, each with how many pieces they were
     asked for in ``feedback`` and have not given (none without a session)."""
-    rows = db.session.execute(
+    rows = plain_rows(
         _members_statement(),
         {"cohort_id": cohort_id, "feedback_id": feedback.id if feedback else None},
     )
@@ -184,7 +184,7 @@ def _inventories_statement() -> Select:
 
 def inventories_of(meetings: Sequence[Meeting]) -> dict[int, list[InventoryRow]]:
     """The sessions' inventories (any status, by session id), with their authors' names."""
-    rows = db.session.execute(
+    rows = plain_rows(
         _inventories_statement(), {"meeting_ids": sorted({meeting.id for meeting in meetings})}
     )
     by_meeting: dict[int, list[InventoryRow]] = {}
