@@ -16,7 +16,7 @@ from ..extensions import db
 from ..inventories.models import Inventory, InventoryStatus
 from ..meetings.models import Meeting, MeetingStatus
 from ..permissions import Action, active_membership, can, visible_feedback
-from ..statements import ANY_VIEWER
+from ..statements import ANY_VIEWER, plain_rows
 from .models import Feedback, FeedbackAssignment
 from .services import is_open
 from .traits import TRAITS
@@ -105,9 +105,7 @@ class OwedLine(NamedTuple):
 def owed_feedback(user: User, cohort: Cohort, now: datetime) -> list[OwedLine]:
     """The user's assignments in the cohort still open and not yet given, soonest due first
     (one query; the home page reads every cohort's with its cards, ``main.dashboard``)."""
-    rows = db.session.execute(
-        _owed_statement(), {"giver_id": user.id, "cohort_id": cohort.id, "now": now}
-    )
+    rows = plain_rows(_owed_statement(), {"giver_id": user.id, "cohort_id": cohort.id, "now": now})
     return [OwedLine(*row[:5]) for row in rows]
 
 
