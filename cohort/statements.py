@@ -10,10 +10,21 @@ A list of ids is a parameter too (``any_of``): PostgreSQL then sees the same tex
 the list's length, so psycopg prepares it as it does every other statement run often.
 """
 
+import json
 from collections.abc import Callable
 from typing import Any, cast
 
-from sqlalchemy import Boolean, ColumnElement, CursorResult, Integer, Row, Select, any_, bindparam
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    CursorResult,
+    Integer,
+    Row,
+    Select,
+    any_,
+    bindparam,
+    func,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
@@ -88,6 +99,18 @@ def _json_array(element: json_list, compiler, **kw) -> str:
 @compiles(json_list, "postgresql")
 def _json_build_array(element: json_list, compiler, **kw) -> str:
     return f"CAST(json_build_array({compiler.process(element.clauses, **kw)}) AS TEXT)"
+
+
+def json_lines(value: ColumnElement) -> ColumnElement[str]:
+    """An aggregate of JSON texts, one on each line (JSON text holds no line break), or None
+    without any: several values of a row's related rows in one column of the row's own
+    statement. ``read_json_lines`` reads it back."""
+    return func.aggregate_strings(value, "\n")
+
+
+def read_json_lines(lines: str | None) -> list:
+    """The values of a ``json_lines`` column, in the order the database gave them."""
+    return [json.loads(line) for line in lines.split("\n")] if lines else []
 
 
 def plain_rows(statement: Select, params: dict[str, Any]) -> CursorResult:

@@ -5,7 +5,6 @@ and section titles. The year, quarter and "what changed" pages read them as enti
 timeline from them (``timeline.member_timeline``).
 """
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -27,7 +26,7 @@ from ..inventories.models import (
 )
 from ..inventories.sections import CARD_SECTIONS, resolve_sections
 from ..meetings.models import Meeting
-from ..statements import ReadWhenAsked, plain_rows
+from ..statements import ReadWhenAsked, plain_rows, read_json_lines
 from .milestones import Milestone
 from .rows import CardProgress, MonthInventory, MonthMeeting
 from .statements import answers_statement, months_statement
@@ -225,4 +224,4 @@ def task_counts(outcomes: str | None) -> dict[str, int]:
 
 def _trait_lists(lines: str | None) -> list[list[str]]:
     """The peer traits column (``statements.months_statement``): a JSON list a line."""
-    return [json.loads(line) or [] for line in lines.split("\n")] if lines else []
+    return [traits or [] for traits in read_json_lines(lines)]

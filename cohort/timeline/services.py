@@ -3,7 +3,6 @@
 Each use case checks permissions, flushes, and leaves the commit to the caller.
 """
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -29,7 +28,7 @@ from ..permissions import (
     visible_follows,
     visible_memberships,
 )
-from ..statements import any_of, plain_rows
+from ..statements import any_of, plain_rows, read_json_lines
 from .milestones import marks_a_goal_column, milestones_for
 from .models import Cheer, Follow
 
@@ -195,9 +194,7 @@ def cheers_from_lines(
     found: dict[tuple[int, str], Cheers] = {}
     viewer_id = viewer.id
     for inventory_id, lines in months:
-        if not lines:
-            continue
-        for _, milestone, user_id, name in sorted(json.loads(line) for line in lines.split("\n")):
+        for _, milestone, user_id, name in sorted(read_json_lines(lines)):
             _count_in(found, viewer_id, (inventory_id, milestone), user_id, name)
     return found
 

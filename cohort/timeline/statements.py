@@ -47,7 +47,7 @@ from ..permissions import (
     visible_memberships,
     year_shared,
 )
-from ..statements import ANY_VIEWER, any_of, json_list
+from ..statements import ANY_VIEWER, any_of, json_lines, json_list
 from .models import Cheer, Follow
 
 
@@ -141,7 +141,7 @@ def _peer_traits() -> ScalarSelect:
     from ..feedback.models import Feedback
 
     return (
-        select(func.aggregate_strings(cast_(Feedback.traits, Text), "\n"))
+        select(json_lines(cast_(Feedback.traits, Text)))
         .where(
             # A feedback's recipient and cohort are its inventory's: asking for them again here
             # led the planner to the member's feedback in the cohort, read anew for each month.
@@ -160,7 +160,7 @@ def _cheer_lines() -> ScalarSelect:
     ``permissions.can_see_cheer`` asks of a visible inventory."""
     line = json_list(Cheer.id, Cheer.milestone, Cheer.user_id, User.display_name)
     return (
-        select(func.aggregate_strings(line, "\n"))
+        select(json_lines(line))
         .join(User, User.id == Cheer.user_id)
         .where(Cheer.inventory_id == Inventory.id, Inventory.status == InventoryStatus.SHARED)
         .correlate(Inventory)
