@@ -14,7 +14,7 @@ from sqlalchemy import URL, create_engine, event, make_url, text
 from cohort import create_app, fragments
 from cohort.config import DefaultConfig
 from cohort.extensions import db, limiter
-from cohort.timeline.months import forget_templates
+from cohort.inventories.cards import forget_templates
 
 from . import factories
 
@@ -164,7 +164,7 @@ def app(_shared_app):
         clean_database()
         limiter.reset()
         fragments.cache().clear()  # ids start at 1 again: so would the pieces' keys
-        forget_templates()  # and the templates' (cohort.timeline.months.section_titles)
+        forget_templates()  # and the templates' (cohort.inventories.cards.section_titles)
 
 
 @pytest.fixture

@@ -137,6 +137,26 @@ def test_session_cards_are_kept_but_the_feedback_link_is_the_viewers(app, circle
     assert "Ran two workshops." in peer.get(url).get_data(as_text=True)
 
 
+def test_a_session_page_whose_cards_are_kept_reads_none_of_their_answers(
+    app, circle, user, count_queries
+):
+    cohort, ken, aiko = circle
+    meeting = months_ago(cohort, 1)
+    write(ken, meeting, answers={"did": "Ran the first workshop."})
+    write(aiko, meeting, answers={"did": "Mapped my network."})
+    url = f"/c/{cohort.slug}/sessions/{meeting.id}"
+    client = app.test_client()
+    login(client, aiko)
+    with count_queries() as first:
+        page = client.get(url).get_data(as_text=True)
+    assert "Ran the first workshop." in page and "Mapped my network." in page
+    assert any("answers_html" in sql for sql in first.statements)
+    with count_queries() as again:
+        assert client.get(url).get_data(as_text=True) == page
+    assert not any("answers_html" in sql for sql in again.statements)
+    assert again.count < first.count
+
+
 def test_a_timeline_card_follows_what_others_change_on_it(client, circle):
     cohort, ken, aiko = circle
     first = write(ken, months_ago(cohort, 2), new_goals=[("Speak at a meetup", "")])

@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import delete, func, select
 
+from cohort import fragments
 from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.inventories import organizing, services
+from cohort.inventories.cards import forget_templates
 from cohort.inventories.models import (
     Goal,
     GoalStatus,
@@ -437,13 +439,17 @@ def test_the_month_page_runs_the_same_queries_for_3_or_30_inventories(
             services.share_inventory(member, inventory)
         db.session.commit()
 
+    def cold_view():  # no card kept rendered, no template's titles known: the most it reads
+        fragments.cache().clear()
+        forget_templates()
+        with count_queries() as counted:
+            assert logged_in.get(url).status_code == 200
+        return counted.count
+
     share(3)
-    with count_queries() as small:
-        assert logged_in.get(url).status_code == 200
+    small = cold_view()
     share(27)
-    with count_queries() as large:
-        logged_in.get(url)
-    assert large.count == small.count
+    assert cold_view() == small
 
 
 def test_the_member_directory_shows_what_each_member_is_working_on(logged_in, user, cohort):

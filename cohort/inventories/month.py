@@ -12,9 +12,10 @@ from ..extensions import db
 from ..live.models import LiveRun
 from ..meetings.models import Attendance, Meeting
 from ..permissions import Action, can, feedback_targets
+from .cards import card_answers, section_titles
 from .models import CARD_COLUMNS, GoalProgress, GoalStatus, Inventory
 from .organizing import sort_month
-from .sections import CARD_SECTIONS, resolve_sections
+from .sections import CARD_SECTIONS
 from .services import latest_shared
 
 # What the month's pages show of an inventory (a card, a name, a Try line, the viewer's own
@@ -31,7 +32,7 @@ class MonthRows:
     members: list[Membership]  # the cohort's active members, in order of joining
     inventories: dict[int, Inventory]  # the session's inventories of those members, by author
     attendances: list[Attendance]  # their answers to the session, oldest first
-    cards: bool  # read for cards (rendered answers, templates) or names and Try lines
+    cards: bool  # read for cards (answers read when asked) or names and Try lines
     has_live_run: bool = True  # unknown unless read: a session's live run may exist
 
 
@@ -40,7 +41,8 @@ def read_month(cohort: Cohort, which: ColumnElement[bool], cards: bool = True) -
     cohort's active members, each with their inventory for it and their answer to it: one
     statement instead of four (the session, members, inventories, answers). None when the
     cohort has no such session. Without ``cards`` (the cohort's overview lists names and Try
-    lines) the Markdown answers are loaded instead of the rendered ones."""
+    lines) the Markdown answers are loaded; cards read theirs only when their kept rendering
+    is missing (``month_page_context``)."""
     statement = _month_statement(cards).where(Meeting.cohort_id == cohort.id, which)
     return _month_rows(db.session.execute(statement).all(), cards)
 
@@ -106,15 +108,14 @@ def _month_rows(rows: list, cards: bool) -> MonthRows | None:
 
 def _month_loading(cards: bool) -> tuple:
     """The cohort is loaded already and the authors come with the members (the identity map
-    hands them over without a statement), so only the templates join, for cards' section
-    titles; of the authors only the name is read."""
+    hands them over without a statement); of the authors only the name is read. Cards' answers
+    and section titles are read apart, when a card is not kept rendered."""
     return (
         lazyload(Meeting.cohort),
         lazyload(Membership.cohort),
         joinedload(Membership.user).load_only(User.display_name),
-        load_only(*MONTH_COLUMNS, Inventory.answers_html if cards else Inventory.answers),
-        # Not every member has an inventory: the template joins outer.
-        joinedload(Inventory.template, innerjoin=False) if cards else lazyload(Inventory.template),
+        load_only(*MONTH_COLUMNS) if cards else load_only(*MONTH_COLUMNS, Inventory.answers),
+        lazyload(Inventory.template),
         lazyload(Inventory.user),
         lazyload(Inventory.meeting),
         lazyload(Inventory.cohort),
@@ -141,12 +142,15 @@ def month_page_context(user: User, rows: MonthRows) -> dict:
 
 
 def _card_context(user: User, meeting: Meeting, shared: list[Inventory]) -> dict:
+    template_ids = dict.fromkeys(inventory.template_id for inventory in shared)  # in card order
+    by_template = section_titles(set(template_ids))
     titles = {}
-    for template in {inventory.template_id: inventory.template for inventory in shared}.values():
-        titles.update({s.key: s.title for s in resolve_sections(template.sections)})
+    for template_id in template_ids:  # a later card's template names a section it shares
+        titles.update(by_template[template_id])
     return {
         "card_sections": CARD_SECTIONS,
         "card_titles": titles,
+        "card_answers": card_answers([inventory.id for inventory in shared]),
         # What a card's kept rendering depends on beyond the inventory (cohort/fragments.py).
         "card_key": tuple(titles.get(key, key) for key in CARD_SECTIONS),
         "feedback_targets": feedback_targets(user, meeting, shared),

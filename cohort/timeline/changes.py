@@ -14,12 +14,13 @@ from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..extensions import db
 from ..i18n import gettext as _
+from ..inventories.cards import section_titles
 from ..inventories.diff import SectionChange, changes_between
 from ..inventories.models import RATING_AREAS, GoalProgress, TaskReview
 from ..inventories.sections import AREA_LABELS
 from ..inventories.services import CARRIED_SECTIONS
 from .milestones import achieved_goals
-from .months import Month, section_titles, visible_months
+from .months import Month, visible_months
 
 
 @dataclass

@@ -17,6 +17,7 @@ from sqlalchemy import BindParameter, Select, bindparam, select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort, Membership, MembershipStatus
+from ..inventories.cards import section_titles
 from ..inventories.models import CARD_COLUMNS, Inventory, InventoryKind, InventoryStatus
 from ..meetings.models import Meeting
 from ..permissions import (
@@ -34,7 +35,7 @@ from .milestones import (
     ordinal_column,
 )
 from .models import Follow
-from .months import month_label, section_titles
+from .months import month_label
 from .services import Cheers, cheers_on
 
 PER_PAGE = 20

@@ -12,7 +12,6 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
-from sqlalchemy import select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -21,15 +20,14 @@ from ..inventories.models import (
     GoalProgress,
     Inventory,
     InventoryStatus,
-    InventoryTemplate,
     TaskOutcome,
 )
-from ..inventories.sections import CARD_SECTIONS, resolve_sections
+from ..inventories.sections import CARD_SECTIONS
 from ..meetings.models import Meeting
 from ..statements import ReadWhenAsked, plain_rows, read_json_lines
 from .milestones import Milestone
 from .rows import CardProgress, MonthInventory, MonthMeeting
-from .statements import answers_statement, months_statement
+from .statements import months_statement
 
 MONTH_FORMATS = {"ja": "y年M月", "en": "MMM y"}
 HIGHLIGHTS = tuple(key for key in CARD_SECTIONS if key != "feedback_ask")  # did, praised, …
@@ -47,38 +45,6 @@ def _month_label(year: int, month: int, locale: str) -> str:
     """A month's label reads the same whatever its day: formatted once per month and locale."""
     language = locale.split("_", 1)[0]
     return format_date(date(year, month, 1), MONTH_FORMATS.get(language, "MMM y"), False)
-
-
-# Template id → its stored sections. A template never changes once written (editing one adds
-# a new one), so each is read once per process; tests clear this as their ids start again.
-_TEMPLATE_SECTIONS: dict[int, list] = {}
-
-
-def section_titles(template_ids: set[int]) -> dict[int, dict[str, str]]:
-    """Template id → section key → title in the reader's language (a statement only for
-    templates this process has not read yet)."""
-    missing = [i for i in template_ids if i not in _TEMPLATE_SECTIONS]
-    if missing:
-        rows = db.session.execute(
-            select(InventoryTemplate.id, InventoryTemplate.sections).where(
-                InventoryTemplate.id.in_(missing)
-            )
-        )
-        _TEMPLATE_SECTIONS.update(rows.all())
-    return {
-        i: {s.key: s.title for s in resolve_sections(_TEMPLATE_SECTIONS[i])} for i in template_ids
-    }
-
-
-def forget_templates() -> None:
-    """Forget the templates read (for tests, whose ids start at 1 again)."""
-    _TEMPLATE_SECTIONS.clear()
-
-
-def card_answers(inventory_ids: list[int]) -> ReadWhenAsked:
-    """The rendered answers of a timeline's cards, read in one statement the first time a
-    card's kept rendering is missing: most views need none of them."""
-    return ReadWhenAsked(answers_statement(), inventory_ids, lambda row: row[1] or {})
 
 
 @dataclass

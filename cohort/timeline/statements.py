@@ -77,7 +77,7 @@ def detail_columns(area: str | None = None) -> tuple:
 # map hands them over), and each session's cohort is that same cohort. A month's inventory
 # comes in the same row as its session, so ``Inventory.meeting`` is found in the identity map
 # too. No page here shows a session's agenda. The template's section titles are kept per
-# process by template id (``months.section_titles``): a template never changes.
+# process by template id (``inventories.cards.section_titles``): a template never changes.
 MONTH_LOADING = (
     lazyload(Meeting.cohort),
     defer(Meeting.agenda),
@@ -166,12 +166,6 @@ def _cheer_lines() -> ScalarSelect:
         .correlate(Inventory)
         .scalar_subquery()
     )
-
-
-@cache  # built once
-def answers_statement() -> Select:
-    """The rendered answers of the inventories ``ids``."""
-    return select(Inventory.id, Inventory.answers_html).where(any_of(Inventory.id, "ids"))
 
 
 # The sessions of the visible inventories, to read the span from (made once: an alias's

@@ -16,6 +16,7 @@ from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..extensions import db
 from ..i18n import gettext as _
+from ..inventories.cards import card_answers, section_titles
 from ..inventories.models import (
     RATING_AREAS,
     Goal,
@@ -25,7 +26,7 @@ from ..permissions import active_membership, can_cheer_from_facts
 from ..statements import plain_rows
 from . import charts
 from .milestones import AchievedGoal, Milestone, milestones_of
-from .months import Month, card_answers, card_months, section_titles
+from .months import Month, card_months
 from .rows import CardGoal, CardProgress
 from .services import Cheers, cheers_from_lines
 from .statements import progress_statement
