@@ -23,7 +23,7 @@ from ..feedback.reading import blind_spot_context
 from ..forms import show_domain_error
 from ..i18n import gettext as _
 from ..i18n import select_locale
-from ..inventories.month import month_page_context, read_month, working_on
+from ..inventories.month import month_page_context, read_next_month, working_on
 from ..inventories.organizing import MonthOverview
 from ..meetings import services as meeting_services
 from ..meetings.forms import RsvpForm
@@ -122,7 +122,7 @@ def overview(slug: str):
     cohort = cohort_or_404(current_user, slug)
     now = utcnow()
     # The next session comes with the members and their month: one statement.
-    rows = read_month(cohort, meeting_services.is_next_meeting(cohort, now), cards=False)
+    rows = read_next_month(cohort, now)
     month = month_page_context(current_user, rows) if rows else {}
     members = rows.members if rows else _active_members(cohort)
     return render_template(

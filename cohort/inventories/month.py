@@ -1,9 +1,10 @@
 """A session's inventories as the cohort sees them on the month page."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, lazyload, load_only
 
 from ..auth.models import User
@@ -11,6 +12,7 @@ from ..cohorts.models import Cohort, Membership, MembershipStatus
 from ..extensions import db
 from ..live.models import LiveRun
 from ..meetings.models import Attendance, Meeting
+from ..meetings.services import next_meeting_id
 from ..permissions import Action, can, feedback_targets
 from .cards import card_answers, section_titles
 from .models import CARD_COLUMNS, GoalProgress, GoalStatus, Inventory
@@ -36,20 +38,30 @@ class MonthRows:
     has_live_run: bool = True  # unknown unless read: a session's live run may exist
 
 
-def read_month(cohort: Cohort, which: ColumnElement[bool], cards: bool = True) -> MonthRows | None:
-    """The cohort's session that ``which`` picks (a condition on ``Meeting``) with the
-    cohort's active members, each with their inventory for it and their answer to it: one
-    statement instead of four (the session, members, inventories, answers). None when the
-    cohort has no such session. Without ``cards`` (the cohort's overview lists names and Try
-    lines) the Markdown answers are loaded; cards read theirs only when their kept rendering
-    is missing (``month_page_context``)."""
-    statement = _month_statement(cards).where(Meeting.cohort_id == cohort.id, which)
-    return _month_rows(db.session.execute(statement).all(), cards)
+def read_next_month(cohort: Cohort, now: datetime) -> MonthRows | None:
+    """The cohort's next session (``meetings.services.next_meeting_id``) with the cohort's
+    active members, each with their inventory for it and their answer to it: one statement
+    instead of four (the session, members, inventories, answers). None when no session is
+    coming. For the cohort's overview, which lists names and Try lines: the Markdown answers
+    are loaded, not cards. The statement is built once and kept."""
+    rows = db.session.execute(_next_month_statement(), {"cohort_id": cohort.id, "now": now})
+    return _month_rows(rows.all(), cards=False)
+
+
+@cache  # built once: building it and its cache key costs more than running it
+def _next_month_statement() -> Select:
+    cohort_id = bindparam("cohort_id")
+    return _month_statement(cards=False).where(
+        Meeting.cohort_id == cohort_id,
+        Meeting.id == next_meeting_id(cohort_id, bindparam("now")),
+    )
 
 
 def read_session_month(cohort: Cohort, meeting_id: int) -> MonthRows | None:
-    """``read_month`` of one session, for cards, with whether it has a live run (the session
-    page reads the run only then). The statement is built once and kept."""
+    """One session with its month as ``read_next_month`` reads it, for cards (their answers
+    are read only when a card is not kept rendered, see ``month_page_context``), with whether
+    it has a live run (the session page reads the run only then). The statement is built once
+    and kept."""
     rows = db.session.execute(
         _session_month_statement(), {"cohort_id": cohort.id, "meeting_id": meeting_id}
     ).all()
@@ -126,7 +138,7 @@ def _month_loading(cards: bool) -> tuple:
 def month_page_context(user: User, rows: MonthRows) -> dict:
     """Who has shared, not shared yet or paused, the viewer's own inventory state (members
     and organizers write one; mentors read) and, when ``rows`` were read for cards, what the
-    cards show, from ``read_month``."""
+    cards show, from ``read_next_month`` or ``read_session_month``."""
     meeting = rows.meeting
     overview = sort_month(rows.members, rows.inventories)
     writes = can(user, Action.POST_INVENTORY, meeting) and not meeting.is_cancelled
