@@ -157,7 +157,7 @@ def _card_context(user: User, meeting: Meeting, shared: list[Inventory]) -> dict
     template_ids = dict.fromkeys(inventory.template_id for inventory in shared)  # in card order
     by_template = section_titles(set(template_ids))
     titles = {}
-    for template_id in template_ids:  # a later card's template names a section it shares
+    for template_id in template_ids:  # two templates titling one section: the later card wins
         titles.update(by_template[template_id])
     return {
         "card_sections": CARD_SECTIONS,
