@@ -3,6 +3,7 @@ once, "may see" agreeing with "list of visible", and a feed of 30 people in boun
 
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
 from flask import url_for
@@ -24,6 +25,11 @@ from cohort.permissions import (
 )
 from cohort.timeline.buttons import cheer_forms
 from cohort.timeline.feed import Scope, feed_inventories, feed_page
+from cohort.timeline.milestones import (
+    achieved_goals,
+    achieved_goals_column,
+    achieved_goals_from_lines,
+)
 from cohort.timeline.models import Cheer, Follow
 from cohort.timeline.months import month_label
 
@@ -339,9 +345,9 @@ def test_the_feed_of_someone_following_30_people_runs_as_many_queries_as_for_3(
     assert not any("answers_html" in s for s in many.statements)
 
 
-def test_the_feed_reads_achieved_goals_only_when_a_page_marks_one(logged_in, circle, count_queries):
-    """The slice says which cards mark an achieved goal: a page of months without one reads
-    no goals, and one that has it reads them in one more statement (never one per card)."""
+def test_the_feed_reads_achieved_goals_with_its_slice(logged_in, circle, count_queries):
+    """The slice carries the achieved goals each card marks: a page that shows one runs no
+    statement more than a page that shows none (never one per card)."""
     cohort, ken, _aiko = circle
     logged_in.post(f"/people/{ken.id}/follow")
     write(ken, months_ago(cohort, 3), new_goals=[("Run a 10k", "")])
@@ -355,8 +361,29 @@ def test_the_feed_reads_achieved_goals_only_when_a_page_marks_one(logged_in, cir
     with count_queries() as marked:
         page = logged_in.get("/feed").get_data(as_text=True)
     assert page.count('class="milestone">Goal achieved: Run a 10k') == 1
-    assert marked.count == without.count + 1
-    assert not any("goal_progress.inventory_id" in s for s in without.statements)
+    assert marked.count == without.count
+
+
+def test_the_achieved_goals_column_finds_what_achieved_goals_finds(app, circle):
+    cohort, ken, _aiko = circle
+    title = 'Say "hi" \\ 日本語\nin two lines'
+    write(ken, months_ago(cohort, 4), new_goals=[("Run a 10k", ""), (title, ""), ("Read", "")])
+    run, odd, read = db.session.scalars(select(Goal).order_by(Goal.id)).all()
+    write(ken, months_ago(cohort, 3), goal_progress={read.id: (100, "", "achieved")})
+    write(ken, months_ago(cohort, 2), goal_progress={read.id: (100, "", "achieved")})
+    done = {run.id: (100, "", "achieved"), odd.id: (100, "", "achieved")}
+    marking = write(ken, months_ago(cohort, 1), goal_progress=done)
+    run.closed_at = odd.closed_at + timedelta(hours=1)  # closed last, listed last
+    db.session.commit()
+    ids = list(db.session.scalars(select(Inventory.id).where(Inventory.user_id == ken.id)))
+    rows = db.session.execute(
+        select(Inventory.id, achieved_goals_column()).where(Inventory.id.in_(ids))
+    )
+    from_column = {i: achieved_goals_from_lines(lines) for i, lines in rows if lines}
+    assert from_column == achieved_goals(ids)
+    assert len(from_column) == 2  # "Read" counts only at its last month
+    assert [goal.id for goal in from_column[marking.id]] == [odd.id, run.id]
+    assert from_column[marking.id][0].title == title
 
 
 def test_the_inventory_page_reads_achieved_goals_only_when_it_marks_one(

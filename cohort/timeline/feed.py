@@ -29,8 +29,8 @@ from ..permissions import (
 from ..statements import ANY_VIEWER, ReadWhenAsked, any_of, plain_rows
 from .milestones import (
     Milestone,
-    achieved_goals,
-    marks_a_goal_column,
+    achieved_goals_column,
+    achieved_goals_from_lines,
     milestones_of,
     ordinal_column,
 )
@@ -232,7 +232,7 @@ def feed_slice(
 
     Each row holds ``FEED_CARD_COLUMNS`` (plain values, no entity) and what would otherwise
     cost a statement of its own: the inventory's ordinal (its "first" and "year" milestones),
-    whether it marks an achieved goal, and the id of the viewer's active membership of its
+    the achieved goals it marks (as JSON lines), and the id of the viewer's active membership of its
     cohort (which, with the session and cohort columns, answers the cheer permission). The
     membership join drops no row: ``visible_inventories`` already asks for that membership.
     The cards' tastes are read apart, only when one is rendered (``page_tastes``)."""
@@ -241,7 +241,7 @@ def feed_slice(
         select(
             *FEED_CARD_COLUMNS,
             ordinal_column().label("ordinal"),
-            marks_a_goal_column().label("marks_a_goal"),
+            achieved_goals_column().label("achieved_goals"),
             Membership.id.label("membership_id"),
         )
         .join(Cohort, Cohort.id == Inventory.cohort_id)
@@ -261,9 +261,9 @@ def feed_slice(
 def feed_page(
     user: User, scope: Scope = Scope.FOLLOWING, page: int = 1, per_page: int = PER_PAGE
 ) -> FeedPage:
-    """One page of the feed in two queries (the slice, the cheers), and a third only when
-    the page holds an achieved goal (and, when a card's taste is rendered, one for the
-    page's tastes and one for templates this process has not read yet)."""
+    """One page of the feed in two queries (the slice, with the achieved goals its cards
+    mark, and the cheers), and, when a card's taste is rendered, one for the page's tastes
+    and one for templates this process has not read yet."""
     page = max(page, 1)
     rows = plain_rows(
         feed_slice_for_anyone(scope),
@@ -272,7 +272,6 @@ def feed_page(
     result = FeedPage(scope, page, has_next=len(rows) > per_page)
     rows = rows[:per_page]
     ids = [row.id for row in rows]
-    goals = achieved_goals([row.id for row in rows if row.marks_a_goal])
     cheers: dict[int, dict[str, Cheers]] = {}
     for (inventory_id, key), entry in cheers_on(user, ids).items():
         cheers.setdefault(inventory_id, {})[key] = entry
@@ -294,7 +293,9 @@ def feed_page(
         result.items.append(
             FeedItem(
                 inventory=inventory,
-                milestones=milestones_of(inventory.id, row.ordinal, goals.get(inventory.id)),
+                milestones=milestones_of(
+                    inventory.id, row.ordinal, achieved_goals_from_lines(row.achieved_goals)
+                ),
                 cheers=cheers.get(inventory.id, {}),
                 can_cheer=can_cheer_from_facts(
                     user,

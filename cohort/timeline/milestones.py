@@ -18,7 +18,7 @@ from ..i18n import gettext as _
 from ..i18n import ngettext
 from ..inventories.models import Goal, GoalProgress, GoalStatus, Inventory, InventoryStatus
 from ..meetings.models import Meeting
-from ..statements import any_of, plain_rows
+from ..statements import any_of, json_lines, json_list, plain_rows, read_json_lines
 
 MONTHS_IN_A_YEAR = 12
 
@@ -137,12 +137,32 @@ def _achieved_goals_statement() -> Select:
 
 
 @cache  # built once, as ordinal_column
-def marks_a_goal_column():
-    """Whether the inventory holds the last recorded progress of an achieved goal (a correlated
-    EXISTS, true exactly where ``achieved_goals`` finds one). A list selects it beside its
-    inventories and asks ``achieved_goals`` only about those that mark one, which most pages
-    hold none of: a goal is achieved once, a member shares every month."""
+def achieved_goals_column():
+    """``achieved_goals`` of the inventory as a column (a correlated subquery): one JSON line
+    ``[goal id, title, closed at]`` per goal, or None, for a list that shows the goals beside
+    its inventories without a statement more (``achieved_goals_from_lines`` reads it)."""
     progress, goal = aliased(GoalProgress), aliased(Goal)
+    return (
+        select(json_lines(json_list(goal.id, goal.title, goal.closed_at)))
+        .select_from(progress)
+        .join(goal, progress.goal_id == goal.id)
+        .where(*_holds_last_progress_of_achieved(progress, goal))
+        .correlate(Inventory)
+        .scalar_subquery()
+    )
+
+
+def achieved_goals_from_lines(lines: str | None) -> list[AchievedGoal]:
+    """An ``achieved_goals_column``'s goals, in the order ``achieved_goals`` gives them: by
+    the moment each was closed, then by id."""
+    goals = read_json_lines(lines)
+    goals.sort(key=lambda goal: (goal[2] or "", goal[0]))
+    return [AchievedGoal(goal_id, title) for goal_id, title, _ in goals]
+
+
+def _holds_last_progress_of_achieved(progress, goal) -> tuple:
+    """``progress`` (of the outermost ``Inventory``) is the last recorded progress of
+    ``goal``, which is achieved: ``achieved_goals``'s rule, for the correlated columns."""
     this_meeting = aliased(Meeting)
     this_starts_at = (
         select(this_meeting.starts_at)
@@ -153,13 +173,23 @@ def marks_a_goal_column():
     # Nested two levels below the outer inventory: it names what it correlates to.
     recorded_later = _recorded_later(progress, this_starts_at).correlate(Inventory, progress)
     return (
+        progress.inventory_id == Inventory.id,
+        goal.status == GoalStatus.ACHIEVED,
+        ~recorded_later,
+    )
+
+
+@cache  # built once, as ordinal_column
+def marks_a_goal_column():
+    """Whether the inventory holds the last recorded progress of an achieved goal (a correlated
+    EXISTS, true exactly where ``achieved_goals`` finds one). A list selects it beside its
+    inventories and asks ``achieved_goals`` only about those that mark one, which most pages
+    hold none of: a goal is achieved once, a member shares every month."""
+    progress, goal = aliased(GoalProgress), aliased(Goal)
+    return (
         select(progress.id)
         .join(goal, progress.goal_id == goal.id)
-        .where(
-            progress.inventory_id == Inventory.id,
-            goal.status == GoalStatus.ACHIEVED,
-            ~recorded_later,
-        )
+        .where(*_holds_last_progress_of_achieved(progress, goal))
         .correlate(Inventory)
         .exists()
     )
