@@ -30,11 +30,11 @@ BUDGET = 10
 # its month (members, their inventories and answers) is one statement on the cohort's
 # overview and the session page. A peer's inventory comes with whether the viewer is asked to
 # give feedback on it and how many revisions it has (read only from two on, when the page
-# shows them), and its cheers with whether it marks an achieved goal (the goals only then).
+# shows them), its cheers and the achieved goals it marks.
 PAGE_BUDGETS = {
     "cohort": 3,
     "session": 4,
-    "inventory": 7,
+    "inventory": 6,
     "home": 4,
     "feed": 3,
     "feed, everyone": 3,

@@ -30,6 +30,7 @@ from ..permissions import (
 )
 from ..quarters.schedule import QUARTER_QUESTIONS
 from ..security import keeps_text_on_csrf_failure
+from ..timeline.inventory_page import cheer_columns, inventory_cheers
 from ..timeline.milestones import ordinal_column
 from ..writing import shortform
 from . import goals as goal_services
@@ -267,6 +268,7 @@ def _author_page_statement() -> Select:
             ordinal_column().label("ordinal"),
             assigned_to_viewer().label("assigned"),
             services.revision_count().label("revisions"),
+            *cheer_columns(),
         )
         .outerjoin(
             Membership,
@@ -319,7 +321,9 @@ def show(slug: str, inventory_id: int):
         is_author=inventory.user_id == current_user.id,
         now=utcnow(),
         statuses=InventoryStatus,
-        ordinal=row.ordinal if inventory.is_shared else None,
+        box=inventory_cheers(
+            current_user, inventory, row.ordinal, row.cheer_lines, row.achieved_goals
+        ),
         life_split=split_parts(cohort, inventory.life_split),
         part_labels=area_labels(cohort),
         **inventory_feedback_context(current_user, inventory, row.assigned),

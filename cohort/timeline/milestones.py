@@ -82,7 +82,7 @@ def ordinals_of(inventory_ids: Iterable[int]) -> dict[int, int]:
 def _recorded_later(progress, this_starts_at):
     """An EXISTS: the goal of ``progress`` was recorded again at a session that starts after
     ``this_starts_at`` (the session of ``progress``'s inventory). ``achieved_goals`` and
-    ``marks_a_goal_column`` both negate it for "the last recorded progress", so they cannot
+    ``achieved_goals_column`` both negate it for "the last recorded progress", so they cannot
     disagree; both are built once (cached), and so is this with them. A timeline reads the
     same per goal, as its latest session (``statements._last_recorded``): tests/test_timeline
     checks that its milestones are the ones ``milestones_for`` finds."""
@@ -142,11 +142,24 @@ def achieved_goals_column():
     ``[goal id, title, closed at]`` per goal, or None, for a list that shows the goals beside
     its inventories without a statement more (``achieved_goals_from_lines`` reads it)."""
     progress, goal = aliased(GoalProgress), aliased(Goal)
+    this_meeting = aliased(Meeting)
+    this_starts_at = (
+        select(this_meeting.starts_at)
+        .where(this_meeting.id == Inventory.meeting_id)
+        .correlate(Inventory)  # the outermost inventory, three levels up
+        .scalar_subquery()
+    )
+    # Nested two levels below the outer inventory: it names what it correlates to.
+    recorded_later = _recorded_later(progress, this_starts_at).correlate(Inventory, progress)
     return (
         select(json_lines(json_list(goal.id, goal.title, goal.closed_at)))
         .select_from(progress)
         .join(goal, progress.goal_id == goal.id)
-        .where(*_holds_last_progress_of_achieved(progress, goal))
+        .where(
+            progress.inventory_id == Inventory.id,
+            goal.status == GoalStatus.ACHIEVED,
+            ~recorded_later,
+        )
         .correlate(Inventory)
         .scalar_subquery()
     )
@@ -158,41 +171,6 @@ def achieved_goals_from_lines(lines: str | None) -> list[AchievedGoal]:
     goals = read_json_lines(lines)
     goals.sort(key=lambda goal: (goal[2] or "", goal[0]))
     return [AchievedGoal(goal_id, title) for goal_id, title, _ in goals]
-
-
-def _holds_last_progress_of_achieved(progress, goal) -> tuple:
-    """``progress`` (of the outermost ``Inventory``) is the last recorded progress of
-    ``goal``, which is achieved: ``achieved_goals``'s rule, for the correlated columns."""
-    this_meeting = aliased(Meeting)
-    this_starts_at = (
-        select(this_meeting.starts_at)
-        .where(this_meeting.id == Inventory.meeting_id)
-        .correlate(Inventory)  # the outermost inventory, three levels up
-        .scalar_subquery()
-    )
-    # Nested two levels below the outer inventory: it names what it correlates to.
-    recorded_later = _recorded_later(progress, this_starts_at).correlate(Inventory, progress)
-    return (
-        progress.inventory_id == Inventory.id,
-        goal.status == GoalStatus.ACHIEVED,
-        ~recorded_later,
-    )
-
-
-@cache  # built once, as ordinal_column
-def marks_a_goal_column():
-    """Whether the inventory holds the last recorded progress of an achieved goal (a correlated
-    EXISTS, true exactly where ``achieved_goals`` finds one). A list selects it beside its
-    inventories and asks ``achieved_goals`` only about those that mark one, which most pages
-    hold none of: a goal is achieved once, a member shares every month."""
-    progress, goal = aliased(GoalProgress), aliased(Goal)
-    return (
-        select(progress.id)
-        .join(goal, progress.goal_id == goal.id)
-        .where(*_holds_last_progress_of_achieved(progress, goal))
-        .correlate(Inventory)
-        .exists()
-    )
 
 
 def milestones_of(

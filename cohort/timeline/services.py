@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from flask import url_for
-from sqlalchemy import Select, bindparam, delete, select
+from sqlalchemy import Select, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -29,7 +29,7 @@ from ..permissions import (
     visible_memberships,
 )
 from ..statements import any_of, plain_rows, read_json_lines
-from .milestones import marks_a_goal_column, milestones_for
+from .milestones import milestones_for
 from .models import Cheer, Follow
 
 
@@ -190,7 +190,7 @@ def cheers_from_lines(
     viewer: User, months: Iterable[tuple[int, str | None]]
 ) -> dict[tuple[int, str], Cheers]:
     """``cheers_on`` for inventories whose cheers were read with them as lines (``(id,
-    lines)`` pairs; ``timeline.statements._cheer_lines``): oldest first, as there."""
+    lines)`` pairs; ``timeline.statements.cheer_lines_column``): oldest first, as there."""
     found: dict[tuple[int, str], Cheers] = {}
     viewer_id = viewer.id
     for inventory_id, lines in months:
@@ -209,34 +209,3 @@ def _count_in(
     entry = found.setdefault(key, Cheers())
     entry.names.append(name)
     entry.by_viewer = entry.by_viewer or user_id == viewer_id
-
-
-@cache  # built once, as _cheers_statement
-def _cheers_and_goal_mark_statement() -> Select:
-    """One inventory's cheers (as ``_cheers_statement``) and, on every row, whether it marks
-    an achieved goal: the inventory outer-joined to its cheers, so a row comes even with none."""
-    return (
-        select(marks_a_goal_column(), Cheer.milestone, Cheer.user_id, User.display_name)
-        .select_from(Inventory)
-        .outerjoin(Cheer, Cheer.inventory_id == Inventory.id)
-        .outerjoin(User, Cheer.user_id == User.id)
-        .where(Inventory.id == bindparam("inventory_id"))
-        .order_by(Cheer.created_at, Cheer.id)
-    )
-
-
-def cheers_and_goal_mark(
-    viewer: User, inventory_id: int
-) -> tuple[dict[tuple[int, str], Cheers], bool]:
-    """``cheers_on`` for one inventory the caller may show, and whether it marks an achieved
-    goal (``marks_a_goal_column``), in one query: the inventory page then asks for its
-    achieved goals only when it marks one, which few inventories do."""
-    found: dict[tuple[int, str], Cheers] = {}
-    marks_a_goal = False
-    for marks, milestone, user_id, name in db.session.execute(
-        _cheers_and_goal_mark_statement(), {"inventory_id": inventory_id}
-    ):
-        marks_a_goal = marks_a_goal or bool(marks)
-        if user_id is not None:
-            _count_in(found, viewer.id, (inventory_id, milestone), user_id, name)
-    return found, marks_a_goal

@@ -130,7 +130,7 @@ def months_statement(area: str | None, member_page: bool) -> Select:
         *MONTH_INVENTORY_COLUMNS,
         *detail_columns(area),
         _peer_traits(),
-        _cheer_lines(),
+        cheer_lines_column(),
     )
 
 
@@ -153,10 +153,11 @@ def _peer_traits() -> ScalarSelect:
     )
 
 
-def _cheer_lines() -> ScalarSelect:
+def cheer_lines_column() -> ScalarSelect:
     """Who cheered the inventory and its milestones: each cheer a JSON list ``[id,
     milestone, user id, name]`` on a line of its own, or None without any. The member page's
-    cards show them (``services.cheers_from_lines``); on a shared month only, which is all
+    cards and the inventory page show them (``services.cheers_from_lines``); on a shared
+    month only, which is all
     ``permissions.can_see_cheer`` asks of a visible inventory."""
     line = json_list(Cheer.id, Cheer.milestone, Cheer.user_id, User.display_name)
     return (

@@ -1,7 +1,5 @@
 """Timelines, the feed, following and cheers: HTTP only; the work is in the modules beside."""
 
-from dataclasses import dataclass
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
@@ -14,14 +12,13 @@ from ..i18n import gettext as _
 from ..inputs import page_number
 from ..inventories.areas import clean_area, life_areas
 from ..inventories.models import Inventory
-from ..permissions import can_cheer, can_view_timeline, cohort_or_404, in_cohort_or_404
+from ..permissions import can_view_timeline, cohort_or_404, in_cohort_or_404
 from ..ratelimits import per_member
 from ..urls import safe_next_url, template_url_for
 from . import services
 from .buttons import cheer_button, current_path
 from .changes import month_changes
 from .feed import Scope, feed_page
-from .milestones import Milestone, achieved_goals, milestones_for, milestones_of
 from .months import month_label
 from .timeline import member_timeline
 
@@ -77,40 +74,6 @@ def home_feed_context() -> dict:
 bp.add_app_template_filter(month_label, "month_label")
 bp.add_app_template_global(current_path, "current_path")
 bp.add_app_template_global(cheer_button, "cheer_button")
-
-
-@dataclass
-class InventoryCheers:
-    milestones: list[Milestone]
-    cheers: dict[tuple[int, str], services.Cheers]
-    can_cheer: bool
-    has_timeline: bool  # the author is still a member here: "what changed" can be shown
-
-    def cheers_for(self, inventory_id: int, key: str = "") -> services.Cheers:
-        return self.cheers.get((inventory_id, key)) or services.Cheers()
-
-
-@bp.app_template_global()
-def inventory_cheers(inventory: Inventory, ordinal: int | None = None) -> InventoryCheers | None:
-    """Cheers and milestones for the inventory page (templates/timeline/_inventory_cheers);
-    pass the inventory's ordinal when the page has read it already: then its cheers and
-    whether it marks an achieved goal come in one query, and the goals in a second only
-    when it marks one."""
-    if not inventory.is_shared:
-        return None
-    if ordinal is None:
-        milestones = milestones_for([inventory.id]).get(inventory.id, [])
-        cheers = services.cheers_on(current_user, [inventory.id])
-    else:
-        cheers, marks_a_goal = services.cheers_and_goal_mark(current_user, inventory.id)
-        goals = achieved_goals([inventory.id]) if marks_a_goal else {}
-        milestones = milestones_of(inventory.id, ordinal, goals.get(inventory.id))
-    return InventoryCheers(
-        milestones=milestones,
-        cheers=cheers,
-        can_cheer=can_cheer(current_user, inventory),
-        has_timeline=can_view_timeline(current_user, inventory.cohort, inventory.user_id),
-    )
 
 
 @bp.get("/feed")
