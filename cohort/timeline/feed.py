@@ -232,9 +232,9 @@ def feed_slice(
 
     Each row holds ``FEED_CARD_COLUMNS`` (plain values, no entity) and what would otherwise
     cost a statement of its own: the inventory's ordinal (its "first" and "year" milestones),
-    the achieved goals it marks (as JSON lines), and the id of the viewer's active membership of its
-    cohort (which, with the session and cohort columns, answers the cheer permission). The
-    membership join drops no row: ``visible_inventories`` already asks for that membership.
+    the achieved goals it marks (as JSON lines), and the id of the viewer's active membership
+    of its cohort (which, with the session and cohort columns, answers the cheer permission).
+    The membership join drops no row: ``visible_inventories`` already asks for that membership.
     The cards' tastes are read apart, only when one is rendered (``page_tastes``)."""
     ids = feed_inventories(user, scope).with_only_columns(Inventory.id).offset(offset).limit(limit)
     return (
