@@ -439,3 +439,30 @@ def test_cheer_buttons_escape_names_and_what_they_name(logged_in, user, circle):
     assert "hidden\"> &lt;b&gt;Ken&lt;/b&gt;'s " in page  # the month inventory
     assert '1 cheer<span class="muted"> · Ann &#34;&lt;i&gt;&#34;</span>' in page
     assert 'aria-pressed="true">Cheered<span class="visually-hidden">' in page
+
+
+def test_the_feed_reads_its_cards_cheers_with_its_slice(app, circle, count_queries):
+    """Who cheered each card and its milestones comes with the cards: per milestone, in the
+    order given, the viewer's own marked; no statement reads the cheers on their own."""
+    cohort, ken, aiko = circle
+    first, second = write(ken, months_ago(cohort, 2)), write(ken, months_ago(cohort, 1))
+    odd = factories.make_user(display_name='Zoë "Z" \\ 実\nnext line')
+    factories.add_member(cohort, odd)
+    for cheerer, inventory, milestone in (
+        (odd, first, ""),
+        (aiko, first, ""),
+        (aiko, first, "first"),
+        (odd, second, ""),
+    ):
+        db.session.add(Cheer(user_id=cheerer.id, inventory_id=inventory.id, milestone=milestone))
+    db.session.add(Follow(follower_id=aiko.id, followee_id=ken.id))
+    db.session.commit()
+    with app.test_request_context(), count_queries() as counted:
+        items = {item.inventory.id: item for item in feed_page(aiko).items}
+    assert items[first.id].cheers_for().names == [odd.display_name, "Aiko"]
+    assert items[first.id].cheers_for().by_viewer
+    assert items[first.id].cheers_for("first").names == ["Aiko"]
+    assert items[second.id].cheers_for().names == [odd.display_name]
+    assert not items[second.id].cheers_for().by_viewer
+    assert set(items[second.id].cheers) == {""}
+    assert not any(sql.lstrip().startswith("SELECT cheers.") for sql in counted.statements)

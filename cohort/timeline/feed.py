@@ -36,7 +36,8 @@ from .milestones import (
 )
 from .models import Follow
 from .months import month_label
-from .services import Cheers, cheers_on
+from .services import Cheers, cheers_from_lines
+from .statements import cheer_lines_column
 
 PER_PAGE = 20
 FEED_SECTIONS = ("did", "try")  # a feed card is a taste; the inventory has the rest
@@ -232,9 +233,10 @@ def feed_slice(
 
     Each row holds ``FEED_CARD_COLUMNS`` (plain values, no entity) and what would otherwise
     cost a statement of its own: the inventory's ordinal (its "first" and "year" milestones),
-    the achieved goals it marks (as JSON lines), and the id of the viewer's active membership
-    of its cohort (which, with the session and cohort columns, answers the cheer permission).
-    The membership join drops no row: ``visible_inventories`` already asks for that membership.
+    the achieved goals it marks and who cheered it and its milestones (as JSON lines), and the
+    id of the viewer's active membership of its cohort (which, with the session and cohort
+    columns, answers the cheer permission). The membership join drops no row:
+    ``visible_inventories`` already asks for that membership.
     The cards' tastes are read apart, only when one is rendered (``page_tastes``)."""
     ids = feed_inventories(user, scope).with_only_columns(Inventory.id).offset(offset).limit(limit)
     return (
@@ -242,6 +244,7 @@ def feed_slice(
             *FEED_CARD_COLUMNS,
             ordinal_column().label("ordinal"),
             achieved_goals_column().label("achieved_goals"),
+            cheer_lines_column().label("cheer_lines"),
             Membership.id.label("membership_id"),
         )
         .join(Cohort, Cohort.id == Inventory.cohort_id)
@@ -261,9 +264,9 @@ def feed_slice(
 def feed_page(
     user: User, scope: Scope = Scope.FOLLOWING, page: int = 1, per_page: int = PER_PAGE
 ) -> FeedPage:
-    """One page of the feed in two queries (the slice, with the achieved goals its cards
-    mark, and the cheers), and, when a card's taste is rendered, one for the page's tastes
-    and one for templates this process has not read yet."""
+    """One page of the feed in one query (the slice, with the achieved goals its cards mark
+    and their cheers), and, when a card's taste is rendered, one for the page's tastes and
+    one for templates this process has not read yet."""
     page = max(page, 1)
     rows = plain_rows(
         feed_slice_for_anyone(scope),
@@ -273,7 +276,8 @@ def feed_page(
     rows = rows[:per_page]
     ids = [row.id for row in rows]
     cheers: dict[int, dict[str, Cheers]] = {}
-    for (inventory_id, key), entry in cheers_on(user, ids).items():
+    lines = [(row.id, row.cheer_lines) for row in rows]  # every row is a shared month
+    for (inventory_id, key), entry in cheers_from_lines(user, lines).items():
         cheers.setdefault(inventory_id, {})[key] = entry
     titles = PageTitles({row.template_id for row in rows})
     tastes = page_tastes(ids)

@@ -5,10 +5,9 @@ Each use case checks permissions, flushes, and leaves the commit to the caller.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 from flask import url_for
-from sqlalchemy import Select, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth.models import User
@@ -28,7 +27,7 @@ from ..permissions import (
     visible_follows,
     visible_memberships,
 )
-from ..statements import any_of, plain_rows, read_json_lines
+from ..statements import read_json_lines
 from .milestones import milestones_for
 from .models import Cheer, Follow
 
@@ -160,37 +159,12 @@ class Cheers:
         return len(self.names)
 
 
-@cache  # built once: building a statement and its cache key costs more than running this one
-def _cheers_statement() -> Select:
-    """Who cheered what on the inventories ``ids``, oldest first: plain rows, not Cheer
-    entities with whole users, as a button shows names only."""
-    return (
-        select(Cheer.inventory_id, Cheer.milestone, Cheer.user_id, User.display_name)
-        .join(User, Cheer.user_id == User.id)
-        .where(any_of(Cheer.inventory_id, "ids"))
-        .order_by(Cheer.created_at, Cheer.id)
-    )
-
-
-def cheers_on(viewer: User, inventory_ids: Iterable[int]) -> dict[tuple[int, str], Cheers]:
-    """Cheers per (inventory id, milestone key) on inventories the caller may show (1 query).
-    Missing keys have no cheers yet."""
-    ids = list(inventory_ids)
-    found: dict[tuple[int, str], Cheers] = {}
-    if not ids:
-        return found
-    rows = plain_rows(_cheers_statement(), {"ids": ids})
-    viewer_id = viewer.id  # once: the viewer is often the request's user, behind a proxy
-    for inventory_id, milestone, user_id, name in rows:
-        _count_in(found, viewer_id, (inventory_id, milestone), user_id, name)
-    return found
-
-
 def cheers_from_lines(
     viewer: User, months: Iterable[tuple[int, str | None]]
 ) -> dict[tuple[int, str], Cheers]:
-    """``cheers_on`` for inventories whose cheers were read with them as lines (``(id,
-    lines)`` pairs; ``timeline.statements.cheer_lines_column``): oldest first, as there."""
+    """Cheers per (inventory id, milestone key) on inventories the caller may show, read
+    with them as lines (``(id, lines)`` pairs; ``timeline.statements.cheer_lines_column``),
+    oldest first. Missing keys have no cheers yet."""
     found: dict[tuple[int, str], Cheers] = {}
     viewer_id = viewer.id
     for inventory_id, lines in months:
