@@ -35,7 +35,14 @@ from cohort.timeline.months import month_label
 
 from . import factories
 from .test_inventories import session_for
-from .test_timeline import login, make_circle, member_page, months_ago, write
+from .test_timeline import (
+    login,
+    make_circle,
+    member_page,
+    months_ago,
+    two_cheered_months,
+    write,
+)
 
 
 @pytest.fixture
@@ -445,16 +452,7 @@ def test_the_feed_reads_its_cards_cheers_with_its_slice(app, circle, count_queri
     """Who cheered each card and its milestones comes with the cards: per milestone, in the
     order given, the viewer's own marked; no statement reads the cheers on their own."""
     cohort, ken, aiko = circle
-    first, second = write(ken, months_ago(cohort, 2)), write(ken, months_ago(cohort, 1))
-    odd = factories.make_user(display_name='Zoë "Z" \\ 実\nnext line')
-    factories.add_member(cohort, odd)
-    for cheerer, inventory, milestone in (
-        (odd, first, ""),
-        (aiko, first, ""),
-        (aiko, first, "first"),
-        (odd, second, ""),
-    ):
-        db.session.add(Cheer(user_id=cheerer.id, inventory_id=inventory.id, milestone=milestone))
+    first, second, odd = two_cheered_months(cohort, ken, aiko)
     db.session.add(Follow(follower_id=aiko.id, followee_id=ken.id))
     db.session.commit()
     with app.test_request_context(), count_queries() as counted:

@@ -297,22 +297,30 @@ def test_member_page_months_hold_their_entities_values_and_each_its_own_cheer(ap
             assert month.can_cheer == can_cheer(viewer, inventory)
 
 
+def two_cheered_months(cohort, author, cheerer):
+    """Two shared months of ``author``, cheered by ``cheerer`` (the first month and its
+    "first" milestone) and by a member whose name holds quotes, a backslash, Japanese and a
+    line break (before ``cheerer`` on the first month, alone on the second)."""
+    one, two = write(author, months_ago(cohort, 2)), write(author, months_ago(cohort, 1))
+    odd = factories.make_user(display_name='Zoë "Z" \\ 実\nnext line')
+    factories.add_member(cohort, odd)
+    for who, inventory, milestone in (
+        (odd, one, ""),
+        (cheerer, one, ""),
+        (cheerer, one, "first"),
+        (odd, two, ""),
+    ):
+        db.session.add(Cheer(user_id=who.id, inventory_id=inventory.id, milestone=milestone))
+    db.session.commit()
+    return one, two, odd
+
+
 def test_member_page_reads_each_cards_cheers_with_its_month(app, user, circle):
     """The cards' cheers come with their months (a JSON line a cheer): the names in the order
     given, per milestone, the viewer's own marked; a name may hold any text, and a month no
     longer shared shows none."""
     cohort, ken, aiko = circle
-    one, two = write(ken, months_ago(cohort, 2)), write(ken, months_ago(cohort, 1))
-    odd = factories.make_user(display_name='Zoë "Z" \\ 実\nnext line')
-    factories.add_member(cohort, odd)
-    for cheerer, inventory, milestone in (
-        (odd, one, ""),
-        (aiko, one, ""),
-        (aiko, one, "first"),
-        (odd, two, ""),
-    ):
-        db.session.add(Cheer(user_id=cheerer.id, inventory_id=inventory.id, milestone=milestone))
-    db.session.commit()
+    one, two, odd = two_cheered_months(cohort, ken, aiko)
     with app.test_request_context():
         seen_by_aiko = member_timeline(aiko, cohort, ken.id, utcnow())
     assert set(seen_by_aiko.cheers) == {(one.id, ""), (one.id, "first"), (two.id, "")}

@@ -42,7 +42,7 @@ def forget_templates() -> None:
 
 
 @cache  # built once
-def answers_statement() -> Select:
+def _answers_statement() -> Select:
     """The rendered answers of the inventories ``ids``."""
     return select(Inventory.id, Inventory.answers_html).where(any_of(Inventory.id, "ids"))
 
@@ -50,4 +50,4 @@ def answers_statement() -> Select:
 def card_answers(inventory_ids: list[int]) -> ReadWhenAsked:
     """The rendered answers of a page's cards, read in one statement the first time a card's
     kept rendering is missing: most views need none of them."""
-    return ReadWhenAsked(answers_statement(), inventory_ids, lambda row: row[1] or {})
+    return ReadWhenAsked(_answers_statement(), inventory_ids, lambda row: row[1] or {})

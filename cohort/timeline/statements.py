@@ -156,9 +156,9 @@ def _peer_traits() -> ScalarSelect:
 def cheer_lines_column() -> ScalarSelect:
     """Who cheered the inventory and its milestones: each cheer a JSON list ``[id,
     milestone, user id, name]`` on a line of its own, or None without any. The member page's
-    cards and the inventory page show them (``services.cheers_from_lines``); on a shared
-    month only, which is all
-    ``permissions.can_see_cheer`` asks of a visible inventory."""
+    cards, the feed and the inventory page show them (``services.cheers_from_lines``); on a
+    shared month only, which is all ``permissions.can_see_cheer`` asks of a visible
+    inventory."""
     line = json_list(Cheer.id, Cheer.milestone, Cheer.user_id, User.display_name)
     return (
         select(json_lines(line))
