@@ -23,9 +23,9 @@ from .test_timeline import write
 
 BUDGET = 10
 # Pages made cheaper since: their own, lower budgets keep each gain. The feed's pages read
-# the achieved goals their cards mark and their cheers with the cards. A
-# member's timeline reads their sessions with their inventories (and the peer traits of the
-# blind-spot map, and the cards' cheers) in one statement, and the member with the follow
+# the achieved goals their cards mark and their cheers with the cards. A member's timeline
+# reads their sessions with their inventories (and the peer traits of the blind-spot map,
+# the cards' cheers and goal progress) in one statement, and the member with the follow
 # state in the statement that reads the cohort and the viewer's membership. A session with
 # its month (members, their inventories and answers) is one statement on the cohort's
 # overview and the session page. A peer's inventory comes with whether the viewer is asked to
@@ -38,9 +38,9 @@ PAGE_BUDGETS = {
     "home": 3,
     "feed": 2,
     "feed, everyone": 2,
-    "timeline": 4,
-    "own timeline": 4,
-    "timeline, one part of life": 4,
+    "timeline": 3,
+    "own timeline": 3,
+    "timeline, one part of life": 3,
     "organizer overview": 5,
     "feedback": 5,
 }

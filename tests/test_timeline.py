@@ -4,6 +4,7 @@ the same number of queries for 2 months or 24. Following, the feed and cheers: t
 
 import itertools
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,14 @@ from cohort import fragments
 from cohort.database import utcnow
 from cohort.extensions import db
 from cohort.inventories import services
-from cohort.inventories.models import Goal, Inventory, InventoryStatus, Task, TaskOutcome
+from cohort.inventories.models import (
+    Goal,
+    GoalProgress,
+    Inventory,
+    InventoryStatus,
+    Task,
+    TaskOutcome,
+)
 from cohort.meetings.models import Meeting
 from cohort.permissions import (
     Action,
@@ -265,6 +273,43 @@ def test_a_goal_milestone_marks_only_its_last_recorded_month(app, circle):
     db.session.commit()
     assert goal_milestones(aiko) == {draft.id: [f"goal-{marathon.id}"]}
     assert second not in goal_milestones(ken)
+
+
+def test_member_page_reads_goal_progress_with_its_months(app, count_queries, circle):
+    """The member page reads each month's goal progress with the month (a JSON line a goal):
+    the goals' values as the entities hold them, in the order they were recorded, and the
+    achieved goals of one month as milestones in the order they were closed (not the order
+    of their ids), as ``milestones_for`` finds them."""
+    cohort, ken, aiko = circle
+    first, second = months_ago(cohort, 2), months_ago(cohort, 1)
+    odd = 'Zoë "Z" \\ 実\nnext line'
+    write(ken, first, new_goals=[(odd, ""), ("Learn Go", ""), ("Speak", "")])
+    goals = db.session.scalars(select(Goal).order_by(Goal.id)).all()
+    reached = {goal.id: (100, "Done", "achieved") for goal in goals[:2]}
+    shared = write(ken, second, goal_progress={**reached, goals[2].id: (40, "", "active")})
+    goals[0].closed_at, goals[1].closed_at = utcnow(), utcnow() - timedelta(days=1)
+    goals[2].area = "learning"
+    db.session.commit()
+    with app.test_request_context(), count_queries() as counter:
+        timeline = member_timeline(aiko, cohort, ken.id, utcnow())
+    reading_progress = [s for s in counter.statements if "goal_progress" in s]
+    assert len(reading_progress) == 1 and "FROM meetings" in reading_progress[0]  # the months
+    for month in timeline.months:
+        recorded = db.session.scalars(
+            select(GoalProgress)
+            .where(GoalProgress.inventory_id == month.inventory.id)
+            .order_by(GoalProgress.id)
+        ).all()
+        assert len(recorded) == len(month.progress) > 0
+        for row, entity in zip(month.progress, recorded, strict=True):
+            assert (row.goal_id, row.percent) == (entity.goal_id, entity.percent)
+            for name in ("id", "title", "status", "area"):
+                assert getattr(row.goal, name) == getattr(entity.goal, name), name
+    assert timeline.months[0].progress[0].goal.title == odd
+    ordinals = {timeline.months[0].inventory.id: 1, shared.id: 2}
+    expected = milestones_for(ordinals, ordinals)[shared.id]
+    assert [m.key for m in expected] == [f"goal-{goals[1].id}", f"goal-{goals[0].id}"]
+    assert timeline.months[1].milestones == expected
 
 
 def test_member_page_months_hold_their_entities_values_and_each_its_own_cheer(app, user, circle):

@@ -18,6 +18,7 @@ from ..cohorts.models import Cohort
 from ..extensions import db
 from ..inventories.models import (
     GoalProgress,
+    GoalStatus,
     Inventory,
     InventoryStatus,
     TaskOutcome,
@@ -26,7 +27,7 @@ from ..inventories.sections import CARD_SECTIONS
 from ..meetings.models import Meeting
 from ..statements import ReadWhenAsked, plain_rows, read_json_lines
 from .milestones import Milestone
-from .rows import CardProgress, MonthInventory, MonthMeeting
+from .rows import CardGoal, CardProgress, MonthInventory, MonthMeeting
 from .statements import months_statement
 
 MONTH_FORMATS = {"ja": "y年M月", "en": "MMM y"}
@@ -56,6 +57,8 @@ class Month:
     state: str  # "shared", "draft" (owner only), "paused" (owner only) or "gap"
     # Goal progress: entities, or on the member page ``CardProgress`` rows.
     progress: list[GoalProgress | CardProgress] = field(default_factory=list)
+    # On the member page, the achieved goals whose last recorded progress is this month's.
+    marks: list[CardGoal] = field(default_factory=list)
     tasks: dict[str, int] = field(default_factory=dict)  # outcome → how many
     feedback: int | None = None  # received, once the feedback feature counts it
     milestones: list[Milestone] = field(default_factory=list)
@@ -146,14 +149,15 @@ def card_months(
     viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
 ) -> list[Month]:
     """``visible_months`` for the member page, read as plain rows (``rows.MonthMeeting``,
-    ``MonthInventory``) with each month's peer traits and cheers and without its answers: the
-    cards read those themselves (``card_answers``)."""
+    ``MonthInventory``, ``CardProgress``) with each month's peer traits, cheers and goal
+    progress and without its answers: the cards read those themselves (``card_answers``)."""
     rows = plain_rows(
         months_statement(area, True),
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
     ).all()
     locale = str(get_locale())
     months = []
+    goals: dict[int, CardGoal] = {}
     for row in rows:
         meeting = MonthMeeting(*row[:_MEETING_WIDTH], cohort)
         written = row[_MEETING_WIDTH] is not None
@@ -161,12 +165,30 @@ def card_months(
             continue
         inventory = MonthInventory(*row[_MEETING_WIDTH:_INVENTORY_END]) if written else None
         month = Month(meeting, month_label(meeting, locale), inventory, _state(inventory))
-        feedback, outcomes, traits, cheers = row[_INVENTORY_END:]
+        feedback, outcomes, traits, cheers, progress = row[_INVENTORY_END:]
         if _add_counts(month, feedback, outcomes):
             month.peer_traits = _trait_lists(traits)
             month.cheer_lines = cheers
+            _add_progress(month, progress, goals)
         months.append(month)
     return months
+
+
+def _add_progress(month: Month, lines: str | None, goals: dict[int, CardGoal]) -> None:
+    """A month's goal progress, in the order it was recorded, and the achieved goals whose
+    last recorded progress it holds (``marks``), from the column read beside it
+    (``statements._progress_lines``). Each goal is built once, whatever the months that
+    record it (``goals`` holds those built so far)."""
+    for _, goal_id, percent, *goal, marks in sorted(read_json_lines(lines)):
+        card_goal = goals.get(goal_id)
+        if card_goal is None:
+            title, status, area, closed_at = goal
+            card_goal = goals[goal_id] = CardGoal(
+                goal_id, title, GoalStatus(status), area, closed_at
+            )
+        month.progress.append(CardProgress(month.inventory.id, goal_id, percent, card_goal))
+        if marks:
+            month.marks.append(card_goal)
 
 
 def _add_counts(month: Month, feedback: int, outcomes: str | None) -> bool:

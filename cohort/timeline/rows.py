@@ -51,13 +51,14 @@ class MonthInventory(NamedTuple):
 
 class CardGoal(NamedTuple):
     """What the member page shows of a goal: its title, its status and part of life, and when
-    it was closed (the order of its milestones)."""
+    it was closed, as the database wrote it in JSON (only ever compared, for the order of its
+    milestones: one database writes every moment alike)."""
 
     id: int
     title: str
     status: GoalStatus
     area: str | None
-    closed_at: datetime | None
+    closed_at: str | None
 
 
 class CardProgress(NamedTuple):

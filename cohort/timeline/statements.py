@@ -19,6 +19,8 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
+    false,
     func,
     or_,
     select,
@@ -48,6 +50,7 @@ from ..permissions import (
     year_shared,
 )
 from ..statements import ANY_VIEWER, any_of, json_lines, json_list
+from .milestones import recorded_later
 from .models import Cheer, Follow
 
 
@@ -131,6 +134,7 @@ def months_statement(area: str | None, member_page: bool) -> Select:
         *detail_columns(area),
         _peer_traits(),
         cheer_lines_column(),
+        _progress_lines(),
     )
 
 
@@ -149,6 +153,37 @@ def _peer_traits() -> ScalarSelect:
             visible_feedback(ANY_VIEWER).whereclause,
         )
         .correlate(Inventory)
+        .scalar_subquery()
+    )
+
+
+def _progress_lines() -> ScalarSelect:
+    """The goal progress recorded in the month's inventory, with what the member page shows of
+    each goal (``rows.CardProgress``, ``rows.CardGoal``): a JSON line ``[progress id, goal id,
+    percent, title, status, part of life, closed at, marks]`` per goal, or None. ``marks`` is
+    true where the goal is achieved and this month holds its last recorded progress: the
+    month of that session marks the goal achieved, as ``milestones.achieved_goals`` finds it
+    (a later recording, even in a draft, moves the mark there)."""
+    progress = aliased(GoalProgress, name="month_progress")
+    # Nested two levels below the month's session: it names what it correlates to.
+    later = recorded_later(progress, Meeting.starts_at).correlate(Meeting, progress)
+    marks = case((Goal.status == GoalStatus.ACHIEVED, ~later), else_=false())
+    line = json_list(
+        progress.id,
+        progress.goal_id,
+        progress.percent,
+        Goal.title,
+        Goal.status,
+        Goal.area,
+        Goal.closed_at,
+        marks,
+    )
+    return (
+        select(json_lines(line))
+        .select_from(progress)
+        .join(Goal, progress.goal_id == Goal.id)
+        .where(progress.inventory_id == Inventory.id)
+        .correlate(Inventory, Meeting)
         .scalar_subquery()
     )
 
@@ -246,26 +281,15 @@ def followed_by(viewer: User, member_id: ColumnElement[int]) -> Exists:
     )
 
 
-@cache  # built once per kind: building a statement and its cache key costs about running it
-def progress_statement(member_page: bool = False) -> Select:
-    """Goal progress, with its goal, recorded in the inventories ``ids``; on the member page
-    only what it shows of them, as plain rows (``rows.CardProgress``'s columns). Each row
-    ends with when its goal was last recorded, if it is achieved (``_last_recorded``)."""
+@cache  # built once: building a statement and its cache key costs about what running it does
+def progress_statement() -> Select:
+    """Goal progress entities, with their goals, recorded in the inventories ``ids``, for the
+    year pages (the member page reads its months' progress with them: ``_progress_lines``).
+    Each row ends with when its goal was last recorded, if it is achieved
+    (``_last_recorded``)."""
     last_recorded = _last_recorded()
-    if member_page:
-        statement = select(
-            GoalProgress.inventory_id,
-            GoalProgress.goal_id,
-            GoalProgress.percent,
-            Goal.title,
-            Goal.status,
-            Goal.area,
-            Goal.closed_at,
-        ).join(Goal, GoalProgress.goal_id == Goal.id)
-    else:
-        statement = select(GoalProgress)
     return (
-        statement.add_columns(last_recorded.c.starts_at)
+        select(GoalProgress, last_recorded.c.starts_at)
         .outerjoin(last_recorded, last_recorded.c.goal_id == GoalProgress.goal_id)
         .where(any_of(GoalProgress.inventory_id, "ids"))
         .order_by(GoalProgress.id)

@@ -17,17 +17,13 @@ from ..cohorts.models import Cohort
 from ..extensions import db
 from ..i18n import gettext as _
 from ..inventories.cards import card_answers, section_titles
-from ..inventories.models import (
-    RATING_AREAS,
-    Goal,
-)
+from ..inventories.models import RATING_AREAS, Goal
 from ..inventories.sections import AREA_LABELS
 from ..permissions import active_membership, can_cheer_from_facts
-from ..statements import plain_rows
 from . import charts
 from .milestones import AchievedGoal, Milestone, milestones_of
 from .months import Month, card_months
-from .rows import CardGoal, CardProgress
+from .rows import CardGoal
 from .services import Cheers, cheers_from_lines
 from .statements import progress_statement
 
@@ -110,25 +106,14 @@ def _last(months: list[Month], count: int, show_all: bool) -> list[Month]:
     return months if show_all else months[-count:]
 
 
-def _milestones(
-    months: list[Month], last_recorded: dict[int, datetime]
-) -> dict[int, list[Milestone]]:
+def _milestones(months: list[Month]) -> dict[int, list[Milestone]]:
     """Milestones per shared month, as ``milestones.milestones_for`` finds them, from the
-    months' goal progress and when each achieved goal was last recorded (no query): a goal
-    marks the month of its last recording."""
+    months' ordinals and the achieved goals each marks (``Month.marks``; no query)."""
     shared = [m for m in months if m.state == "shared"]
     found = {}
     for ordinal, month in enumerate(shared, start=1):
-        starts_at = month.meeting.starts_at
-        achieved = sorted(
-            (
-                row.goal
-                for row in month.progress
-                if row.goal_id in last_recorded and starts_at >= last_recorded[row.goal_id]
-            ),
-            key=_closing_order,
-        )
-        goals = [AchievedGoal(goal.id, goal.title) for goal in achieved]
+        marked = sorted(month.marks, key=_closing_order)
+        goals = [AchievedGoal(goal.id, goal.title) for goal in marked]
         found[month.inventory.id] = milestones_of(month.inventory.id, ordinal, goals)
     return found
 
@@ -142,33 +127,28 @@ def _closing_order(goal: Goal | CardGoal) -> tuple:
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
-def _attach_details(months: list[Month], member_page: bool = False) -> None:
-    """Goal progress, with when each achieved goal was last recorded, and milestones (1
-    query)."""
+def _attach_details(months: list[Month], read_progress: bool = False) -> None:
+    """Milestones and section titles; first, with ``read_progress``, goal progress and the
+    achieved goals each month marks (1 query: the year pages' months are read without them,
+    the member page's with them)."""
     written = {m.inventory.id: m for m in months if m.inventory and not m.is_gap}
-    last_recorded: dict[int, datetime] = {}
-    if written and member_page:
-        goals: dict[int, CardGoal] = {}
-        rows = plain_rows(progress_statement(True), {"ids": list(written)})
-        for inventory_id, goal_id, percent, *goal, last_at in rows:
-            card_goal = goals.get(goal_id)
-            if card_goal is None:  # one per goal, whatever the months that record it
-                card_goal = goals[goal_id] = CardGoal(goal_id, *goal)
-            written[inventory_id].progress.append(
-                CardProgress(inventory_id, goal_id, percent, card_goal)
-            )
-            if last_at is not None:
-                last_recorded[goal_id] = last_at
-    elif written:
-        for row, last_at in db.session.execute(progress_statement(), {"ids": list(written)}):
-            written[row.inventory_id].progress.append(row)
-            if last_at is not None:
-                last_recorded[row.goal_id] = last_at
-    milestones = _milestones(months, last_recorded)
+    if written and read_progress:
+        _attach_progress(written)
+    milestones = _milestones(months)
     titles = section_titles({m.inventory.template_id for m in written.values()})
     for inventory_id, month in written.items():
         month.milestones = milestones.get(inventory_id, [])
         month.titles = titles[month.inventory.template_id]
+
+
+def _attach_progress(written: dict[int, Month]) -> None:
+    """Goal progress entities of these months, and the achieved goals each marks: those
+    whose last recording (``statements._last_recorded``) is at its session (1 query)."""
+    for row, last_at in db.session.execute(progress_statement(), {"ids": list(written)}):
+        month = written[row.inventory_id]
+        month.progress.append(row)
+        if last_at is not None and month.meeting.starts_at >= last_at:
+            month.marks.append(row.goal)
 
 
 def _goals(months: list[Month]) -> list[Goal | CardGoal]:
@@ -209,14 +189,14 @@ def member_timeline(
     show_all: bool = False,
     area: str | None = None,
 ) -> Timeline:
-    """The member's timeline in this cohort as the viewer may see it (2 queries: the months
-    with their cards' cheers, then goal progress; the answers a third, only for a card whose
-    kept rendering is missing), charted over the last year, or over every month with
+    """The member's timeline in this cohort as the viewer may see it (1 query: the months
+    with their goal progress and their cards' cheers; the answers a second, only for a card
+    whose kept rendering is missing), charted over the last year, or over every month with
     ``show_all``; its goals and tasks those of one part of life, given ``area``."""
     months = card_months(viewer, cohort, member_id, now, area)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
-    _attach_details(months, member_page=True)
+    _attach_details(months)
     charted = _last(months, CHARTED_MONTHS, show_all)
     shown = _last(months, RECENT_CARDS, show_all)
     carded = [m for m in shown if m.inventory is not None and not m.is_gap]
@@ -271,7 +251,7 @@ def timeline_of(viewer: User, member_id: int, months: list[Month]) -> Timeline:
     milestones and charts over all of them; no cheers (1 query)."""
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
-    _attach_details(months)
+    _attach_details(months, read_progress=True)
     timeline = Timeline(
         member_id=member_id,
         is_own=viewer.id == member_id,
