@@ -79,14 +79,13 @@ def ordinals_of(inventory_ids: Iterable[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def recorded_later(progress, this_starts_at):
+def _recorded_later(progress, this_starts_at):
     """An EXISTS: the goal of ``progress`` was recorded again at a session that starts after
     ``this_starts_at`` (the session of ``progress``'s inventory). ``achieved_goals`` and
     ``achieved_goals_column`` both negate it for "the last recorded progress", so they cannot
-    disagree; both are built once (cached), and so is this with them. The member page's months
-    statement asks it per goal progress (``statements._progress_lines``); the year pages read
-    the same per goal, as its latest session (``statements._last_recorded``): tests/test_timeline
-    checks that a timeline's milestones are the ones ``milestones_for`` finds."""
+    disagree; both are built once (cached), and so is this with them. A timeline reads the
+    same per goal, as its latest session (``statements._last_recorded``): tests/test_timeline
+    checks that its milestones are the ones ``milestones_for`` finds."""
     later, later_inventory, later_meeting = (
         aliased(GoalProgress),
         aliased(Inventory),
@@ -131,7 +130,7 @@ def _achieved_goals_statement() -> Select:
         .where(
             any_of(GoalProgress.inventory_id, "inventory_ids"),
             Goal.status == GoalStatus.ACHIEVED,
-            ~recorded_later(GoalProgress, this_meeting.starts_at),
+            ~_recorded_later(GoalProgress, this_meeting.starts_at),
         )
         .order_by(Goal.closed_at, Goal.id)
     )
@@ -151,7 +150,7 @@ def achieved_goals_column():
         .scalar_subquery()
     )
     # Nested two levels below the outer inventory: it names what it correlates to.
-    later = recorded_later(progress, this_starts_at).correlate(Inventory, progress)
+    recorded_later = _recorded_later(progress, this_starts_at).correlate(Inventory, progress)
     return (
         select(json_lines(json_list(goal.id, goal.title, goal.closed_at)))
         .select_from(progress)
@@ -159,7 +158,7 @@ def achieved_goals_column():
         .where(
             progress.inventory_id == Inventory.id,
             goal.status == GoalStatus.ACHIEVED,
-            ~later,
+            ~recorded_later,
         )
         .correlate(Inventory)
         .scalar_subquery()

@@ -4,6 +4,7 @@ Those that depend on the model alone are built once (``functools.cache``): build
 and its cache key costs about what running one of these does.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from types import SimpleNamespace
@@ -15,15 +16,13 @@ from sqlalchemy import (
     Integer,
     ScalarSelect,
     Select,
-    Subquery,
     Text,
     and_,
     bindparam,
-    case,
-    false,
     func,
     or_,
     select,
+    tuple_,
 )
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import aliased, defer, joinedload, lazyload
@@ -50,7 +49,6 @@ from ..permissions import (
     year_shared,
 )
 from ..statements import ANY_VIEWER, any_of, json_lines, json_list
-from .milestones import recorded_later
 from .models import Cheer, Follow
 
 
@@ -161,13 +159,13 @@ def _progress_lines() -> ScalarSelect:
     """The goal progress recorded in the month's inventory, with what the member page shows of
     each goal (``rows.CardProgress``, ``rows.CardGoal``): a JSON line ``[progress id, goal id,
     percent, title, status, part of life, closed at, marks]`` per goal, or None. ``marks`` is
-    true where the goal is achieved and this month holds its last recorded progress: the
-    month of that session marks the goal achieved, as ``milestones.achieved_goals`` finds it
-    (a later recording, even in a draft, moves the mark there)."""
+    true where the goal is achieved and this month's session is the one it was last recorded
+    at (``_last_recorded``, found once for the member's achieved goals, not per month). It
+    is a subquery, not a CTE: a statement that starts with WITH would end its request with a
+    rollback (``read_only``), which forgets the prepared statements."""
     progress = aliased(GoalProgress, name="month_progress")
-    # Nested two levels below the month's session: it names what it correlates to.
-    later = recorded_later(progress, Meeting.starts_at).correlate(Meeting, progress)
-    marks = case((Goal.status == GoalStatus.ACHIEVED, ~later), else_=false())
+    # Asks nothing of the month: PostgreSQL reads it once and looks each goal up in a hash.
+    last = _last_recorded(lambda goal: goal.user_id == bindparam("member_id", type_=Integer))
     line = json_list(
         progress.id,
         progress.goal_id,
@@ -176,7 +174,7 @@ def _progress_lines() -> ScalarSelect:
         Goal.status,
         Goal.area,
         Goal.closed_at,
-        marks,
+        tuple_(progress.goal_id, Meeting.starts_at).in_(last),
     )
     return (
         select(json_lines(line))
@@ -287,7 +285,9 @@ def progress_statement() -> Select:
     year pages (the member page reads its months' progress with them: ``_progress_lines``).
     Each row ends with when its goal was last recorded, if it is achieved
     (``_last_recorded``)."""
-    last_recorded = _last_recorded()
+    on_page = aliased(GoalProgress)
+    recorded_here = select(on_page.goal_id).where(any_of(on_page.inventory_id, "ids"))
+    last_recorded = _last_recorded(lambda goal: goal.id.in_(recorded_here)).subquery()
     return (
         select(GoalProgress, last_recorded.c.starts_at)
         .outerjoin(last_recorded, last_recorded.c.goal_id == GoalProgress.goal_id)
@@ -296,27 +296,19 @@ def progress_statement() -> Select:
     )
 
 
-def _last_recorded() -> Subquery:
-    """For each achieved goal recorded in the inventories ``ids``, when it was last recorded:
-    the latest session of any inventory holding its progress, whoever may read that one. The
-    month of that session marks the goal achieved, as ``milestones.achieved_goals`` finds it;
-    a later recording, even in a draft, moves the mark there."""
-    on_page, progress, goal, inventory, meeting = (
-        aliased(GoalProgress),
-        aliased(GoalProgress),
-        aliased(Goal),
-        aliased(Inventory),
-        aliased(Meeting),
-    )
+def _last_recorded(goals: Callable[[type[Goal]], ColumnElement[bool]]) -> Select:
+    """For each achieved goal among ``goals`` (a criterion on an alias of ``Goal``), when it
+    was last recorded: the latest session of any inventory holding its progress, whoever may
+    read that one. The month of that session marks the goal achieved, as
+    ``milestones.achieved_goals`` finds it; a later recording, even in a draft, moves the
+    mark there. Its own aliases: it correlates to nothing of a statement it is nested in."""
+    goal, progress = aliased(Goal), aliased(GoalProgress)
+    inventory, meeting = aliased(Inventory), aliased(Meeting)
     return (
         select(progress.goal_id, func.max(meeting.starts_at).label("starts_at"))
         .join(goal, progress.goal_id == goal.id)
         .join(inventory, progress.inventory_id == inventory.id)
         .join(meeting, inventory.meeting_id == meeting.id)
-        .where(
-            goal.id.in_(select(on_page.goal_id).where(any_of(on_page.inventory_id, "ids"))),
-            goal.status == GoalStatus.ACHIEVED,
-        )
+        .where(goals(goal), goal.status == GoalStatus.ACHIEVED)
         .group_by(progress.goal_id)
-        .subquery("last_recorded")
     )
