@@ -7,10 +7,13 @@ ends with a rollback: nothing was ever prepared. Committing a transaction that w
 is the same as rolling it back, so a request that only read ends with COMMIT instead.
 
 What "only read" means is decided where it cannot be wrong: every statement sent on the
-connection is looked at, and anything but a plain SELECT, or any statement that failed, marks
-the transaction as one to roll back. Such a transaction, unflushed changes in the session or
+connection is looked at, and anything but a plain SELECT (or a SELECT after WITH whose text
+names no INSERT, UPDATE, DELETE or MERGE anywhere), or any statement that failed, marks the
+transaction as one to roll back. Such a transaction, unflushed changes in the session or
 an unhandled exception all leave the ordinary rollback in place.
 """
+
+import re
 
 from flask import Flask
 from sqlalchemy import event
@@ -19,11 +22,21 @@ from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from .extensions import db
 
 MUST_ROLL_BACK = "cohort.must_roll_back"
+# Whole words only: a column such as ``updated_at`` is no write. A locking read written
+# after WITH (``FOR UPDATE``) counts as one, which only costs it the COMMIT.
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def _only_reads(statement: str) -> bool:
+    start = statement.lstrip()[:6].upper()
+    if start == "SELECT":
+        return True
+    return start[:4] == "WITH" and _WRITES.search(statement) is None
 
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _note_writes(conn: Connection, cursor, statement: str, parameters, context, executemany):
-    if statement.lstrip()[:6].upper() != "SELECT":
+    if not _only_reads(statement):
         conn.info[MUST_ROLL_BACK] = True
 
 

@@ -35,6 +35,21 @@ def routes(make_app):
         db.session.execute(text("UPDATE users SET display_name = 'Raw'"))
         return "wrote without committing"
 
+    @app.get("/_read_with")
+    def read_with():
+        named = text("WITH named AS (SELECT display_name FROM users) SELECT count(*) FROM named")
+        return str(db.session.scalar(named))
+
+    @app.get("/_write_with")
+    def write_with():
+        db.session.execute(
+            text(
+                "WITH named AS (SELECT 'With' AS name) "
+                "UPDATE users SET display_name = (SELECT name FROM named)"
+            )
+        )
+        return "wrote after WITH without committing"
+
     @app.get("/_failed_statement")
     def failed_statement():
         db.session.scalars(select(User)).all()
@@ -94,6 +109,25 @@ def test_a_raw_write_without_commit_is_rolled_back(routes, user, endings):
     assert endings[-1] == "rollback"
     db.session.expire_all()
     assert db.session.get(User, user.id).display_name == "Ann"
+
+
+def test_a_statement_after_with_reads_or_writes_as_its_text_says(routes, user, endings):
+    """A SELECT after WITH (the organizer overview's) only reads: the request commits. One
+    that writes after WITH ends in a rollback, as any other write. (Whether the write is then
+    undone is the driver's: pysqlite runs a statement that starts with WITH outside of any
+    transaction, PostgreSQL undoes it.)"""
+    client = routes.test_client()
+    assert client.get("/_read_with").get_data(as_text=True) == "1"
+    assert endings[-1:] == ["commit"] and "rollback" not in endings
+    assert client.get("/_write_with").status_code == 200
+    assert endings[-1] == "rollback"
+
+
+def test_the_organizer_overview_ends_with_commit(logged_in, user, endings):
+    """Its sessions statement starts with WITH (``organizer.overview_rows``)."""
+    cohort = factories.make_cohort(user)
+    assert logged_in.get(f"/c/{cohort.slug}/organize/").status_code == 200
+    assert endings[-1:] == ["commit"] and "rollback" not in endings
 
 
 def test_a_transaction_with_a_failed_statement_is_not_committed(routes, user, endings):
