@@ -2,6 +2,7 @@
 what, the pages, and the self-trait picker and blind-spot map."""
 
 import itertools
+import re
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -303,6 +304,40 @@ def test_the_recipient_answers_from_the_inventory_page(circle, client):
     assert response.location == "/c/x/feedback"
     db.session.refresh(feedback)
     assert (feedback.reply, feedback.is_helpful, feedback.is_shared) == ("Thanks!", True, True)
+
+
+def test_the_inbox_toggles_post_what_they_say_and_switch_once_used(circle, client):
+    """The recipient's toggles (``feedback.buttons.response_toggles``): each posts the value
+    its button names to its own address, comes back to the inbox, and says the opposite once
+    used; the page address they return to is escaped."""
+    feedback = factories.make_feedback(circle.inventory, circle.Aiko)
+    login(client, circle.Ken)
+    inbox = f"/c/{circle.cohort.slug}/feedback"
+    base = f"{inbox}/{feedback.id}"
+
+    def toggles(query: str = "") -> list[tuple[str, str, str]]:
+        page = client.get(inbox + query).get_data(as_text=True)
+        actions = page.split(f'data-inplace-region="feedback-actions-{feedback.id}">', 1)[1]
+        forms = re.findall(
+            r'<form method="post" action="([^"]+)" class="inline-form">.*?name="next" value="'
+            r'([^"]*)".*?name="value" value="(\d)">.*?>([^<]+)</button></form>',
+            actions.split("</div>", 1)[0],
+        )
+        return [(action, back, value, label) for action, back, value, label in forms]
+
+    assert toggles() == [
+        (f"{base}/helpful", f"{inbox}?", "1", "Mark as helpful"),
+        (f"{base}/share", f"{inbox}?", "1", "Share with the cohort"),
+    ]
+    for action, back, value, _ in toggles():
+        assert client.post(action, data={"value": value, "next": back}).location == inbox
+    assert [(value, label) for *_, value, label in toggles()] == [
+        ("0", "Unmark helpful"),
+        ("0", "Stop sharing"),
+    ]
+    assert {back for _, back, *_ in toggles('?page=1&x="<b>')} == {
+        f"{inbox}?page=1&amp;x=&#34;&lt;b&gt;"
+    }
 
 
 # Self-traits and the blind-spot map ---------------------------------------------------------

@@ -18,11 +18,13 @@ from ..ratelimits import per_member
 from ..security import keep_unsent_text, keeps_text_on_csrf_failure
 from ..urls import safe_next_url
 from . import services
+from .buttons import response_toggles
 from .forms import FeedbackForm, ReplyForm, ToggleForm
 from .inbox import inbox_context
 from .models import PARTS, Feedback
 
 bp = Blueprint("feedback", __name__)
+bp.add_app_template_global(response_toggles)
 
 
 def _inventory_url(inventory_id: int, anchor: str = "feedback") -> str:
