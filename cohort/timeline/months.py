@@ -17,6 +17,7 @@ from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..extensions import db
 from ..inventories.models import (
+    Goal,
     GoalProgress,
     GoalStatus,
     Inventory,
@@ -57,8 +58,9 @@ class Month:
     state: str  # "shared", "draft" (owner only), "paused" (owner only) or "gap"
     # Goal progress: entities, or on the member page ``CardProgress`` rows.
     progress: list[GoalProgress | CardProgress] = field(default_factory=list)
-    # On the member page, the achieved goals whose last recorded progress is this month's.
-    marks: list[CardGoal] = field(default_factory=list)
+    # The achieved goals whose last recorded progress is this month's (``CardGoal`` rows on
+    # the member page, entities on the year pages).
+    marks: list[Goal | CardGoal] = field(default_factory=list)
     tasks: dict[str, int] = field(default_factory=dict)  # outcome → how many
     feedback: int | None = None  # received, once the feedback feature counts it
     milestones: list[Milestone] = field(default_factory=list)
