@@ -48,6 +48,9 @@ class DefaultConfig:
     # Rendered pieces that read the same for every viewer (feed cards), kept per process
     # (see cohort/fragments.py); 0 turns the cache off.
     FRAGMENT_CACHE_SIZE = 4000
+    # Whole sections kept with holes for the viewer's own parts (a member's timeline), per
+    # process; 0 turns it off.
+    SECTION_CACHE_SIZE = 200
 
     MAX_CONTENT_LENGTH = 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024

@@ -163,7 +163,7 @@ def app(_shared_app):
         db.session.remove()
         clean_database()
         limiter.reset()
-        fragments.cache().clear()  # ids start at 1 again: so would the pieces' keys
+        fragments.forget()  # ids start at 1 again: so would the pieces' keys
         forget_templates()  # and the templates' (cohort.inventories.cards.section_titles)
 
 

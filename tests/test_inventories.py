@@ -440,7 +440,7 @@ def test_the_month_page_runs_the_same_queries_for_3_or_30_inventories(
         db.session.commit()
 
     def cold_view():  # no card kept rendered, no template's titles known: the most it reads
-        fragments.cache().clear()
+        fragments.forget()
         forget_templates()
         with count_queries() as counted:
             assert logged_in.get(url).status_code == 200

@@ -60,7 +60,7 @@ def test_macros_imported_without_context_read_only_globals(environment):
     assert (
         "timeline/_member_timeline.html",
         "timeline/_macros.html",
-        ("follow_button", "chart_panel"),
+        ("chart_panel",),
     ) in imports
     needing = {
         (template, macros): read

@@ -484,11 +484,11 @@ def test_a_timeline_of_24_months_runs_as_many_queries_as_one_of_2(logged_in, cir
 
     months([26, 25])
     assert logged_in.get(url).status_code == 200  # the template's titles are read once
-    fragments.cache().clear()  # every card rendered: their answers are read in one statement
+    fragments.forget()  # every card rendered: their answers are read in one statement
     with count_queries() as small:
         assert logged_in.get(url).status_code == 200
     months(range(24, 2, -1))
-    fragments.cache().clear()
+    fragments.forget()
     with count_queries() as large:
         page = logged_in.get(url).get_data(as_text=True)
     assert "24 months shared in this cohort" in page

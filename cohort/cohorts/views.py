@@ -182,7 +182,7 @@ def member(slug: str, user_id: int):
     if membership is None:
         abort(404)
     timeline_context = member_page_context(cohort, membership, row.is_following)
-    shared, peers = timeline_context["timeline"].traits_by_month()
+    shared, peers = timeline_context.pop("traits")
     return render_template(
         "cohorts/member.html",
         cohort=cohort,

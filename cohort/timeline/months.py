@@ -5,13 +5,13 @@ and section titles. The year, quarter and "what changed" pages read them as enti
 timeline from them (``timeline.member_timeline``).
 """
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask_babel import format_date, get_locale
+from sqlalchemy import Row
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
@@ -153,10 +153,30 @@ def card_months(
     """``visible_months`` for the member page, read as plain rows (``rows.MonthMeeting``,
     ``MonthInventory``, ``CardProgress``) with each month's peer traits, cheers and goal
     progress and without its answers: the cards read those themselves (``card_answers``)."""
-    rows = plain_rows(
+    return months_of_rows(card_rows(viewer, cohort, member_id, now, area), cohort)
+
+
+def card_rows(
+    viewer: User, cohort: Cohort, member_id: int, now: datetime, area: str | None = None
+) -> list[Row]:
+    """The rows ``card_months`` builds its months from (1 query)."""
+    return plain_rows(
         months_statement(area, True),
         {"viewer_id": viewer.id, "cohort_id": cohort.id, "member_id": member_id, "now": now},
     ).all()
+
+
+_TRAITS = _MEETING_WIDTH + MonthInventory._fields.index("self_traits")
+
+
+def rows_key(rows: list[Row]) -> tuple:
+    """``card_rows`` as a key: everything the member's months show, as the viewer may see
+    them (their self traits, a JSON list, as a tuple)."""
+    return tuple((*row[:_TRAITS], tuple(row[_TRAITS] or ()), *row[_TRAITS + 1 :]) for row in rows)
+
+
+def months_of_rows(rows: list[Row], cohort: Cohort) -> list[Month]:
+    """``card_months`` from rows already read."""
     locale = str(get_locale())
     months = []
     goals: dict[int, CardGoal] = {}
@@ -208,8 +228,11 @@ def task_counts(outcomes: str | None) -> dict[str, int]:
     month's task reviews as one string ("done,carried,done")."""
     if not outcomes:
         return {}
-    found = Counter(outcomes.split(","))
-    return {outcome.value: found[outcome.value] for outcome in TaskOutcome if found[outcome.value]}
+    found = outcomes.split(",")
+    return {outcome: count for outcome in _OUTCOMES if (count := found.count(outcome))}
+
+
+_OUTCOMES = tuple(outcome.value for outcome in TaskOutcome)  # an enum is slow to walk
 
 
 def _trait_lists(lines: str | None) -> list[list[str]]:

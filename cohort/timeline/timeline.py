@@ -90,14 +90,18 @@ class Timeline:
         return self.cheers.get((inventory_id, key)) or Cheers()
 
     def traits_by_month(self) -> tuple[list[tuple[int, list, str]], dict[int, Counter]]:
-        """For the blind-spot map (``feedback.reading.blind_spot_context``): the shared months
-        as (inventory id, self traits, session title), and per inventory how often peers
-        picked each trait (read with the months on the member page)."""
-        shared = [month for month in self.months if month.state == "shared"]
-        return (
-            [(m.inventory.id, m.inventory.self_traits, m.meeting.title) for m in shared],
-            {m.inventory.id: Counter(chain.from_iterable(m.peer_traits)) for m in shared},
-        )
+        return traits_by_month(self.months)
+
+
+def traits_by_month(months: list[Month]) -> tuple[list[tuple[int, list, str]], dict[int, Counter]]:
+    """For the blind-spot map (``feedback.reading.blind_spot_context``): the shared months
+    as (inventory id, self traits, session title), and per inventory how often peers picked
+    each trait (read with the months on the member page)."""
+    shared = [month for month in months if month.state == "shared"]
+    return (
+        [(m.inventory.id, m.inventory.self_traits, m.meeting.title) for m in shared],
+        {m.inventory.id: Counter(chain.from_iterable(m.peer_traits)) for m in shared},
+    )
 
 
 def _last(months: list[Month], count: int, show_all: bool) -> list[Month]:
@@ -188,18 +192,20 @@ def member_timeline(
     now: datetime,
     show_all: bool = False,
     area: str | None = None,
+    months: list[Month] | None = None,
 ) -> Timeline:
     """The member's timeline in this cohort as the viewer may see it (1 query: the months
-    with their goal progress and their cards' cheers; the answers a second, only for a card
-    whose kept rendering is missing), charted over the last year, or over every month with
-    ``show_all``; its goals and tasks those of one part of life, given ``area``."""
-    months = card_months(viewer, cohort, member_id, now, area)
+    with their goal progress and their cards' cheers, unless ``card_months`` was read
+    already; the answers a second, only for a card whose kept rendering is missing),
+    charted over the last year, or over every month with ``show_all``; its goals and tasks
+    those of one part of life, given ``area``."""
+    if months is None:
+        months = card_months(viewer, cohort, member_id, now, area)
     if not months:
         return Timeline(member_id, viewer.id == member_id, [], [], {})
     _attach_details(months)
     charted = _last(months, CHARTED_MONTHS, show_all)
-    shown = _last(months, RECENT_CARDS, show_all)
-    carded = [m for m in shown if m.inventory is not None and not m.is_gap]
+    carded, cheers = viewer_cards(viewer, cohort, member_id, months, show_all)
     answers = card_answers([m.inventory.id for m in carded])
     for month in carded:
         month.answers = answers
@@ -208,15 +214,26 @@ def member_timeline(
         is_own=viewer.id == member_id,
         months=months,
         goals=_goals(charted),
-        cheers=cheers_from_lines(
-            viewer, [(m.inventory.id, m.cheer_lines) for m in carded if m.state == "shared"]
-        ),
+        cheers=cheers,
         charted=charted,
     )
-    _may_cheer(viewer, cohort, member_id, carded)
     _charts(timeline)
     only_area(timeline, area)
     return timeline
+
+
+def viewer_cards(
+    viewer: User, cohort: Cohort, member_id: int, months: list[Month], show_all: bool
+) -> tuple[list[Month], dict[tuple[int, str], Cheers]]:
+    """The written months shown as cards, each told whether the viewer may cheer it, and
+    their cheers as the viewer sees them: what is the viewer's own on the cards (no query)."""
+    shown = _last(months, RECENT_CARDS, show_all)
+    carded = [m for m in shown if m.inventory is not None and not m.is_gap]
+    cheers = cheers_from_lines(
+        viewer, [(m.inventory.id, m.cheer_lines) for m in carded if m.state == "shared"]
+    )
+    _may_cheer(viewer, cohort, member_id, carded)
+    return carded, cheers
 
 
 def _may_cheer(viewer: User, cohort: Cohort, member_id: int, months: list[Month]) -> None:

@@ -19,8 +19,8 @@ from . import services
 from .buttons import cheer_button, current_path
 from .changes import month_changes
 from .feed import Scope, feed_page
+from .member_page import member_page
 from .months import month_label
-from .timeline import member_timeline
 
 bp = Blueprint("timeline", __name__)
 
@@ -33,17 +33,9 @@ def member_page_context(cohort: Cohort, membership: Membership, is_following: bo
     the last half year's months as cards (a year's charts), every month with ``?months=all``."""
     show_all = request.args.get("months") == "all"
     area = clean_area(cohort, request.args.get("area"))
-    timeline = member_timeline(current_user, cohort, membership.user_id, utcnow(), show_all, area)
-    cards = timeline.cards(show_all)
-    return {
-        "timeline": timeline,
-        "month_cards": cards,
-        "carded": {month.meeting.id for month in cards},
-        "earlier_months": len(timeline.months) - len(cards),
-        "is_following": is_following,
-        "areas": life_areas(cohort),
-        "area": area,
-    }
+    arguments = tuple(request.args.items(multi=True))
+    view = (show_all, area, life_areas(cohort), arguments)
+    return member_page(current_user, cohort, membership, is_following, view)
 
 
 @bp.app_template_global()
