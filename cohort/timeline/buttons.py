@@ -29,6 +29,7 @@ class CheerForms:
 
     def __init__(self) -> None:
         self._addresses: dict[str, tuple[str, str]] = {}
+        self._counts: dict[int, str] = {}
 
     def action(self, slug: str, inventory_id: int) -> str:
         """``url_for("timeline.cheer", slug=slug, inventory_id=inventory_id)``: the address
@@ -60,6 +61,35 @@ class CheerForms:
     def no_cheers_yet(self) -> str:
         return gettext("No cheers yet")
 
+    # The same, escaped once for the page's buttons.
+    @cached_property
+    def hidden_token(self) -> str:
+        return f'<input type="hidden" name="csrf_token" value="{escape(self.csrf_token)}">'
+
+    @cached_property
+    def escaped_back(self) -> str:
+        return str(escape(self.back))
+
+    @cached_property
+    def labels(self) -> dict[bool, str]:
+        """Pressed or not → the button's value, ``aria-pressed`` and label."""
+        return {
+            True: f'"remove" class="cheer-button" aria-pressed="true">{escape(self.cheered)}',
+            False: f'"add" class="cheer-button" aria-pressed="false">{escape(self.cheer)}',
+        }
+
+    @cached_property
+    def no_cheers_html(self) -> str:
+        return f'<span class="cheer-count muted">{escape(self.no_cheers_yet)}</span>'
+
+    def count(self, number: int) -> str:
+        """ "3 cheers", escaped, said once per number on a page."""
+        text = self._counts.get(number)
+        if text is None:
+            text = ngettext("%(num)d cheer", "%(num)d cheers", number)
+            text = self._counts[number] = str(escape(text))
+        return text
+
 
 def current_path() -> str:
     """This page's path and query, for forms that come back here."""
@@ -86,31 +116,25 @@ def cheer_button(
     """A cheer button and the count of cheers with who gave them (``services.Cheers``): the
     form only where the viewer may cheer, "No cheers yet" only where they may not."""
     forms = cheer_forms()
-    anchor = f"cheer-{place + '-' if place else ''}{inventory_id}{'-' + key if key else ''}"
-    parts = [f'<div class="cheer" id="{escape(anchor)}" data-inplace-region="{escape(anchor)}">']
+    anchor = escape(f"cheer-{place + '-' if place else ''}{inventory_id}{'-' + key if key else ''}")
+    parts = [f'<div class="cheer" id="{anchor}" data-inplace-region="{anchor}">']
     if allowed:
-        pressed = cheers.by_viewer
         milestone = f'<input type="hidden" name="milestone" value="{escape(key)}">' if key else ""
         parts.append(
             f'<form method="post" action="{escape(forms.action(slug, inventory_id))}"'
-            ' class="inline-form">'
-            f'<input type="hidden" name="csrf_token" value="{escape(forms.csrf_token)}">'
-            f"{milestone}"
-            f'<input type="hidden" name="next" value="{escape(forms.back)}#{escape(anchor)}">'
-            f'<button type="submit" name="action" value="{"remove" if pressed else "add"}"'
-            f' class="cheer-button" aria-pressed="{"true" if pressed else "false"}">'
-            f"{escape(forms.cheered if pressed else forms.cheer)}"
+            f' class="inline-form">{forms.hidden_token}{milestone}'
+            f'<input type="hidden" name="next" value="{forms.escaped_back}#{anchor}">'
+            f'<button type="submit" name="action" value={forms.labels[bool(cheers.by_viewer)]}'
             f'<span class="visually-hidden"> {escape(target)}</span></button></form>'
         )
     if cheers.count:
-        count = ngettext("%(num)d cheer", "%(num)d cheers", cheers.count)
-        names = ", ".join(cheers.names)
+        names = escape(", ".join(cheers.names))
         parts.append(
-            f'<span class="cheer-count">{escape(count)}'
-            f'<span class="muted"> · {escape(names)}</span></span>'
+            f'<span class="cheer-count">{forms.count(cheers.count)}'
+            f'<span class="muted"> · {names}</span></span>'
         )
     elif not allowed:
-        parts.append(f'<span class="cheer-count muted">{escape(forms.no_cheers_yet)}</span>')
+        parts.append(forms.no_cheers_html)
     parts.append("</div>")
     # One line each, as the layout spaces the button and the count apart like words.
     return Markup("\n".join(parts))  # noqa: S704 (every value above is escaped)
