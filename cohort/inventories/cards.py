@@ -9,6 +9,8 @@ written (editing one adds a new one).
 
 from functools import cache
 
+from flask import has_request_context
+from flask_babel import get_locale
 from sqlalchemy import Select, select
 
 from ..extensions import db
@@ -22,7 +24,7 @@ _TEMPLATE_SECTIONS: dict[int, list] = {}
 
 def section_titles(template_ids: set[int]) -> dict[int, dict[str, str]]:
     """Template id → section key → title in the reader's language (a statement only for
-    templates this process has not read yet)."""
+    templates this process has not read yet). The titles are shared: read, never change."""
     missing = [i for i in template_ids if i not in _TEMPLATE_SECTIONS]
     if missing:
         rows = db.session.execute(
@@ -31,14 +33,31 @@ def section_titles(template_ids: set[int]) -> dict[int, dict[str, str]]:
             )
         )
         _TEMPLATE_SECTIONS.update(rows.all())
-    return {
-        i: {s.key: s.title for s in resolve_sections(_TEMPLATE_SECTIONS[i])} for i in template_ids
-    }
+    if not has_request_context():  # a job's email: in the language it was given
+        return {i: _titles_of(i) for i in template_ids}
+    locale = str(get_locale())
+    return {i: _titles_in(i, locale) for i in template_ids}
+
+
+def _titles_of(template_id: int) -> dict[str, str]:
+    return {s.key: s.title for s in resolve_sections(_TEMPLATE_SECTIONS[template_id])}
+
+
+# (template id, language) → its titles, worked out once per process: a page asks on every view.
+_TITLES: dict[tuple[int, str], dict[str, str]] = {}
+
+
+def _titles_in(template_id: int, locale: str) -> dict[str, str]:
+    titles = _TITLES.get((template_id, locale))
+    if titles is None:
+        titles = _TITLES[template_id, locale] = _titles_of(template_id)
+    return titles
 
 
 def forget_templates() -> None:
     """Forget the templates read (for tests, whose ids start at 1 again)."""
     _TEMPLATE_SECTIONS.clear()
+    _TITLES.clear()
 
 
 @cache  # built once
