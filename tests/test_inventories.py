@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import delete, func, select
 
 from cohort import fragments
@@ -18,6 +19,7 @@ from cohort.inventories.models import (
     InventoryRevision,
     InventoryStatus,
     Task,
+    TaskOutcome,
     TaskStatus,
 )
 from cohort.meetings.models import Meeting
@@ -240,6 +242,56 @@ def test_tasks_carry_over_and_goals_progress(app, user, cohort):
         "Redo my CV": TaskStatus.DROPPED,
     }
     assert goal.status == GoalStatus.ACTIVE
+
+
+def test_an_inventory_page_shows_its_reviews_plans_and_progress_as_recorded(
+    logged_in, user, cohort
+):
+    """Read with the inventory in one statement (``goals.page_columns``): each reviewed task
+    with its outcome, in the order the tasks were made, the tasks planned for next month,
+    and each goal's progress with its note, whatever their text holds."""
+    may, june = session_for(cohort, days_ahead=-30), session_for(cohort, days_ahead=2)
+    tricky = 'Say "yes" \\ 転職\nsoon'
+    first = services.save_inventory(
+        user,
+        may,
+        services.InventoryInput(
+            answers={"did": "x"},
+            new_goals=[(tricky, ""), ("Run a 10k", "")],
+            new_tasks=["Zebra task", "Alpha task", "Middle task"],
+        ),
+        0,
+    )
+    services.share_inventory(user, first)
+    db.session.commit()
+    tasks = {task.title: task.id for task in db.session.scalars(select(Task))}
+    goals = {goal.title: goal.id for goal in db.session.scalars(select(Goal))}
+    outcomes = {"Zebra task": TaskOutcome.DONE, "Middle task": TaskOutcome.DROPPED}
+    second = services.save_inventory(
+        user,
+        june,
+        services.InventoryInput(
+            answers={"did": "y"},
+            task_outcomes={tasks[title]: outcome for title, outcome in outcomes.items()},
+            goal_progress={
+                goals[tricky]: (40, "Two <b>calls</b>", "active"),
+                goals["Run a 10k"]: (100, "", "achieved"),
+            },
+            new_tasks=["Next month's task"],
+        ),
+        0,
+    )
+    db.session.commit()
+    page = logged_in.get(f"/c/{cohort.slug}/inventories/{second.id}").get_data(as_text=True)
+    reviewed = page.split('class="task-outcomes"', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r"</span> ([^<]+)</li>", reviewed) == ["Zebra task", "Middle task"]
+    assert "Alpha task" not in reviewed
+    assert "<li>Next month&#39;s task</li>" in page
+    progress = page.split('class="goal-progress"', 1)[1].split("</ul>", 1)[0]
+    assert str(escape(tricky)) in progress and "40%" in progress
+    assert "Two &lt;b&gt;calls&lt;/b&gt;" in progress
+    assert progress.index("40%") < progress.index("100%")  # as recorded
+    assert "Run a 10k" in progress and "100% · achieved" in progress
 
 
 def test_an_inventory_shows_only_the_tasks_planned_in_it(app, client, user, cohort):

@@ -30,11 +30,11 @@ BUDGET = 10
 # its month (members, their inventories and answers) is one statement on the cohort's
 # overview and the session page. A peer's inventory comes with whether the viewer is asked to
 # give feedback on it and how many revisions it has (read only from two on, when the page
-# shows them), its cheers and the achieved goals it marks.
+# shows them), its cheers, the achieved goals it marks, its goal progress and its tasks.
 PAGE_BUDGETS = {
     "cohort": 3,
     "session": 4,
-    "inventory": 6,
+    "inventory": 4,
     "home": 3,
     "feed": 2,
     "feed, everyone": 2,

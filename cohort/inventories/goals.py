@@ -5,14 +5,14 @@ from datetime import date
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import Integer, Select, bindparam, or_, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..database import utcnow
 from ..extensions import db
 from ..meetings.models import Meeting
+from ..statements import json_lines, json_list, read_json_lines
 from .areas import clean_area
 from .models import (
     Goal,
@@ -83,43 +83,103 @@ class InventoryTasks:
     """What an inventory page shows of the author's tasks."""
 
     outcomes: dict[int, TaskOutcome]  # task id → done / carried / dropped this month
-    reviewed: list[Task]  # the tasks it reviewed
-    planned: list[Task]  # tasks planned in it for next month
+    reviewed: list["PageTask"]  # the tasks it reviewed
+    planned: list["PageTask"]  # tasks planned in it for next month
 
 
-def inventory_tasks(inventory: Inventory) -> InventoryTasks:
-    """The tasks an inventory reviewed and those planned in it, in one query: nothing from
-    the author's other inventories (drafts, other cohorts) comes with it."""
-    rows = db.session.execute(
-        _inventory_tasks_statement(),
-        {"inventory_id": inventory.id, "user_id": inventory.user_id},
-    ).all()
+class PageTask(NamedTuple):
+    """What the inventory page shows of a task."""
+
+    id: int
+    title: str
+
+
+class PageGoal(NamedTuple):
+    """What the inventory page shows of a goal (as ``Goal`` reads)."""
+
+    id: int
+    title: str
+    status: GoalStatus
+    area: str | None
+
+
+class PageProgress(NamedTuple):
+    """A goal's progress recorded in the inventory (as ``GoalProgress`` reads)."""
+
+    goal_id: int
+    percent: int
+    note: str
+    goal: PageGoal
+
+
+def page_columns() -> tuple:
+    """The inventory page's goal progress and tasks, as two columns of the statement that
+    reads the inventory (``progress_lines``, ``task_lines``: ``page_progress`` and
+    ``page_tasks`` read them): no statements of their own."""
+    progress = json_list(
+        GoalProgress.id,
+        GoalProgress.goal_id,
+        GoalProgress.percent,
+        GoalProgress.note,
+        Goal.title,
+        Goal.status,
+        Goal.area,
+    )
+    reviewed = and_(TaskReview.task_id == Task.id, TaskReview.inventory_id == Inventory.id)
+    task = json_list(
+        Task.created_at, Task.id, Task.title, Task.inventory_id == Inventory.id, TaskReview.outcome
+    )
+    return (
+        select(json_lines(progress))
+        .select_from(GoalProgress)
+        .join(Goal, Goal.id == GoalProgress.goal_id)
+        .where(GoalProgress.inventory_id == Inventory.id)
+        .correlate(Inventory)
+        .scalar_subquery()
+        .label("progress_lines"),
+        # The tasks it reviewed and those planned in it: nothing from the author's other
+        # inventories (drafts, other cohorts) comes with them.
+        select(json_lines(task))
+        .select_from(Task)
+        .outerjoin(TaskReview, reviewed)
+        .where(
+            Task.user_id == Inventory.user_id,
+            or_(TaskReview.id.is_not(None), Task.inventory_id == Inventory.id),
+        )
+        .correlate(Inventory)
+        .scalar_subquery()
+        .label("task_lines"),
+    )
+
+
+def page_progress(lines: str | None) -> dict[int, PageProgress]:
+    """Goal id → its progress recorded in the inventory, in the order it was recorded, from
+    ``page_columns``' ``progress_lines``."""
+    found = {}
+    for _, goal_id, percent, note, title, status, area in sorted(read_json_lines(lines)):
+        goal = PageGoal(goal_id, title, GoalStatus(status), area)
+        found[goal_id] = PageProgress(goal_id, percent, note or "", goal)
+    return found
+
+
+def page_tasks(lines: str | None) -> InventoryTasks:
+    """The tasks the inventory reviewed and those planned in it, oldest first, from
+    ``page_columns``' ``task_lines``."""
     result = InventoryTasks({}, [], [])
-    for task, outcome in rows:
+    for _, task_id, title, planned, outcome in sorted(read_json_lines(lines), key=_created):
+        task = PageTask(task_id, title)
         if outcome is not None:
-            result.outcomes[task.id] = outcome
+            result.outcomes[task_id] = TaskOutcome(outcome)
             result.reviewed.append(task)
-        if task.inventory_id == inventory.id:
+        if planned:
             result.planned.append(task)
     return result
 
 
-@cache  # built once: building it and its cache key costs more than running it
-def _inventory_tasks_statement() -> Select:
-    inventory_id = bindparam("inventory_id", type_=Integer)
-    return (
-        select(Task, TaskReview.outcome)
-        .outerjoin(
-            TaskReview,
-            (TaskReview.task_id == Task.id) & (TaskReview.inventory_id == inventory_id),
-        )
-        .where(
-            Task.user_id == bindparam("user_id", type_=Integer),
-            or_(TaskReview.id.is_not(None), Task.inventory_id == inventory_id),
-        )
-        .order_by(Task.created_at, Task.id)
-        .options(lazyload(Task.goal))  # the page shows the tasks' titles, not their goals
-    )
+def _created(line: list) -> tuple:
+    """A task's line in the order tasks were made (its moment as the database wrote it in
+    JSON, alike for every line of one statement), then by id."""
+    return (line[0] or "", line[1])
 
 
 def review_outcomes(inventory: Inventory | None) -> dict[int, TaskOutcome]:

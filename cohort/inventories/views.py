@@ -247,8 +247,9 @@ AUTHOR_PAGE_LOADING = (
 def _inventory_with_author_or_404(inventory_id: int, cohort: Cohort) -> Row:
     """The inventory with its place among its author's shared months (for its milestones),
     whether its author is still a member here (the page links to their timeline only then),
-    whether the viewer is asked to give feedback on it and how many revisions it has (the
-    page reads them only when it shows them, from two on): one statement instead of four."""
+    whether the viewer is asked to give feedback on it, how many revisions it has (the page
+    reads them only when it shows them, from two on), its goal progress and its tasks: one
+    statement instead of six."""
     row = db.session.execute(
         _author_page_statement(),
         {"inventory_id": inventory_id, "cohort_id": cohort.id, "viewer_id": current_user.id},
@@ -269,6 +270,7 @@ def _author_page_statement() -> Select:
             assigned_to_viewer().label("assigned"),
             services.revision_count().label("revisions"),
             *cheer_columns(),
+            *goal_services.page_columns(),
         )
         .outerjoin(
             Membership,
@@ -294,7 +296,7 @@ def show(slug: str, inventory_id: int):
         abort(404)
     # The page shows the history and the last edit's changes from two revisions on.
     history = services.revisions(inventory) if row.revisions > 1 else []
-    tasks = goal_services.inventory_tasks(inventory)
+    tasks = goal_services.page_tasks(row.task_lines)
     sections = [s for s in resolve_sections(inventory.template.sections) if not s.hidden]
     section_titles = {s.key: s.title for s in sections}
     section_titles.update({f"state_{area}": str(label) for area, label in AREA_LABELS.items()})
@@ -311,7 +313,7 @@ def show(slug: str, inventory_id: int):
             for area in AREA_LABELS
             if inventory.answers_html.get(f"state_{area}")
         },
-        progress=goal_services.goal_progress(inventory),
+        progress=goal_services.page_progress(row.progress_lines),
         outcomes=tasks.outcomes,
         reviewed_tasks=tasks.reviewed,
         planned_tasks=tasks.planned,
