@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import database, inputs, models  # noqa: F401  (SQLite foreign keys; every model)
 from .config import load_config
 from .extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from .ratelimits import check_only_views_limits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     inputs.init_app(app)  # before any route is added: the routes take its URL converters
     register_extensions(app)
     register_blueprints(app)
+    check_only_views_limits(app)
     register_request_hooks(app)
     register_commands(app)
     if app.config["PROXY_COUNT"]:

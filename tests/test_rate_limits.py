@@ -9,10 +9,12 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from flask import Flask
 from sqlalchemy import func, select
 
 from cohort.delivery.models import OutboundEmail
-from cohort.extensions import db
+from cohort.extensions import db, limiter
+from cohort.ratelimits import check_only_views_limits
 
 from . import factories
 from .test_feedback import form_data
@@ -241,3 +243,26 @@ def test_email_invitations_are_limited_per_organizer(app, members, monkeypatch, 
     assert [invite(ann, n) for n in range(3)] == [302, 302, 429]
     assert len(outbox) == 2
     assert invite(bo, 3) == 302
+
+
+# Flask-Limiter's look before every request -----------------------------------------------------
+
+
+def test_no_app_wide_limit_means_no_look_before_every_request(app, monkeypatch):
+    """Every limit of the app decorates its view and is checked there (the tests above), so
+    the look Flask-Limiter makes before every request is left out; an app-wide limit, were
+    one set, would keep it."""
+    assert limiter._check_request_limit not in app.before_request_funcs[None]
+
+    def hooked() -> Flask:
+        other = Flask(__name__)
+        other.before_request(limiter._check_request_limit)
+        return other
+
+    bare = hooked()
+    check_only_views_limits(bare)
+    assert limiter._check_request_limit not in bare.before_request_funcs[None]
+    monkeypatch.setattr(limiter.limit_manager, "_default_limits", ["1 per minute"])
+    kept = hooked()
+    check_only_views_limits(kept)
+    assert limiter._check_request_limit in kept.before_request_funcs[None]
