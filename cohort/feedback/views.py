@@ -118,10 +118,11 @@ def give(slug: str, inventory_id: int):
 def inbox(slug: str):
     """What I owe, with due times; what I received, to reply, mark helpful or share."""
     cohort = cohort_or_404(current_user, slug)
+    page = request.args.get("page", 1, type=page_number)
     return render_template(
         "feedback/inbox.html",
         cohort=cohort,
-        **inbox_context(current_user, cohort, request.args.get("page", 1, type=page_number)),
+        **inbox_context(current_user, cohort, page, next_url=request.full_path),
     )
 
 
