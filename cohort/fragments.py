@@ -30,7 +30,7 @@ from threading import Lock
 from typing import Any
 
 from flask import Flask, current_app, g
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .i18n import language_and_zone
 
@@ -135,7 +135,7 @@ class HoledPiece:
     def filled(self, fill: Callable[[tuple], str]) -> Markup:
         parts = [self.chunks[0]]
         for hole, chunk in zip(self.holes, self.chunks[1:], strict=True):
-            parts.append(str(fill(hole)))
+            parts.append(escape(fill(hole)))  # what ``fill`` draws as markup stays so
             parts.append(chunk)
         return Markup("".join(parts))  # noqa: S704 (rendered markup, and what ``fill`` draws)
 
@@ -178,13 +178,13 @@ class KeptSection:
 
     @classmethod
     def look_up(cls, key: Hashable | None, fill: Callable[[tuple], str]) -> "KeptSection":
-        if key is not None:
-            key = (key, *language_and_zone())
-            try:
-                hash(key)
-            except TypeError:  # a value that cannot be a key: kept nowhere
-                key = None
-        return cls(key, fill, sections().get(key) if key is not None else None)
+        if key is None:
+            return cls(None, fill)
+        key = (key, *language_and_zone())
+        try:
+            return cls(key, fill, sections().get(key))
+        except TypeError:  # a value that cannot be a key: kept nowhere
+            return cls(None, fill)
 
 
 def kept_section(section: KeptSection, caller: Callable[[], str]) -> Markup:

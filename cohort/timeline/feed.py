@@ -268,8 +268,6 @@ def feed_page(
     and their cheers), and, when a card's taste is rendered, one for the page's tastes and
     one for templates this process has not read yet."""
     page = max(page, 1)
-    # Each card asks about the viewer: the user itself, not ``current_user``'s proxy.
-    user = getattr(user, "_get_current_object", lambda: user)()
     rows = plain_rows(
         feed_slice_for_anyone(scope),
         {"viewer_id": user.id, "offset": (page - 1) * per_page, "limit": per_page + 1},

@@ -41,8 +41,10 @@ def member_page(
     now = utcnow()
     rows = card_rows(viewer, cohort, member_id, now, area)
     months = months_of_rows(rows, cohort)
-    carded, cheers = viewer_cards(viewer, cohort, member_id, months, show_all)
-    allowed = {month.inventory.id: month.can_cheer for month in carded}
+    # The cards' cheers as the viewer sees them, and whether the viewer may cheer each card:
+    # found below, by ``viewer_cards`` or by the timeline, which calls it.
+    cheers: dict = {}
+    allowed: dict[int, bool] = {}
 
     def fill(hole: tuple) -> Markup:
         if hole[0] == "follow":
@@ -68,8 +70,11 @@ def member_page(
         "areas": areas,
         "area": area,
     }
-    if context["timeline_section"].kept is None:
+    if context["timeline_section"].kept is not None:
+        cheers |= viewer_cards(viewer, cohort, member_id, months, show_all)[1]
+    else:  # the timeline works out the viewer's cards too
         timeline = member_timeline(viewer, cohort, member_id, now, show_all, area, months)
+        cheers |= timeline.cheers
         cards = timeline.cards(show_all)
         context |= {
             "timeline": timeline,
@@ -77,4 +82,5 @@ def member_page(
             "carded": {month.meeting.id for month in cards},
             "earlier_months": len(timeline.months) - len(cards),
         }
+    allowed |= {month.inventory.id: month.can_cheer for month in months if month.inventory}
     return context

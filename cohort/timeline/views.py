@@ -60,7 +60,8 @@ def members_page_context() -> dict:
 
 def home_feed_context() -> dict:
     """The newest few items of the feed, below the cohort cards on the signed-in home."""
-    return {"home_feed": feed_page(current_user, Scope.FOLLOWING, 1, HOME_FEED_SIZE)}
+    viewer = current_user._get_current_object()  # each card asks about it: not the proxy
+    return {"home_feed": feed_page(viewer, Scope.FOLLOWING, 1, HOME_FEED_SIZE)}
 
 
 bp.add_app_template_filter(month_label, "month_label")
@@ -72,7 +73,8 @@ bp.add_app_template_global(cheer_button, "cheer_button")
 @login_required
 def feed():
     scope = Scope.COHORTS if request.args.get("scope") == Scope.COHORTS else Scope.FOLLOWING
-    page = feed_page(current_user, scope, request.args.get("page", 1, type=page_number))
+    viewer = current_user._get_current_object()  # each card asks about it: not the proxy
+    page = feed_page(viewer, scope, request.args.get("page", 1, type=page_number))
     return render_template("timeline/feed.html", feed=page)
 
 
