@@ -23,7 +23,7 @@ from ..feedback.reading import blind_spot_context
 from ..forms import show_domain_error
 from ..i18n import gettext as _
 from ..i18n import select_locale
-from ..inventories.month import month_page_context, read_next_month, working_on
+from ..inventories.month import MonthMember, month_page_context, read_next_month, working_on
 from ..inventories.organizing import MonthOverview
 from ..meetings import services as meeting_services
 from ..meetings.forms import RsvpForm
@@ -139,7 +139,9 @@ def overview(slug: str):
     )
 
 
-def _overview_keys(members: list[Membership], month: MonthOverview | None) -> dict:
+def _overview_keys(
+    members: list[MonthMember] | list[Membership], month: MonthOverview | None
+) -> dict:
     """What the overview's kept lists show (cohort/fragments.py): who is a member, under
     which name and role; whose inventory is shared, under which name and Try line."""
     shared = month.shared if month else []

@@ -1,29 +1,107 @@
 """A session's inventories as the cohort sees them on the month page."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.orm import joinedload, lazyload, load_only
+from sqlalchemy.orm import lazyload
 
 from ..auth.models import User
-from ..cohorts.models import Cohort, Membership, MembershipStatus
+from ..cohorts.models import Cohort, Membership, MembershipStatus, Role
 from ..extensions import db
 from ..live.models import LiveRun
-from ..meetings.models import Attendance, Meeting
+from ..meetings.models import Attendance, Meeting, Rsvp
 from ..meetings.services import next_meeting_id
 from ..permissions import Action, can, feedback_targets
 from .cards import card_answers, section_titles
-from .models import CARD_COLUMNS, GoalProgress, GoalStatus, Inventory
+from .models import (
+    CARD_COLUMNS,
+    GoalProgress,
+    GoalStatus,
+    Inventory,
+    InventoryKind,
+    InventoryStatus,
+)
 from .organizing import sort_month
 from .sections import CARD_SECTIONS
 from .services import latest_shared
+
+# The month's people, inventories and answers are read as plain columns into the small rows
+# below, not as entities: a session page shows twenty or thirty of each, and loading them as
+# entities, then reading their attributes through the ORM's descriptors while rendering, was
+# a third of what the page cost. The rows answer to the names the entities have, so the
+# templates and ``sort_month`` read either.
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Whom a row is about, as the month's pages name them."""
+
+    id: int
+    display_name: str
+
+
+@dataclass(slots=True)
+class MonthMember:
+    """An active member of the cohort."""
+
+    user_id: int
+    role: Role
+    user: Person
+
+
+@dataclass(slots=True)
+class MonthInventory:
+    """A member's inventory for the session: what its card, name and Try line show."""
+
+    id: int
+    cohort_id: int
+    meeting_id: int
+    user_id: int
+    template_id: int
+    status: InventoryStatus
+    version: int
+    kind: InventoryKind
+    energy: int | None
+    shared_at: datetime | None
+    updated_at: datetime
+    is_late: bool
+    user: Person
+    answers: dict = field(default_factory=dict)  # read for Try lines only (not for cards)
+
+    @property
+    def is_shared(self) -> bool:
+        return self.status == InventoryStatus.SHARED
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.kind == InventoryKind.QUARTER
+
+
+@dataclass(slots=True)
+class MonthAnswer:
+    """A member's answer to the session (going, maybe, not going) and their attendance."""
+
+    id: int
+    user_id: int
+    rsvp: Rsvp | None
+    attended: bool | None
+    updated_at: datetime
+    user: Person
+
 
 # What the month's pages show of an inventory (a card, a name, a Try line, the viewer's own
 # state), besides its answers: what a feed card shows, and whether it came late. The ratings,
 # traits and parts of life stay unread.
 MONTH_COLUMNS = (*CARD_COLUMNS, Inventory.is_late)
+_ANSWER_COLUMNS = (
+    Attendance.id,
+    Attendance.user_id,
+    Attendance.rsvp,
+    Attendance.attended,
+    Attendance.updated_at,
+)
 
 
 @dataclass
@@ -31,9 +109,9 @@ class MonthRows:
     """What the session's pages read of its month, in one statement."""
 
     meeting: Meeting
-    members: list[Membership]  # the cohort's active members, in order of joining
-    inventories: dict[int, Inventory]  # the session's inventories of those members, by author
-    attendances: list[Attendance]  # their answers to the session, oldest first
+    members: list[MonthMember]  # the cohort's active members, in order of joining
+    inventories: dict[int, MonthInventory]  # the session's inventories of those members, by author
+    attendances: list[MonthAnswer]  # their answers to the session, oldest first
     cards: bool  # read for cards (answers read when asked) or names and Try lines
     has_live_run: bool = True  # unknown unless read: a session's live run may exist
 
@@ -85,13 +163,24 @@ def _session_month_statement() -> Select:
 
 
 def _month_statement(cards: bool) -> Select:
+    """The session (an entity: pages and permissions ask it much), then per active member a
+    row of plain columns: the member, their inventory and their answer, or NULLs."""
+    inventory_columns = (*MONTH_COLUMNS, *(() if cards else (Inventory.answers,)))
     return (
-        select(Meeting, Membership, Inventory, Attendance)
+        select(
+            Meeting,
+            Membership.user_id,
+            Membership.role,
+            User.display_name,
+            *inventory_columns,
+            *_ANSWER_COLUMNS,
+        )
         .join(
             Membership,
             (Membership.cohort_id == Meeting.cohort_id)
             & (Membership.status == MembershipStatus.ACTIVE),
         )
+        .join(User, User.id == Membership.user_id)
         .outerjoin(
             Inventory,
             (Inventory.meeting_id == Meeting.id) & (Inventory.user_id == Membership.user_id),
@@ -101,37 +190,33 @@ def _month_statement(cards: bool) -> Select:
             (Attendance.meeting_id == Meeting.id) & (Attendance.user_id == Membership.user_id),
         )
         .order_by(Membership.joined_at, Membership.id)
-        .options(*_month_loading(cards))
+        .options(lazyload(Meeting.cohort))  # the cohort is loaded already
     )
+
+
+_INVENTORY = slice(4, 4 + len(MONTH_COLUMNS))  # the inventory's columns in a row
 
 
 def _month_rows(rows: list, cards: bool) -> MonthRows | None:
     if not rows:  # the viewer is an active member: a session here has one row at least
         return None
-    attendances = [row.Attendance for row in rows if row.Attendance is not None]
+    members, inventories, attendances = [], {}, []
+    answers_at = _INVENTORY.stop  # Try lines' answers, when read, come before the answer
+    answer_at = answers_at if cards else answers_at + 1
+    for row in rows:
+        person = Person(row[1], row[3])
+        members.append(MonthMember(row[1], row[2], person))
+        if row[4] is not None:
+            answers = {} if cards else (row[answers_at] or {})
+            inventories[row[1]] = MonthInventory(*row[_INVENTORY], person, answers)
+        if row[answer_at] is not None:
+            attendances.append(MonthAnswer(*row[answer_at : answer_at + 5], person))
     return MonthRows(
-        meeting=rows[0].Meeting,
-        members=[row.Membership for row in rows],
-        inventories={row.Inventory.user_id: row.Inventory for row in rows if row.Inventory},
+        meeting=rows[0][0],
+        members=members,
+        inventories=inventories,
         attendances=sorted(attendances, key=lambda answer: (answer.updated_at, answer.id)),
         cards=cards,
-    )
-
-
-def _month_loading(cards: bool) -> tuple:
-    """The cohort is loaded already and the authors come with the members (the identity map
-    hands them over without a statement); of the authors only the name is read. Cards' answers
-    and section titles are read apart, when a card is not kept rendered."""
-    return (
-        lazyload(Meeting.cohort),
-        lazyload(Membership.cohort),
-        joinedload(Membership.user).load_only(User.display_name),
-        load_only(*MONTH_COLUMNS) if cards else load_only(*MONTH_COLUMNS, Inventory.answers),
-        lazyload(Inventory.template),
-        lazyload(Inventory.user),
-        lazyload(Inventory.meeting),
-        lazyload(Inventory.cohort),
-        lazyload(Attendance.user),
     )
 
 
@@ -153,7 +238,7 @@ def month_page_context(user: User, rows: MonthRows) -> dict:
     return context
 
 
-def _card_context(user: User, meeting: Meeting, shared: list[Inventory]) -> dict:
+def _card_context(user: User, meeting: Meeting, shared: list[MonthInventory]) -> dict:
     template_ids = dict.fromkeys(inventory.template_id for inventory in shared)  # in card order
     by_template = section_titles(set(template_ids))
     titles = {}
