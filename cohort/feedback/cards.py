@@ -22,8 +22,7 @@ from ..auth.models import User
 from ..cohorts.models import Cohort
 from ..fragments import cache, fragment_of
 from ..i18n import datetime_filter, gettext
-from ..permissions import Action
-from ..permissions.feedback import _can_feedback
+from ..permissions import Action, can_on_feedback_row
 from ..security import kept_text
 from ..urls import template_url_for
 from .buttons import response_toggles
@@ -128,11 +127,9 @@ class ReceivedCards:
         )
 
     def _responses(self, card: ReceivedCard) -> str:
-        """The recipient's toggles and reply form, where ``can(user, RESPOND, piece)``. ``can``
-        takes entities; the card is asked of the rule ``can`` hands a piece to
-        (``permissions.feedback``), which reads of it only what the card holds, so the page
-        keeps no rule of its own."""
-        if not _can_feedback(self.user, Action.RESPOND, card):
+        """The recipient's toggles and reply form, where ``can(user, RESPOND, piece)`` would
+        allow them: the card is asked of the same rule (``can_on_feedback_row``)."""
+        if not can_on_feedback_row(self.user, Action.RESPOND, card):
             return ""
         piece_url = f"{self.cohort_url}feedback/{card.id}"
         toggles = response_toggles(card, piece_url, self.token, self.next_url)

@@ -35,7 +35,7 @@ from .core import (
     visible_meetings,
     visible_memberships,
 )
-from .feedback import feedback_targets, visible_feedback
+from .feedback import can_on_feedback_row, feedback_targets, visible_feedback
 from .mentoring import can_read_pairing, can_work_in_pairing, require_pairing
 from .seasons import can_close_season, can_share_year, can_view_year, year_is_shared, year_shared
 from .social import (
@@ -62,6 +62,7 @@ __all__ = [
     "can_cheer_from_facts",
     "can_close_season",
     "can_follow",
+    "can_on_feedback_row",
     "can_read_pairing",
     "can_see_cheer",
     "can_see_follow",

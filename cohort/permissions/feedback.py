@@ -36,6 +36,13 @@ def feedback_targets(user: User | None, meeting: Meeting, inventories: list[Inve
     }
 
 
+def can_on_feedback_row(user: User | None, action: Action, piece) -> bool:
+    """``can(user, action, piece)`` for a piece of feedback a page read as plain columns (the
+    inbox's cards): the same rule, which reads of a piece its ``cohort`` (id, archived),
+    ``meeting.is_closed``, ``is_shared``, ``giver_id`` and ``recipient_id``."""
+    return _can_feedback(user, action, piece)
+
+
 def _can_feedback(user: User | None, action: Action, feedback: Feedback) -> bool:
     membership = active_membership(user, feedback.cohort)
     if membership is None:
